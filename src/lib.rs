@@ -1,14 +1,12 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
-}
+//! vmstack: expands a short `VictoriaMetricsStack` intent into the full manifest set for a
+//! VictoriaMetrics deployment across Kubernetes clusters, as a KRM function.
+//!
+//! Layers, from the edge inward: [`krm`] (the ResourceList protocol, nothing VictoriaMetrics),
+//! [`function`] (which items to expand, replace and prune), [`intent`] (raw object → validated
+//! model), [`operator`] (names, labels, ports) and [`render`] (one module per output family).
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
-    }
-}
+pub mod function;
+pub mod intent;
+pub mod krm;
+pub mod operator;
+pub mod render;

@@ -1,1 +1,115 @@
-fn main() {}
+//! `vmstack`: with no argument, a KRM function (ResourceList on stdin, ResourceList on stdout);
+//! with one file argument, kustomize's legacy exec generator (intent in the file, objects out).
+
+use std::io::{Read, Write};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use vmstack::function::{self, Layout};
+use vmstack::krm::{KrmResult, ResourceList, yaml};
+
+const USAGE: &str = "\
+vmstack: expand VictoriaMetricsStack intents into VictoriaMetrics manifests (a KRM function)
+
+USAGE:
+    vmstack < resource-list.yaml      KRM function: kpt fn render/eval, kustomize --enable-exec
+    vmstack INTENT_FILE               kustomize legacy exec plugin: prints the generated objects
+    vmstack --help | --version
+
+Exit status: 0 when every intent expanded, 1 on any error result (the ResourceList with its
+results is still written to stdout; results are also printed to stderr).
+";
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("vmstack: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> anyhow::Result<ExitCode> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.as_slice() {
+        [] => resource_list_mode(),
+        [flag] if flag == "--help" || flag == "-h" => {
+            print!("{USAGE}");
+            Ok(ExitCode::SUCCESS)
+        }
+        [flag] if flag == "--version" || flag == "-V" => {
+            println!("vmstack {}", env!("CARGO_PKG_VERSION"));
+            Ok(ExitCode::SUCCESS)
+        }
+        [flag] if flag.starts_with('-') => {
+            eprint!("vmstack: unknown option {flag}\n\n{USAGE}");
+            Ok(ExitCode::from(2))
+        }
+        [file] => legacy_plugin_mode(file),
+        _ => {
+            eprint!("vmstack: too many arguments\n\n{USAGE}");
+            Ok(ExitCode::from(2))
+        }
+    }
+}
+
+fn report(results: &[KrmResult]) {
+    for r in results {
+        eprintln!("{}", r.to_line());
+    }
+}
+
+fn resource_list_mode() -> anyhow::Result<ExitCode> {
+    let mut input = String::new();
+    std::io::stdin()
+        .read_to_string(&mut input)
+        .context("reading the ResourceList from stdin")?;
+    let out = match ResourceList::parse(&input) {
+        Ok(rl) => function::process(rl, Layout::Files),
+        Err(e) => {
+            // Nothing could be read, so there are no items to echo; hosts discard the output of
+            // a failed function, so nothing is deleted.
+            let mut rl = ResourceList::default();
+            let mut r = KrmResult::error(format!("VMS001: {e}"));
+            r.tags.insert("code".into(), "VMS001".into());
+            rl.results.push(r);
+            rl
+        }
+    };
+    report(&out.results);
+    std::io::stdout()
+        .write_all(out.to_yaml().as_bytes())
+        .context("writing the ResourceList to stdout")?;
+    Ok(if out.has_errors() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn legacy_plugin_mode(file: &str) -> anyhow::Result<ExitCode> {
+    let text = std::fs::read_to_string(file).with_context(|| format!("reading {file}"))?;
+    let config = match yaml::parse_document(&text) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("error[VMS001] {file}: not a YAML document: {e}");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let rl = ResourceList {
+        api_version: String::new(),
+        items: Vec::new(),
+        function_config: Some(config),
+        results: Vec::new(),
+    };
+    let out = function::process(rl, Layout::Stream);
+    report(&out.results);
+    if out.has_errors() {
+        return Ok(ExitCode::FAILURE);
+    }
+    std::io::stdout()
+        .write_all(yaml::to_yaml_stream(&out.items).as_bytes())
+        .context("writing the generated objects to stdout")?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,238 @@
+//! The function proper: which intents to expand, and how their output replaces the previous run's
+//! (ownership, pruning, file placement). Knows intents and ResourceLists, not VictoriaMetrics.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use crate::intent::{self, Diagnostic, Stack};
+use crate::krm::object::{self, Object};
+use crate::krm::{FieldRef, KrmResult, ResourceList, Severity};
+use crate::render::{self, Generated};
+
+/// Marks every generated object with the intent that produced it (`<namespace>/<name>`), so the
+/// next run replaces and prunes exactly those.
+pub const OWNER: &str = "vmstack.dev/owner";
+
+/// How the output is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// kpt and kustomize's KRM mode: files placed in the package with path/index annotations,
+    /// plus a kustomization.yaml listing the folder.
+    Files,
+    /// kustomize's legacy exec plugin: a plain stream of objects.
+    Stream,
+}
+
+fn is_intent(v: &Value) -> bool {
+    Object(v).is(intent::API_VERSION, intent::KIND)
+}
+
+fn key(v: &Value) -> String {
+    let o = Object(v);
+    format!("{}/{}", o.namespace(), o.name())
+}
+
+/// Diagnostics of one intent, as results pointing at the intent and the field.
+pub fn diagnostic_results(intent: &Value, diagnostics: &[Diagnostic]) -> Vec<KrmResult> {
+    let o = Object(intent);
+    diagnostics
+        .iter()
+        .map(|d| {
+            let mut r = KrmResult::error(format!("{}: {}", d.code, d.message));
+            r.resource_ref = Some(o.resource_ref());
+            if !d.path.is_empty() {
+                r.field = Some(FieldRef {
+                    path: d.path.clone(),
+                    current_value: d.current.clone(),
+                    proposed_value: d.proposed.clone(),
+                });
+            }
+            r.file = o.file_ref();
+            r.tags.insert("code".into(), d.code.as_str().into());
+            r
+        })
+        .collect()
+}
+
+struct Target {
+    intent: Value,
+    stack: Stack,
+}
+
+/// Reads the intents to expand. Errors come back as results.
+fn targets(rl: &ResourceList) -> Result<Vec<Value>, Vec<KrmResult>> {
+    match &rl.function_config {
+        None => Ok(rl.items.iter().filter(|i| is_intent(i)).cloned().collect()),
+        Some(fc) if is_intent(fc) => Ok(vec![fc.clone()]),
+        Some(fc) => {
+            let o = Object(fc);
+            let mut r = KrmResult::error(format!(
+                "VMS001: functionConfig {} {:?} is not accepted: give a {} ({}) as functionConfig, \
+                 or none to expand every {} among the items",
+                if o.kind().is_empty() {
+                    "<no kind>"
+                } else {
+                    o.kind()
+                },
+                o.name(),
+                intent::KIND,
+                intent::API_VERSION,
+                intent::KIND
+            ));
+            r.resource_ref = Some(o.resource_ref());
+            r.tags.insert("code".into(), "VMS001".into());
+            Err(vec![r])
+        }
+    }
+}
+
+/// The folder an intent's files go to, relative to the package root: its own folder (when the
+/// host says where the intent file is) joined with the intent's `directory`.
+fn output_folder(intent: &Value, stack: &Stack) -> String {
+    let base = Object(intent)
+        .file_ref()
+        .and_then(|f| f.path.rsplit_once('/').map(|(dir, _)| dir.to_string()))
+        .unwrap_or_default();
+    match (base.as_str(), stack.layout.directory.as_str()) {
+        ("", "" | ".") => String::new(),
+        ("", d) => d.to_string(),
+        (b, "" | ".") => b.to_string(),
+        (b, d) => format!("{b}/{d}"),
+    }
+}
+
+/// Expands the intents of a ResourceList. Results carry every problem; with any error the items
+/// go back unchanged, so no partial output is ever taken for success.
+pub fn process(mut rl: ResourceList, layout: Layout) -> ResourceList {
+    let intents = match targets(&rl) {
+        Ok(t) => t,
+        Err(results) => {
+            rl.results.extend(results);
+            return rl;
+        }
+    };
+
+    let mut results = Vec::new();
+    let mut expanded: Vec<Target> = Vec::new();
+    let mut seen = BTreeSet::new();
+    let mut sorted = intents;
+    sorted.sort_by_key(key);
+    for intent in sorted {
+        if !seen.insert(key(&intent)) {
+            let mut r = KrmResult::error(format!(
+                "VMS205: intent {} appears twice: each VictoriaMetricsStack needs its own name",
+                key(&intent)
+            ));
+            r.resource_ref = Some(Object(&intent).resource_ref());
+            r.tags.insert("code".into(), "VMS205".into());
+            results.push(r);
+            continue;
+        }
+        match intent::parse(&intent) {
+            Ok(stack) => expanded.push(Target { intent, stack }),
+            Err(diags) => results.extend(diagnostic_results(&intent, &diags)),
+        }
+    }
+
+    let mut folders: BTreeMap<String, String> = BTreeMap::new();
+    if layout == Layout::Files {
+        for t in &expanded {
+            let folder = output_folder(&t.intent, &t.stack);
+            if let Some(other) = folders.insert(folder.clone(), key(&t.intent)) {
+                let mut r = KrmResult::error(format!(
+                    "VMS205: intents {other} and {} both write to folder {folder:?}: give one a \
+                     different spec.directory",
+                    key(&t.intent)
+                ));
+                r.resource_ref = Some(Object(&t.intent).resource_ref());
+                r.field = Some(FieldRef {
+                    path: "spec.directory".into(),
+                    current_value: Some(Value::String(t.stack.layout.directory.clone())),
+                    proposed_value: None,
+                });
+                r.tags.insert("code".into(), "VMS205".into());
+                results.push(r);
+            }
+        }
+    }
+
+    if results.iter().any(KrmResult::is_error) {
+        rl.results.extend(results);
+        return rl;
+    }
+
+    let owners: BTreeSet<String> = expanded.iter().map(|t| key(&t.intent)).collect();
+    let present: BTreeSet<String> = rl.items.iter().filter(|i| is_intent(i)).map(key).collect();
+    let mut items = Vec::with_capacity(rl.items.len());
+    for mut item in std::mem::take(&mut rl.items) {
+        match Object(&item).annotation(OWNER).map(str::to_string) {
+            // Last run's output of an intent expanded now: replaced below.
+            Some(owner) if owners.contains(&owner) => continue,
+            Some(owner) if !present.contains(&owner) => {
+                let mut r = KrmResult::new(
+                    Severity::Warning,
+                    format!(
+                        "VMS302: generated by intent {owner}, which is not in the input any more; \
+                         delete this object, or restore the intent"
+                    ),
+                );
+                r.resource_ref = Some(Object(&item).resource_ref());
+                r.file = Object(&item).file_ref();
+                r.tags.insert("code".into(), "VMS302".into());
+                results.push(r);
+            }
+            _ => {}
+        }
+        if is_intent(&item) && owners.contains(&key(&item)) {
+            // The intent configures the function; it must never reach a cluster.
+            object::set_annotation(&mut item, object::LOCAL_CONFIG, "true");
+        }
+        items.push(item);
+    }
+
+    for t in &expanded {
+        let owner = key(&t.intent);
+        let mut generated = render::render(&t.stack);
+        if layout == Layout::Files {
+            let index = render::folder_index(&t.stack, &generated);
+            generated.push(index);
+        }
+        let folder = output_folder(&t.intent, &t.stack);
+        items.extend(place(generated, &owner, &folder, layout));
+    }
+    rl.items = items;
+    rl.results.extend(results);
+    rl
+}
+
+/// Annotates generated objects with their owner and, for files, their place in the package.
+fn place(generated: Vec<Generated>, owner: &str, folder: &str, layout: Layout) -> Vec<Value> {
+    let mut per_file: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut out = Vec::new();
+    // Files in a fixed order, objects within a file in render order.
+    let mut order: Vec<&str> = Vec::new();
+    for g in &generated {
+        if !order.contains(&g.file) {
+            order.push(g.file);
+        }
+    }
+    for file in order {
+        for g in generated.iter().filter(|g| g.file == file) {
+            let mut obj = g.object.clone();
+            object::set_annotation(&mut obj, OWNER, owner);
+            if layout == Layout::Files {
+                let i = per_file.entry(file).or_insert(0);
+                let path = if folder.is_empty() {
+                    file.to_string()
+                } else {
+                    format!("{folder}/{file}")
+                };
+                object::set_file(&mut obj, &path, *i);
+                *i += 1;
+            }
+            out.push(obj);
+        }
+    }
+    out
+}

@@ -1,0 +1,101 @@
+//! Names of the chart's default rule groups (`defaultRules.groups.<name>`), per chart line.
+//!
+//! The chart renamed them between 0.61 (camelCase keys) and 0.91 (the groups' own names); a
+//! test reads both values files from the shared reference and checks these lists against them.
+
+pub const V0_61: [&str; 39] = [
+    "alertmanager",
+    "etcd",
+    "general",
+    "k8sContainerCpuLimits",
+    "k8sContainerCpuRequests",
+    "k8sContainerCpuUsageSecondsTotal",
+    "k8sContainerMemoryCache",
+    "k8sContainerMemoryLimits",
+    "k8sContainerMemoryRequests",
+    "k8sContainerMemoryRss",
+    "k8sContainerMemorySwap",
+    "k8sContainerMemoryWorkingSetBytes",
+    "k8sContainerResource",
+    "k8sPodOwner",
+    "kubeApiserver",
+    "kubeApiserverAvailability",
+    "kubeApiserverBurnrate",
+    "kubeApiserverHistogram",
+    "kubeApiserverSlos",
+    "kubePrometheusGeneral",
+    "kubePrometheusNodeRecording",
+    "kubeScheduler",
+    "kubeStateMetrics",
+    "kubelet",
+    "kubernetesApps",
+    "kubernetesResources",
+    "kubernetesStorage",
+    "kubernetesSystem",
+    "kubernetesSystemApiserver",
+    "kubernetesSystemControllerManager",
+    "kubernetesSystemKubelet",
+    "kubernetesSystemScheduler",
+    "node",
+    "nodeNetwork",
+    "vmHealth",
+    "vmagent",
+    "vmcluster",
+    "vmoperator",
+    "vmsingle",
+];
+
+pub const V0_91: [&str; 39] = [
+    "alertmanager.rules",
+    "etcd",
+    "general.rules",
+    "k8s.rules.container_cpu_limits",
+    "k8s.rules.container_cpu_requests",
+    "k8s.rules.container_cpu_usage_seconds_total",
+    "k8s.rules.container_memory_cache",
+    "k8s.rules.container_memory_limits",
+    "k8s.rules.container_memory_requests",
+    "k8s.rules.container_memory_rss",
+    "k8s.rules.container_memory_swap",
+    "k8s.rules.container_memory_working_set_bytes",
+    "k8s.rules.pod_owner",
+    "kube-apiserver-burnrate.rules",
+    "kube-apiserver-histogram.rules",
+    "kube-apiserver-slos",
+    "kube-prometheus-general.rules",
+    "kube-prometheus-node-recording.rules",
+    "kube-scheduler.rules",
+    "kube-state-metrics",
+    "kubelet.rules",
+    "kubernetes-apps",
+    "kubernetes-resources",
+    "kubernetes-storage",
+    "kubernetes-system",
+    "kubernetes-system-apiserver",
+    "kubernetes-system-controller-manager",
+    "kubernetes-system-kubelet",
+    "kubernetes-system-scheduler",
+    "node-exporter",
+    "node-exporter.rules",
+    "node-network",
+    "node.rules",
+    "vm-health",
+    "vmagent",
+    "vmalert",
+    "vmcluster",
+    "vmoperator",
+    "vmsingle",
+];
+/// The chart lines vmstack knows, by the version prefix they start with.
+pub const SUPPORTED_LINES: [&str; 2] = ["0.61.", "0.91."];
+
+/// The default rule group names of a chart version, if vmstack knows its line.
+pub fn for_version(version: &str) -> Option<&'static [&'static str]> {
+    if version.starts_with("0.61.") {
+        Some(&V0_61)
+    } else if version.starts_with("0.91.") {
+        Some(&V0_91)
+    } else {
+        None
+    }
+}

@@ -1,0 +1,194 @@
+//! Rules that span fields: each one is a way a syntactically valid intent still breaks a cluster.
+
+use serde_json::Value;
+
+use super::diagnostic::{Code, Diagnostic, Diagnostics};
+use super::model::{Component, Role, Stack};
+use crate::operator::Names;
+
+pub fn cross_field(s: &Stack, d: &mut Diagnostics) {
+    derived_names(s, d);
+    match &s.role {
+        Role::Global(g) => {
+            let storage = g.vmstorage.component.replicas.literal();
+            let rf = g.replication_factor.literal();
+            if let (Some(rf), Some(replicas)) = (rf, storage) {
+                if *rf == 0 {
+                    d.report(
+                        Code::OutOfRange,
+                        "spec.replicationFactor",
+                        "replicationFactor must be at least 1",
+                    );
+                } else if rf > replicas {
+                    d.push(
+                        Diagnostic::new(
+                            Code::ReplicationAboveReplicas,
+                            "spec.replicationFactor",
+                            format!(
+                                "replicationFactor {rf} is above the {replicas} vmstorage replicas: \
+                                 vminsert cannot place {rf} copies of a sample"
+                            ),
+                        )
+                        .with_proposed(Value::from(*replicas)),
+                    );
+                }
+            }
+            if let Some(rf) = rf
+                && *rf >= 2
+                && g.vmstorage.component.max_unavailable >= *rf
+            {
+                d.report(
+                    Code::DisruptionTooLarge,
+                    "spec.vmstorage.maxUnavailable",
+                    format!(
+                        "maxUnavailable {} lets a drain take down {rf} or more vmstorage nodes at once, \
+                         which with replicationFactor {rf} makes some samples unreadable; use at most {}",
+                        g.vmstorage.component.max_unavailable,
+                        rf - 1
+                    ),
+                );
+            }
+            let components: [(&str, &Component); 6] = [
+                ("vmstorage", &g.vmstorage.component),
+                ("vmselect", &g.vmselect.component),
+                ("vminsert", &g.vminsert),
+                ("vmalert", &g.vmalert.component),
+                ("alertmanager", &g.alertmanager.component),
+                ("vmauth", &g.vmauth.component),
+            ];
+            for (key, c) in components {
+                disruption(key, c, d);
+            }
+            if g.grafana.enabled && g.grafana.replicas > 1 && g.grafana.persistence.is_some() {
+                d.report(
+                    Code::GrafanaReplicasNeedDatabase,
+                    "spec.grafana.replicas",
+                    format!(
+                        "{} Grafana replicas cannot share one ReadWriteOnce volume holding SQLite: set \
+                         grafana.persistence.enabled: false and give Grafana an external database \
+                         (values.grafana.grafana.ini.database), or keep 1 replica",
+                        g.grafana.replicas
+                    ),
+                );
+            }
+            if g.grafana.enabled && g.grafana.replicas > 1 && g.grafana.persistence.is_none() {
+                let has_db = s
+                    .values
+                    .get("grafana")
+                    .and_then(|v| v.get("grafana.ini"))
+                    .and_then(|v| v.get("database"))
+                    .and_then(|v| v.get("type"))
+                    .is_some();
+                if !has_db {
+                    d.report(
+                        Code::GrafanaReplicasNeedDatabase,
+                        "spec.grafana.replicas",
+                        "Grafana replicas above 1 need an external database: set \
+                         values.grafana.grafana.ini.database (type, host, name, user, password)",
+                    );
+                }
+            }
+        }
+        Role::Agent(a) => disruption("vmagent", &a.vmagent, d),
+    }
+    values_conflicts(s, d);
+}
+
+fn disruption(key: &str, c: &Component, d: &mut Diagnostics) {
+    if let Some(replicas) = c.replicas.literal()
+        && *replicas > 1
+        && c.max_unavailable >= *replicas
+    {
+        d.report(
+            Code::DisruptionTooLarge,
+            &format!("spec.{key}.maxUnavailable"),
+            format!(
+                "maxUnavailable {} of {replicas} replicas lets a node drain evict every pod at once",
+                c.max_unavailable
+            ),
+        );
+    }
+    if c.max_unavailable == 0 {
+        d.report(
+            Code::DisruptionTooLarge,
+            &format!("spec.{key}.maxUnavailable"),
+            "maxUnavailable 0 blocks every voluntary eviction, so node drains never finish",
+        );
+    }
+}
+
+/// Names the operator and chart derive from the release must stay within Kubernetes' limits, or
+/// the objects are not created (a StatefulSet's pods get a `controller-revision-hash` label of
+/// name plus 11 characters, which must fit in 63).
+fn derived_names(s: &Stack, d: &mut Diagnostics) {
+    let names = Names::new(&s.release, &s.namespace, &s.cluster_domain);
+    let path = if s.release == s.name {
+        "metadata.name"
+    } else {
+        "spec.releaseName"
+    };
+    for (object, limit) in names.derived_names(&s.role) {
+        if object.len() > limit {
+            d.report(
+                Code::NameTooLong,
+                path,
+                format!(
+                    "{:?} is too long: it makes {object:?} ({} characters, at most {limit} allowed); \
+                     shorten the name or set spec.releaseName",
+                    s.release,
+                    object.len()
+                ),
+            );
+            return;
+        }
+    }
+}
+
+/// The `values` escape hatch must not undo what vmstack relies on.
+fn values_conflicts(s: &Stack, d: &mut Diagnostics) {
+    let v = &s.values;
+    let at = |path: &[&str]| -> Option<&Value> {
+        let mut cur = v.get(path[0])?;
+        for p in &path[1..] {
+            cur = cur.get(p)?;
+        }
+        Some(cur)
+    };
+    if at(&["vmsingle", "enabled"]) == Some(&Value::Bool(true)) {
+        d.report(
+            Code::ValuesConflict,
+            "spec.values.vmsingle.enabled",
+            "vmsingle cannot be enabled: the chart refuses vmsingle beside vmcluster, and an agent \
+             must not store data locally",
+        );
+    }
+    if let Some(f) = at(&["fullnameOverride"])
+        && f.as_str() != Some(s.release.as_str())
+    {
+        d.report(
+            Code::ValuesConflict,
+            "spec.values.fullnameOverride",
+            "fullnameOverride is set from the release name: every generated name, selector and health \
+             check depends on it; set spec.releaseName instead",
+        );
+    }
+    let pdb_paths: [&[&str]; 6] = [
+        &["vmcluster", "spec", "vmstorage", "podDisruptionBudget"],
+        &["vmcluster", "spec", "vmselect", "podDisruptionBudget"],
+        &["vmcluster", "spec", "vminsert", "podDisruptionBudget"],
+        &["vmalert", "spec", "podDisruptionBudget"],
+        &["alertmanager", "spec", "podDisruptionBudget"],
+        &["vmagent", "spec", "podDisruptionBudget"],
+    ];
+    for p in pdb_paths {
+        if at(p).is_some() {
+            d.report(
+                Code::ValuesConflict,
+                &format!("spec.values.{}", p.join(".")),
+                "vmstack already emits a PodDisruptionBudget for these pods; a second one from the \
+                 operator makes the eviction API refuse every eviction (set maxUnavailable on the \
+                 component instead)",
+            );
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! The `VictoriaMetricsStack` intent: raw object → validated model, with diagnostics that carry
+//! stable codes and field paths.
+
+pub mod chart_rule_groups;
+mod check;
+pub mod decode;
+pub mod diagnostic;
+pub mod model;
+mod parse;
+pub mod scalar;
+pub mod variables;
+
+pub use diagnostic::{Code, Diagnostic};
+pub use model::*;
+pub use parse::{API_VERSION, CHART_OCI_URL, DEFAULT_CHART_VERSION, KIND, parse};

@@ -1,0 +1,278 @@
+//! The validated intent: every field typed, every default applied.
+
+use serde_json::{Map, Value};
+
+use super::scalar::{
+    Duration, ExtraArgs, Name, Quantity, Resources, Retention, Setting, Text, Url,
+};
+
+#[derive(Debug, Clone)]
+pub struct Stack {
+    pub name: String,
+    pub namespace: String,
+    /// The Helm release name, also the chart's fullnameOverride: every operator-made name
+    /// derives from it.
+    pub release: String,
+    pub chart: Chart,
+    pub cluster: Option<Text>,
+    pub cluster_domain: String,
+    pub helm: HelmSettings,
+    pub flux: Flux,
+    pub layout: Layout,
+    pub network: Network,
+    pub scrape: Scrape,
+    pub role: Role,
+    /// Deep-merged into the Helm values last.
+    pub values: Map<String, Value>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Role {
+    Global(Box<Global>),
+    Agent(Box<Agent>),
+}
+
+impl Role {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Role::Global(_) => "global",
+            Role::Agent(_) => "agent",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Chart {
+    pub version: String,
+    pub source: ChartSource,
+}
+
+#[derive(Debug, Clone)]
+pub enum ChartSource {
+    /// vmstack emits an OCIRepository for the chart.
+    Generated { url: String },
+    /// An existing source object (the seed's shared OCIRepository in flux-system).
+    Existing(ObjectRef),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ObjectRef {
+    pub kind: String,
+    pub name: String,
+    pub namespace: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct HelmSettings {
+    pub interval: Setting<Duration>,
+    pub timeout: Setting<Duration>,
+    pub retries: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Flux {
+    pub enabled: bool,
+    pub name: String,
+    pub namespace: String,
+    pub path: Option<Text>,
+    pub source_ref: ObjectRef,
+    pub interval: Setting<Duration>,
+    pub timeout: Setting<Duration>,
+    pub retry_interval: Option<Setting<Duration>>,
+    pub prune: bool,
+    pub depends_on: Vec<ObjectRef>,
+    pub substitute_from: Vec<SubstituteRef>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubstituteRef {
+    pub kind: String,
+    pub name: String,
+    pub optional: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// Folder of the kpt package the generated files go to.
+    pub directory: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Network {
+    pub enabled: bool,
+    /// Namespaces whose pods (an ingress controller) may reach vmauth and Grafana.
+    pub ingress_namespaces: Vec<Name>,
+    pub api_server_ports: Vec<u32>,
+    pub dns_namespace: String,
+    pub dns_pod_labels: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Scrape {
+    pub kube_state_metrics: bool,
+    pub node_exporter: bool,
+    pub cilium: bool,
+    pub cilium_namespace: String,
+}
+
+/// Settings every VictoriaMetrics component shares.
+#[derive(Debug, Clone)]
+pub struct Component {
+    pub replicas: Setting<u32>,
+    pub resources: Resources,
+    pub extra_args: ExtraArgs,
+    pub max_unavailable: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Global {
+    pub retention: Setting<Retention>,
+    pub replication_factor: Setting<u32>,
+    pub dedup_interval: Setting<Duration>,
+    pub storage_class: Option<Text>,
+    pub vmstorage: Storage,
+    pub vmselect: Select,
+    pub vminsert: Component,
+    pub vmalert: Alert,
+    pub alertmanager: Alertmanager,
+    pub vmauth: Auth,
+    pub grafana: Grafana,
+    pub vmagent: SelfScrape,
+    pub rules: Rules,
+}
+
+#[derive(Debug, Clone)]
+pub struct Storage {
+    pub component: Component,
+    pub size: Setting<Quantity>,
+    pub storage_class: Option<Text>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Select {
+    pub component: Component,
+    pub cache_size: Setting<Quantity>,
+    pub max_points_per_timeseries: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Alert {
+    pub component: Component,
+    pub evaluation_interval: Setting<Duration>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Alertmanager {
+    pub component: Component,
+    pub retention: Setting<Duration>,
+    pub size: Setting<Quantity>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Auth {
+    pub enabled: bool,
+    /// Open the query gateway to unauthenticated reads. Off unless the intent asks.
+    pub anonymous_read: bool,
+    pub component: Component,
+}
+
+#[derive(Debug, Clone)]
+pub struct Grafana {
+    pub enabled: bool,
+    pub replicas: u32,
+    pub resources: Resources,
+    pub admin: Option<AdminCredentials>,
+    pub persistence: Option<Persistence>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Persistence {
+    pub size: Setting<Quantity>,
+    pub storage_class: Option<Text>,
+}
+
+#[derive(Debug, Clone)]
+pub struct AdminCredentials {
+    pub store: Text,
+    pub store_kind: String,
+    pub key: Text,
+    pub username_property: Text,
+    pub password_property: Text,
+    pub secret_name: String,
+    pub refresh_interval: Setting<Duration>,
+}
+
+/// The global cluster's own vmagent, which scrapes the stack itself.
+#[derive(Debug, Clone)]
+pub struct SelfScrape {
+    pub enabled: bool,
+    pub component: Component,
+}
+
+#[derive(Debug, Clone)]
+pub struct Rules {
+    pub health: bool,
+    pub default_rules: bool,
+    /// Chart default rule groups switched on or off explicitly, sorted by name.
+    pub default_groups: Vec<(String, bool)>,
+    pub groups: Vec<RuleGroup>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleGroup {
+    pub name: String,
+    pub interval: Option<Setting<Duration>>,
+    pub labels: Vec<(String, String)>,
+    pub rules: Vec<Rule>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rule {
+    /// `alert` or `record`, and its name.
+    pub kind: RuleKind,
+    pub name: String,
+    pub expr: String,
+    pub for_: Option<Setting<Duration>>,
+    pub keep_firing_for: Option<Setting<Duration>>,
+    pub labels: Vec<(String, String)>,
+    pub annotations: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleKind {
+    Alert,
+    Record,
+}
+
+#[derive(Debug, Clone)]
+pub struct Agent {
+    pub remote_write: RemoteWrite,
+    pub vmagent: Component,
+    pub kube_state_metrics: Resources,
+    pub node_exporter: Resources,
+}
+
+#[derive(Debug, Clone)]
+pub struct RemoteWrite {
+    /// Base URL of the global vminsert (or of vmauth); the tenant write path is appended.
+    pub url: Url,
+    pub tenant: String,
+    pub send_timeout: Setting<Duration>,
+    pub queues: u32,
+    pub max_rows_per_block: u32,
+    pub max_disk_usage: Option<Setting<Quantity>>,
+    pub flush_interval: Option<Setting<Duration>>,
+}
+
+impl RemoteWrite {
+    /// The full write URL: base plus `/insert/<tenant>/prometheus/api/v1/write`, unless the base
+    /// already names a write path.
+    pub fn write_url(&self) -> String {
+        let base = self.url.0.trim_end_matches('/');
+        if base.ends_with("/api/v1/write") {
+            base.to_string()
+        } else {
+            format!("{base}/insert/{}/prometheus/api/v1/write", self.tenant)
+        }
+    }
+}

@@ -1,0 +1,369 @@
+//! The Flux HelmRelease of victoria-metrics-k8s-stack (and its chart source when vmstack owns it).
+
+use serde_json::{Map, Value, json};
+
+use super::{Generated, deep_merge, files, metadata};
+use crate::intent::scalar::{Quantity, Setting, Text, ToJson};
+use crate::intent::{Agent, ChartSource, Component, Global, Role, Stack};
+use crate::operator::{Component as C, Names};
+
+pub fn render(stack: &Stack, names: &Names) -> Vec<Generated> {
+    let mut out = Vec::new();
+    if let ChartSource::Generated { url } = &stack.chart.source {
+        out.push(Generated {
+            file: files::HELM_RELEASE,
+            object: json!({
+                "apiVersion": "source.toolkit.fluxcd.io/v1",
+                "kind": "OCIRepository",
+                "metadata": metadata(stack, &chart_source_name(stack)),
+                "spec": {
+                    "interval": stack.helm.interval.to_json(),
+                    "url": url,
+                    "ref": {"tag": stack.chart.version},
+                    "layerSelector": {
+                        "mediaType": "application/vnd.cncf.helm.chart.content.v1.tar+gzip",
+                        "operation": "copy",
+                    },
+                },
+            }),
+        });
+    }
+    out.push(Generated {
+        file: files::HELM_RELEASE,
+        object: helm_release(stack, names),
+    });
+    out
+}
+
+pub fn chart_source_name(stack: &Stack) -> String {
+    format!("{}-chart", stack.release)
+}
+
+fn helm_release(stack: &Stack, names: &Names) -> Value {
+    let mut spec = Map::new();
+    // Pinned so Flux's targetNamespace or a rename never changes the subcharts' names.
+    spec.insert("releaseName".into(), json!(stack.release));
+    match &stack.chart.source {
+        ChartSource::Generated { .. } => {
+            spec.insert(
+                "chartRef".into(),
+                json!({"kind": "OCIRepository", "name": chart_source_name(stack), "namespace": stack.namespace}),
+            );
+        }
+        ChartSource::Existing(r) if r.kind == "HelmRepository" => {
+            let mut source = json!({"kind": "HelmRepository", "name": r.name});
+            if let Some(ns) = &r.namespace {
+                source["namespace"] = json!(ns);
+            }
+            spec.insert(
+                "chart".into(),
+                json!({"spec": {
+                    "chart": "victoria-metrics-k8s-stack",
+                    "version": stack.chart.version,
+                    "sourceRef": source,
+                }}),
+            );
+        }
+        ChartSource::Existing(r) => {
+            let mut chart_ref = json!({"kind": r.kind, "name": r.name});
+            if let Some(ns) = &r.namespace {
+                chart_ref["namespace"] = json!(ns);
+            }
+            spec.insert("chartRef".into(), chart_ref);
+        }
+    }
+    spec.insert("interval".into(), stack.helm.interval.to_json());
+    spec.insert("timeout".into(), stack.helm.timeout.to_json());
+    // The operator and its CRDs are installed by their own release, as in the seed.
+    let remediation = json!({"retries": stack.helm.retries});
+    spec.insert(
+        "install".into(),
+        json!({"crds": "Skip", "remediation": remediation}),
+    );
+    spec.insert(
+        "upgrade".into(),
+        json!({"crds": "Skip", "remediation": {"retries": stack.helm.retries, "remediateLastFailure": true}}),
+    );
+    spec.insert("values".into(), values(stack, names));
+    json!({
+        "apiVersion": "helm.toolkit.fluxcd.io/v2",
+        "kind": "HelmRelease",
+        "metadata": metadata(stack, &stack.release),
+        "spec": spec,
+    })
+}
+
+/// The chart values: vmstack's choices first, then the intent's `values`, deep-merged last.
+pub fn values(stack: &Stack, names: &Names) -> Value {
+    let mut v = match &stack.role {
+        Role::Global(g) => global_values(stack, g, names),
+        Role::Agent(a) => agent_values(stack, a),
+    };
+    deep_merge(&mut v, &Value::Object(stack.values.clone()));
+    v
+}
+
+fn component_spec(c: &Component) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("replicaCount".into(), c.replicas.to_json());
+    let resources = c.resources.to_json();
+    if resources.as_object().is_some_and(|r| !r.is_empty()) {
+        m.insert("resources".into(), resources);
+    }
+    m
+}
+
+fn with_args(
+    mut m: Map<String, Value>,
+    args: &crate::intent::scalar::ExtraArgs,
+) -> Map<String, Value> {
+    if !args.0.is_empty() {
+        m.insert("extraArgs".into(), args.to_json());
+    }
+    m
+}
+
+fn volume_claim(size: &Setting<Quantity>, storage_class: Option<&Text>) -> Value {
+    let mut spec = json!({
+        "accessModes": ["ReadWriteOnce"],
+        "resources": {"requests": {"storage": size.to_json()}},
+    });
+    if let Some(sc) = storage_class {
+        spec["storageClassName"] = sc.to_json();
+    }
+    json!({"volumeClaimTemplate": {"spec": spec}})
+}
+
+fn external_labels(stack: &Stack) -> Option<Value> {
+    stack
+        .cluster
+        .as_ref()
+        .map(|c| json!({"cluster": c.to_json()}))
+}
+
+fn global_values(stack: &Stack, g: &Global, names: &Names) -> Value {
+    let storage_class = g
+        .vmstorage
+        .storage_class
+        .as_ref()
+        .or(g.storage_class.as_ref());
+    let dedup = g.dedup_interval.to_json();
+    let dedup = dedup.as_str().unwrap_or("30s");
+
+    let mut storage_args = g.vmstorage.component.extra_args.clone();
+    storage_args.set_default("dedup.minScrapeInterval", dedup);
+    let mut vmstorage = with_args(component_spec(&g.vmstorage.component), &storage_args);
+    vmstorage.insert(
+        "storage".into(),
+        volume_claim(&g.vmstorage.size, storage_class),
+    );
+
+    let mut select_args = g.vmselect.component.extra_args.clone();
+    // Dedup must match vmstorage's, or queries see the duplicates vmstorage dropped.
+    select_args.set_default("dedup.minScrapeInterval", dedup);
+    select_args.set_default(
+        "search.maxPointsPerTimeseries",
+        &g.vmselect.max_points_per_timeseries.to_string(),
+    );
+    let mut vmselect = with_args(component_spec(&g.vmselect.component), &select_args);
+    vmselect.insert("cacheMountPath".into(), json!("/select-cache"));
+    vmselect.insert(
+        "storage".into(),
+        volume_claim(&g.vmselect.cache_size, storage_class),
+    );
+
+    let vminsert = with_args(component_spec(&g.vminsert), &g.vminsert.extra_args);
+
+    let read_url = names.select_url("0");
+    let mut vmalert = with_args(
+        component_spec(&g.vmalert.component),
+        &g.vmalert.component.extra_args,
+    );
+    vmalert.insert(
+        "evaluationInterval".into(),
+        g.vmalert.evaluation_interval.to_json(),
+    );
+    // Straight to vmselect: the chart would route reads through vmauth, which refuses
+    // unauthenticated clients once anonymous access is off.
+    vmalert.insert("datasource".into(), json!({"url": read_url}));
+    vmalert.insert("remoteRead".into(), json!({"url": read_url}));
+
+    let mut alertmanager = with_args(
+        component_spec(&g.alertmanager.component),
+        &g.alertmanager.component.extra_args,
+    );
+    alertmanager.insert("retention".into(), g.alertmanager.retention.to_json());
+    alertmanager.insert(
+        "storage".into(),
+        volume_claim(&g.alertmanager.size, storage_class),
+    );
+
+    let mut vmauth = with_args(
+        component_spec(&g.vmauth.component),
+        &g.vmauth.component.extra_args,
+    );
+    if g.vmauth.anonymous_read {
+        let select = names.service_url(C::VmSelect);
+        vmauth.insert(
+            "unauthorizedUserAccessSpec".into(),
+            json!({"url_map": [{"src_paths": ["/select/.*"], "url_prefix": [format!("{select}/")]}]}),
+        );
+    } else {
+        // The chart's default opens reads and writes to anyone; `disabled` makes it drop the
+        // section, so only VMUser credentials get through.
+        vmauth.insert(
+            "unauthorizedUserAccessSpec".into(),
+            json!({"disabled": true}),
+        );
+    }
+
+    let mut vmagent = with_args(
+        component_spec(&g.vmagent.component),
+        &g.vmagent.component.extra_args,
+    );
+    if let Some(labels) = external_labels(stack) {
+        vmagent.insert("externalLabels".into(), labels);
+    }
+
+    let mut grafana = Map::new();
+    grafana.insert("enabled".into(), json!(g.grafana.enabled));
+    if g.grafana.enabled {
+        grafana.insert("replicas".into(), json!(g.grafana.replicas));
+        let resources = g.grafana.resources.to_json();
+        if resources.as_object().is_some_and(|r| !r.is_empty()) {
+            grafana.insert("resources".into(), resources);
+        }
+        if let Some(admin) = &g.grafana.admin {
+            grafana.insert(
+                "admin".into(),
+                json!({
+                    "existingSecret": admin.secret_name,
+                    "userKey": "admin-user",
+                    "passwordKey": "admin-password",
+                }),
+            );
+        }
+        match &g.grafana.persistence {
+            Some(p) => {
+                let mut persistence = json!({"enabled": true, "size": p.size.to_json()});
+                if let Some(sc) = p.storage_class.as_ref().or(g.storage_class.as_ref()) {
+                    persistence["storageClassName"] = sc.to_json();
+                }
+                grafana.insert("persistence".into(), persistence);
+            }
+            None => {
+                grafana.insert("persistence".into(), json!({"enabled": false}));
+            }
+        }
+    }
+
+    let mut default_rules = json!({"create": g.rules.default_rules});
+    if !g.rules.default_groups.is_empty() {
+        let groups: Map<String, Value> = g
+            .rules
+            .default_groups
+            .iter()
+            .map(|(name, on)| (name.clone(), json!({"create": on})))
+            .collect();
+        default_rules["groups"] = Value::Object(groups);
+    }
+
+    json!({
+        "fullnameOverride": stack.release,
+        "victoria-metrics-operator": {"enabled": false},
+        "defaultDashboards": {"enabled": g.grafana.enabled},
+        "defaultRules": default_rules,
+        // One default data source, straight to vmselect (see vmalert above); the chart's own
+        // list would add a second `isDefault` one, which Grafana refuses to start with.
+        "defaultDatasources": {
+            "victoriametrics": {"datasources": []},
+            "extra": [{
+                "name": "VictoriaMetrics",
+                "type": "prometheus",
+                "access": "proxy",
+                "isDefault": true,
+                "url": read_url,
+            }],
+        },
+        "vmsingle": {"enabled": false},
+        "vmcluster": {
+            "enabled": true,
+            "spec": {
+                "retentionPeriod": g.retention.to_json(),
+                "replicationFactor": g.replication_factor.to_json(),
+                "vmstorage": vmstorage,
+                "vmselect": vmselect,
+                "vminsert": vminsert,
+            },
+        },
+        "vmalert": {"enabled": true, "spec": vmalert},
+        "alertmanager": {"enabled": true, "spec": alertmanager},
+        "vmauth": {"enabled": g.vmauth.enabled, "spec": vmauth},
+        "vmagent": {"enabled": g.vmagent.enabled, "spec": vmagent},
+        "grafana": grafana,
+        "kube-state-metrics": exporter_values(stack.scrape.kube_state_metrics, None),
+        "prometheus-node-exporter": exporter_values(stack.scrape.node_exporter, None),
+    })
+}
+
+fn agent_values(stack: &Stack, a: &Agent) -> Value {
+    let rw = &a.remote_write;
+    let mut remote_write = json!({
+        "url": rw.write_url(),
+        "sendTimeout": rw.send_timeout.to_json(),
+    });
+    if let Some(max) = &rw.max_disk_usage {
+        remote_write["maxDiskUsage"] = max.to_json();
+    }
+    let mut settings = json!({"queues": rw.queues});
+    if let Some(f) = &rw.flush_interval {
+        settings["flushInterval"] = f.to_json();
+    }
+    let mut args = a.vmagent.extra_args.clone();
+    // The seed's maxSamplesPerSend: vmagent's rows per remote-write block.
+    args.set_default(
+        "remoteWrite.maxRowsPerBlock",
+        &rw.max_rows_per_block.to_string(),
+    );
+    let mut vmagent = with_args(component_spec(&a.vmagent), &args);
+    if let Some(labels) = external_labels(stack) {
+        vmagent.insert("externalLabels".into(), labels);
+    }
+    vmagent.insert("remoteWriteSettings".into(), settings);
+
+    json!({
+        "fullnameOverride": stack.release,
+        "victoria-metrics-operator": {"enabled": false},
+        // Rules are evaluated and dashboards served on the global cluster.
+        "defaultDashboards": {"enabled": false},
+        "defaultRules": {"create": false},
+        "vmsingle": {"enabled": false},
+        "vmcluster": {"enabled": false},
+        "vmalert": {"enabled": false},
+        "alertmanager": {"enabled": false},
+        "vmauth": {"enabled": false},
+        "grafana": {"enabled": false},
+        "vmagent": {
+            "enabled": true,
+            // Not external.vm.write.url: an additional remote write keeps every per-URL field
+            // exactly as written, whatever the chart's merge of vmagent.spec does.
+            "additionalRemoteWrites": [remote_write],
+            "spec": vmagent,
+        },
+        "kube-state-metrics": exporter_values(stack.scrape.kube_state_metrics, Some(&a.kube_state_metrics)),
+        "prometheus-node-exporter": exporter_values(stack.scrape.node_exporter, Some(&a.node_exporter)),
+    })
+}
+
+/// vmstack emits its own scrape objects for the exporters (scrape.yaml), so the chart's are
+/// switched off: one scrape per target.
+fn exporter_values(enabled: bool, resources: Option<&crate::intent::scalar::Resources>) -> Value {
+    let mut m = json!({"enabled": enabled});
+    if enabled {
+        m["vmScrape"] = json!({"enabled": false});
+        if let Some(r) = resources {
+            m["resources"] = r.to_json();
+        }
+    }
+    m
+}

@@ -1,0 +1,102 @@
+//! From a validated intent to Kubernetes objects, one module per output family.
+
+mod disruption;
+mod endpoints;
+mod flux;
+mod helm_release;
+mod merge;
+mod policies;
+mod rules;
+mod scrape;
+mod secrets;
+
+use serde_json::{Map, Value, json};
+
+use crate::intent::Stack;
+use crate::operator::Names;
+
+pub use merge::deep_merge;
+
+/// One generated object and the file (inside the intent's output folder) it belongs in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Generated {
+    pub file: &'static str,
+    pub object: Value,
+}
+
+/// Files of the output folder, in the order they are listed in its kustomization.yaml.
+pub mod files {
+    pub const HELM_RELEASE: &str = "helmrelease.yaml";
+    pub const EXTERNAL_SECRET: &str = "externalsecret.yaml";
+    pub const NETWORK_POLICY: &str = "networkpolicy.yaml";
+    pub const PDB: &str = "pdb.yaml";
+    pub const VMRULE: &str = "vmrule.yaml";
+    pub const SCRAPE: &str = "scrape.yaml";
+    pub const ENDPOINTS: &str = "endpoints.yaml";
+    /// The Flux Kustomization lives beside the files but is applied by a parent, as in the seed.
+    pub const FLUX_KUSTOMIZATION: &str = "ks.yaml";
+    pub const KUSTOMIZATION: &str = "kustomization.yaml";
+}
+
+/// Everything one intent expands to, in a stable order.
+pub fn render(stack: &Stack) -> Vec<Generated> {
+    let names = Names::new(&stack.release, &stack.namespace, &stack.cluster_domain);
+    let mut out = Vec::new();
+    out.extend(helm_release::render(stack, &names));
+    out.extend(secrets::render(stack));
+    out.extend(policies::render(stack, &names));
+    out.extend(disruption::render(stack, &names));
+    out.extend(rules::render(stack, &names));
+    out.extend(scrape::render(stack, &names));
+    out.extend(endpoints::render(stack, &names));
+    out.extend(flux::render(stack, &names));
+    out
+}
+
+/// The kustomization.yaml that lists the output folder's files for `kustomize build` and Flux,
+/// leaving out ks.yaml (applied by a parent Kustomization, not by itself).
+pub fn folder_index(stack: &Stack, generated: &[Generated]) -> Generated {
+    let mut resources: Vec<&str> = Vec::new();
+    for g in generated {
+        if g.file != files::FLUX_KUSTOMIZATION && !resources.contains(&g.file) {
+            resources.push(g.file);
+        }
+    }
+    Generated {
+        file: files::KUSTOMIZATION,
+        object: json!({
+            "apiVersion": "kustomize.config.k8s.io/v1beta1",
+            "kind": "Kustomization",
+            "metadata": {
+                "name": stack.release,
+                "annotations": {"config.kubernetes.io/local-config": "true"},
+            },
+            "resources": resources,
+        }),
+    }
+}
+
+/// Labels every generated object carries.
+pub fn common_labels(stack: &Stack) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert("app.kubernetes.io/managed-by".into(), json!("vmstack"));
+    m.insert("app.kubernetes.io/part-of".into(), json!(stack.release));
+    m
+}
+
+/// `metadata` for an object in the stack's namespace.
+pub fn metadata(stack: &Stack, name: &str) -> Value {
+    metadata_in(stack, name, &stack.namespace)
+}
+
+pub fn metadata_in(stack: &Stack, name: &str, namespace: &str) -> Value {
+    json!({
+        "name": name,
+        "namespace": namespace,
+        "labels": common_labels(stack),
+    })
+}
+
+pub fn labels_map(labels: &[(String, String)]) -> Value {
+    Value::Object(labels.iter().map(|(k, v)| (k.clone(), json!(v))).collect())
+}
