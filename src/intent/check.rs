@@ -158,8 +158,10 @@ fn values_conflicts(s: &Stack, d: &mut Diagnostics) {
         d.report(
             Code::ValuesConflict,
             "spec.values.vmsingle.enabled",
-            "vmsingle cannot be enabled: the chart refuses vmsingle beside vmcluster, and an agent \
-             must not store data locally",
+            match s.role {
+                Role::Global(_) => "vmsingle cannot be enabled: the chart refuses to render vmsingle beside vmcluster",
+                Role::Agent(_) => "vmsingle cannot be enabled: an agent forwards everything and stores nothing locally",
+            },
         );
     }
     if let Some(f) = at(&["fullnameOverride"])

@@ -31,11 +31,17 @@ pub fn type_name(v: &Value) -> &'static str {
 }
 
 pub fn wrong_type(d: &mut Diagnostics, path: &str, expected: &str, v: &Value) {
+    let found = match v {
+        Value::String(s) => format!("the string {s:?}"),
+        Value::Number(n) => format!("the number {n}"),
+        Value::Bool(b) => format!("{b}"),
+        other => type_name(other).to_string(),
+    };
     d.push(
         Diagnostic::new(
             Code::WrongType,
             path,
-            format!("expected {expected}, found {}", type_name(v)),
+            format!("expected {expected}, found {found}"),
         )
         .with_current(v),
     );

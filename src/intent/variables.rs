@@ -56,6 +56,12 @@ fn parse_body(body: &str) -> Result<VarRef, String> {
             &operator[..operator.len().min(2)]
         ));
     }
+    if operator.starts_with(|c: char| !c.is_ascii_punctuation()) {
+        return Err(format!(
+            "${{{body}}}: a variable name holds only letters, digits and _ (it stops at {:?})",
+            operator.chars().next().unwrap_or(' ')
+        ));
+    }
     if !operator.is_empty() && !SUPPORTED.iter().any(|s| operator.starts_with(s)) {
         return Err(format!(
             "${{{body}}}: {operator:?} is not a variable operator Flux knows"

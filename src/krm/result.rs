@@ -93,7 +93,17 @@ impl KrmResult {
             line.push_str(&format!(" {}", f.path));
         }
         line.push_str(": ");
-        line.push_str(&self.message);
+        // Messages start with their code for hosts that show only the message; here the code
+        // is already in the brackets.
+        let message = match self.tags.get("code") {
+            Some(code) => self
+                .message
+                .strip_prefix(code.as_str())
+                .and_then(|m| m.strip_prefix(": "))
+                .unwrap_or(&self.message),
+            None => &self.message,
+        };
+        line.push_str(message);
         line
     }
 }

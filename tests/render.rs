@@ -1,0 +1,385 @@
+//! The function in-process and through its binary: seed snapshots, determinism, idempotence,
+//! pruning, and a precise result for every bad intent in `tests/fixtures/bad/`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use serde_json::{Value, json};
+use vmstack::function::{self, Layout, OWNER};
+use vmstack::krm::{ResourceList, yaml};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn read_yaml(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    yaml::parse_document(&text).unwrap()
+}
+
+fn with_file(mut v: Value, path: &str, index: usize) -> Value {
+    vmstack::krm::object::set_file(&mut v, path, index);
+    v
+}
+
+/// What kpt hands the function for a package whose Kptfile names the intent as configPath.
+fn kpt_input(package: &str) -> ResourceList {
+    let dir = root().join(package);
+    let kptfile = with_file(read_yaml(&dir.join("Kptfile")), "Kptfile", 0);
+    let intent = with_file(read_yaml(&dir.join("vmstack.yaml")), "vmstack.yaml", 0);
+    ResourceList {
+        api_version: "config.kubernetes.io/v1".into(),
+        items: vec![kptfile, intent.clone()],
+        function_config: Some(intent),
+        results: vec![],
+    }
+}
+
+fn generated(items: &[Value]) -> Vec<Value> {
+    items
+        .iter()
+        .filter(|i| {
+            i.pointer("/metadata/annotations")
+                .and_then(|a| a.get(OWNER))
+                .is_some()
+        })
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn seed_infra_snapshot() {
+    let out = function::process(kpt_input("examples/seed/infra"), Layout::Files);
+    assert!(out.results.is_empty(), "{:?}", out.results);
+    insta::assert_snapshot!("seed_infra", yaml::to_yaml_stream(&generated(&out.items)));
+}
+
+#[test]
+fn seed_apps_snapshot() {
+    let out = function::process(kpt_input("examples/seed/apps"), Layout::Files);
+    assert!(out.results.is_empty(), "{:?}", out.results);
+    insta::assert_snapshot!("seed_apps", yaml::to_yaml_stream(&generated(&out.items)));
+}
+
+#[test]
+fn intent_is_marked_local_config_and_foreign_items_are_untouched() {
+    let input = kpt_input("examples/seed/infra");
+    let out = function::process(input.clone(), Layout::Files);
+    assert_eq!(
+        out.items[0], input.items[0],
+        "the Kptfile must come back unchanged"
+    );
+    assert_eq!(
+        out.items[1].pointer("/metadata/annotations/config.kubernetes.io~1local-config"),
+        Some(&json!("true"))
+    );
+    for g in generated(&out.items) {
+        assert_eq!(
+            g.pointer("/metadata/annotations/vmstack.dev~1owner"),
+            Some(&json!("observability/victoria-metrics-global"))
+        );
+        let path = g
+            .pointer("/metadata/annotations/internal.config.kubernetes.io~1path")
+            .and_then(Value::as_str)
+            .unwrap();
+        assert!(path.starts_with("global/"), "{path}");
+        // The function's own annotation must never reach a generated object, or kustomize drops it.
+        assert!(
+            g.pointer("/metadata/annotations/config.kubernetes.io~1local-config")
+                .is_none()
+                || g["kind"] == "Kustomization"
+                    && g["apiVersion"] == "kustomize.config.k8s.io/v1beta1"
+        );
+    }
+}
+
+#[test]
+fn second_run_changes_nothing() {
+    let first = function::process(kpt_input("examples/seed/infra"), Layout::Files);
+    let again = ResourceList {
+        items: first.items.clone(),
+        function_config: first.items.get(1).cloned(),
+        ..Default::default()
+    };
+    let second = function::process(again, Layout::Files);
+    assert!(second.results.is_empty());
+    assert_eq!(
+        yaml::to_yaml_stream(&first.items),
+        yaml::to_yaml_stream(&second.items)
+    );
+}
+
+#[test]
+fn objects_the_intent_no_longer_produces_are_pruned() {
+    let first = function::process(kpt_input("examples/seed/apps"), Layout::Files);
+    let policies = |items: &[Value]| {
+        items
+            .iter()
+            .filter(|i| i["kind"] == "NetworkPolicy")
+            .count()
+    };
+    assert!(policies(&first.items) > 0);
+    let mut intent = first.items[1].clone();
+    intent["spec"]["networkPolicies"] = json!({"enabled": false});
+    let mut items = first.items.clone();
+    items[1] = intent.clone();
+    let second = function::process(
+        ResourceList {
+            items,
+            function_config: Some(intent),
+            ..Default::default()
+        },
+        Layout::Files,
+    );
+    assert!(second.results.is_empty());
+    assert_eq!(
+        policies(&second.items),
+        0,
+        "stale NetworkPolicies must be pruned"
+    );
+    assert_eq!(
+        generated(&second.items).len(),
+        generated(&first.items).len() - policies(&first.items)
+    );
+}
+
+/// A fixed permutation, different per seed, without pulling in a random number crate.
+fn shuffled<T: Clone>(items: &[T], seed: u64) -> Vec<T> {
+    let mut v = items.to_vec();
+    let mut state = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    for i in (1..v.len()).rev() {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let j = (state >> 33) as usize % (i + 1);
+        v.swap(i, j);
+    }
+    v
+}
+
+#[test]
+fn item_order_does_not_change_the_generated_objects() {
+    let infra = with_file(
+        read_yaml(&root().join("examples/seed/infra/vmstack.yaml")),
+        "infra/vmstack.yaml",
+        0,
+    );
+    let apps = with_file(
+        read_yaml(&root().join("examples/seed/apps/vmstack.yaml")),
+        "apps/vmstack.yaml",
+        0,
+    );
+    let foreign: Vec<Value> = (0..4)
+        .map(|i| json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": format!("cm-{i}"), "namespace": "x"}}))
+        .collect();
+    let mut items = vec![infra, apps];
+    items.extend(foreign);
+    let reference = {
+        let out = function::process(
+            ResourceList {
+                items: items.clone(),
+                ..Default::default()
+            },
+            Layout::Files,
+        );
+        assert!(out.results.is_empty(), "{:?}", out.results);
+        yaml::to_yaml_stream(&generated(&out.items))
+    };
+    assert!(reference.contains("victoria-metrics-global") && reference.contains("VMServiceScrape"));
+    for seed in 1..8 {
+        let out = function::process(
+            ResourceList {
+                items: shuffled(&items, seed),
+                ..Default::default()
+            },
+            Layout::Files,
+        );
+        assert_eq!(
+            yaml::to_yaml_stream(&generated(&out.items)),
+            reference,
+            "seed {seed}"
+        );
+        assert_eq!(out.items.len(), items.len() + generated(&out.items).len());
+    }
+}
+
+#[test]
+fn an_unaccepted_function_config_is_an_error_that_names_the_kind() {
+    let mut input = kpt_input("examples/seed/infra");
+    input.function_config = Some(
+        json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "function-input"}, "data": {}}),
+    );
+    let before = input.items.clone();
+    let out = function::process(input, Layout::Files);
+    assert!(out.has_errors());
+    assert!(
+        out.results[0].message.contains("VictoriaMetricsStack"),
+        "{}",
+        out.results[0].message
+    );
+    assert_eq!(out.items, before, "items go back unchanged on error");
+}
+
+fn run_binary(args: &[&str], stdin: &str) -> (i32, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vmstack"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+fn bad_cases() -> Vec<PathBuf> {
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(root().join("tests/fixtures/bad"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    cases.sort();
+    cases
+}
+
+#[test]
+fn every_bad_intent_fails_with_a_precise_result() {
+    let cases = bad_cases();
+    assert!(cases.len() >= 20, "the bad-intent fixtures went missing");
+    for case in cases {
+        let name = case.file_name().unwrap().to_string_lossy().to_string();
+        let intent_text = std::fs::read_to_string(case.join("intent.yaml")).unwrap();
+        let intent = with_file(
+            yaml::parse_document(&intent_text).unwrap(),
+            "vmstack.yaml",
+            0,
+        );
+        let rl = json!({
+            "apiVersion": "config.kubernetes.io/v1",
+            "kind": "ResourceList",
+            "items": [intent],
+            "functionConfig": intent,
+        });
+        let (code, stdout, stderr) = run_binary(&[], &yaml::to_yaml(&rl));
+        assert_eq!(code, 1, "{name}: exit code, stderr: {stderr}");
+        let out = yaml::parse_document(&stdout)
+            .unwrap_or_else(|e| panic!("{name}: stdout is not YAML: {e}"));
+        assert_eq!(
+            out["items"],
+            json!([intent]),
+            "{name}: items must come back unchanged"
+        );
+        let results = out["results"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{name}: no results"));
+        let expected = std::fs::read_to_string(case.join("expected")).unwrap();
+        for line in expected
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        {
+            let (code, path) = line.split_once(' ').unwrap();
+            let found = results.iter().any(|r| {
+                r["severity"] == "error"
+                    && r["tags"]["code"] == code
+                    && r["field"]["path"] == path
+                    && r["resourceRef"]["kind"] == "VictoriaMetricsStack"
+                    && r["file"]["path"] == "vmstack.yaml"
+            });
+            assert!(found, "{name}: no error {code} at {path} in {results:#?}");
+        }
+        insta::assert_snapshot!(format!("bad_{name}"), stderr);
+    }
+}
+
+#[test]
+fn unknown_field_suggests_the_field_that_was_meant() {
+    let case = root().join("tests/fixtures/bad/unknown-field/intent.yaml");
+    let (code, stdout, _) = run_binary(
+        &[],
+        &yaml::to_yaml(&json!({
+            "apiVersion": "config.kubernetes.io/v1", "kind": "ResourceList",
+            "items": [], "functionConfig": read_yaml(&case),
+        })),
+    );
+    assert_eq!(code, 1);
+    let out = yaml::parse_document(&stdout).unwrap();
+    assert_eq!(
+        out["results"][0]["field"]["proposedValue"],
+        "spec.vmstorage.replicas"
+    );
+    assert!(
+        out["results"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean \"replicas\"")
+    );
+}
+
+#[test]
+fn input_that_is_not_a_resource_list_is_an_error_result() {
+    for input in ["", "a: [1,\n", "apiVersion: v1\nkind: ConfigMap\n", "- 1\n"] {
+        let (code, stdout, stderr) = run_binary(&[], input);
+        assert_eq!(code, 1, "{input:?}");
+        let out = yaml::parse_document(&stdout).unwrap();
+        assert_eq!(out["kind"], "ResourceList");
+        assert_eq!(out["results"][0]["severity"], "error");
+        assert!(stderr.contains("VMS001"), "{stderr}");
+    }
+}
+
+#[test]
+fn legacy_plugin_mode_prints_only_the_generated_objects() {
+    let intent = root().join("examples/seed/apps/vmstack.yaml");
+    let (code, stdout, stderr) = run_binary(&[intent.to_str().unwrap()], "");
+    assert_eq!(code, 0, "{stderr}");
+    let docs = yaml::parse_documents(&stdout).unwrap();
+    assert!(docs.iter().all(|d| d["kind"] != "VictoriaMetricsStack"));
+    assert!(docs.iter().any(|d| d["kind"] == "HelmRelease"));
+    assert!(
+        docs.iter().all(|d| d
+            .pointer("/metadata/annotations/internal.config.kubernetes.io~1path")
+            .is_none()),
+        "no file placement in a plain stream"
+    );
+    assert!(
+        docs.iter().all(|d| d["kind"] != "Kustomization"
+            || d["apiVersion"] != "kustomize.config.k8s.io/v1beta1")
+    );
+}
+
+#[test]
+fn legacy_plugin_mode_fails_on_a_bad_intent() {
+    let case = root().join("tests/fixtures/bad/wrong-type/intent.yaml");
+    let (code, stdout, stderr) = run_binary(&[case.to_str().unwrap()], "");
+    assert_eq!(code, 1);
+    assert!(stdout.is_empty(), "no partial output: {stdout}");
+    assert!(
+        stderr.contains("VMS101") && stderr.contains("spec.vmstorage.replicas"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn help_and_bad_arguments() {
+    let (code, stdout, _) = run_binary(&["--help"], "");
+    assert_eq!(code, 0);
+    assert!(stdout.contains("USAGE"));
+    let (code, _, stderr) = run_binary(&["--frobnicate"], "");
+    assert_eq!(code, 2);
+    assert!(stderr.contains("unknown option"));
+    let (code, _, stderr) = run_binary(&["/nonexistent/intent.yaml"], "");
+    assert_eq!(code, 1);
+    assert!(stderr.contains("/nonexistent/intent.yaml"), "{stderr}");
+}
