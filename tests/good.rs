@@ -1,0 +1,181 @@
+//! Each intent in `tests/fixtures/good/` shows one option; its whole output is a snapshot.
+
+use std::path::PathBuf;
+
+use serde_json::json;
+use vmstack::function::{self, Layout};
+use vmstack::krm::{ResourceList, yaml};
+
+fn cases() -> Vec<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/good");
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    cases.sort();
+    cases
+}
+
+#[test]
+fn every_good_intent_renders_cleanly() {
+    let cases = cases();
+    assert!(cases.len() >= 7, "the good-intent fixtures went missing");
+    for case in cases {
+        let name = case.file_name().unwrap().to_string_lossy().to_string();
+        let text = std::fs::read_to_string(case.join("intent.yaml")).unwrap();
+        let intent = yaml::parse_document(&text).unwrap();
+        let out = function::process(
+            ResourceList {
+                items: vec![intent.clone()],
+                function_config: Some(intent),
+                ..Default::default()
+            },
+            Layout::Files,
+        );
+        assert!(out.results.is_empty(), "{name}: {:#?}", out.results);
+        insta::assert_snapshot!(
+            format!("good_{name}"),
+            yaml::to_yaml_stream(&out.items[1..])
+        );
+    }
+}
+
+#[test]
+fn the_options_shown_by_the_fixtures_take_effect() {
+    let render = |case: &str| {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/good")
+            .join(case)
+            .join("intent.yaml");
+        let intent = yaml::parse_document(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let out = function::process(
+            ResourceList {
+                items: vec![],
+                function_config: Some(intent),
+                ..Default::default()
+            },
+            Layout::Files,
+        );
+        assert!(out.results.is_empty(), "{case}: {:?}", out.results);
+        out.items
+    };
+    let find = |items: &[serde_json::Value], kind: &str| -> Vec<serde_json::Value> {
+        items
+            .iter()
+            .filter(|i| i["kind"] == kind)
+            .cloned()
+            .collect()
+    };
+
+    let minimal = render("minimal-global");
+    let oci = find(&minimal, "OCIRepository");
+    assert_eq!(oci.len(), 1, "no sourceRef: vmstack owns the chart source");
+    assert_eq!(oci[0]["spec"]["ref"]["tag"], "0.61.13");
+    let hr = &find(&minimal, "HelmRelease")[0];
+    assert_eq!(hr["spec"]["chartRef"]["name"], "vm-chart");
+    assert_eq!(
+        hr["spec"]["values"]["vmauth"]["spec"]["unauthorizedUserAccessSpec"],
+        json!({"disabled": true})
+    );
+
+    let anonymous = render("global-anonymous-read");
+    let hr = &find(&anonymous, "HelmRelease")[0];
+    let url_map = &hr["spec"]["values"]["vmauth"]["spec"]["unauthorizedUserAccessSpec"]["url_map"];
+    assert_eq!(
+        url_map[0]["src_paths"],
+        json!(["/select/.*"]),
+        "only reads are opened"
+    );
+    assert!(
+        find(&anonymous, "ExternalSecret").is_empty(),
+        "no adminCredentials, no ExternalSecret"
+    );
+    let vmauth_policy = find(&anonymous, "NetworkPolicy")
+        .into_iter()
+        .find(|p| p["metadata"]["name"] == "vm-global-vmauth")
+        .unwrap();
+    assert_eq!(
+        vmauth_policy["spec"]["ingress"][0]["from"][0]["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"],
+        "ingress-nginx"
+    );
+
+    let helm_repo = render("global-chart-0-91-helm-repository");
+    let hr = &find(&helm_repo, "HelmRelease")[0];
+    assert_eq!(hr["spec"]["chart"]["spec"]["version"], "0.91.2");
+    assert!(hr["spec"].get("chartRef").is_none());
+    assert_eq!(
+        hr["spec"]["values"]["defaultRules"]["groups"]["etcd"]["create"],
+        false
+    );
+    assert_eq!(
+        hr["spec"]["values"]["alertmanager"]["spec"]["externalURL"],
+        "https://alerts.example.com"
+    );
+    assert_eq!(
+        hr["spec"]["values"]["alertmanager"]["spec"]["replicaCount"], 3,
+        "values merge, not replace"
+    );
+    assert_eq!(
+        hr["spec"]["values"]["vmagent"]["spec"]["externalLabels"]["cluster"],
+        "infra"
+    );
+
+    let ha = render("global-grafana-ha");
+    let grafana = &find(&ha, "HelmRelease")[0]["spec"]["values"]["grafana"];
+    assert_eq!(grafana["replicas"], 2);
+    assert_eq!(grafana["persistence"]["enabled"], false);
+
+    let tuned = render("agent-tuned-no-policies");
+    assert!(find(&tuned, "NetworkPolicy").is_empty());
+    assert_eq!(
+        find(&tuned, "VMPodScrape").len(),
+        2,
+        "Cilium agent and operator"
+    );
+    let values = &find(&tuned, "HelmRelease")[0]["spec"]["values"];
+    assert_eq!(
+        values["vmagent"]["additionalRemoteWrites"][0]["url"],
+        "http://vminsert-vm-global.observability.svc.cluster.local:8480/insert/42/prometheus/api/v1/write"
+    );
+    assert_eq!(
+        values["vmagent"]["additionalRemoteWrites"][0]["maxDiskUsage"],
+        "2Gi"
+    );
+    assert_eq!(
+        values["vmagent"]["spec"]["remoteWriteSettings"],
+        json!({"queues": 4, "flushInterval": "2s"})
+    );
+    assert_eq!(
+        values["vmagent"]["spec"]["extraArgs"]["remoteWrite.maxRowsPerBlock"],
+        "10000"
+    );
+    let ks = &find(&tuned, "Kustomization")[0];
+    assert_eq!(
+        ks["spec"]["dependsOn"],
+        json!([{"name": "cilium", "namespace": "kube-system"}])
+    );
+    assert_eq!(
+        ks["spec"]["postBuild"]["substituteFrom"][1],
+        json!({"kind": "Secret", "name": "cluster-secrets", "optional": true})
+    );
+
+    let lean = render("global-lean");
+    assert!(find(&lean, "VMRule").is_empty());
+    assert!(
+        lean.iter()
+            .all(|i| i["apiVersion"] != "kustomize.toolkit.fluxcd.io/v1"),
+        "flux disabled"
+    );
+    let pdbs: Vec<String> = find(&lean, "PodDisruptionBudget")
+        .iter()
+        .map(|p| p["metadata"]["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        pdbs,
+        ["vmalert-lean", "vmalertmanager-lean"],
+        "single replicas get no PDB"
+    );
+    let hr = &find(&lean, "HelmRelease")[0]["spec"]["values"];
+    assert_eq!(hr["grafana"], json!({"enabled": false}));
+    assert_eq!(hr["vmauth"]["enabled"], false);
+}
