@@ -60,9 +60,22 @@ struct Target {
     stack: Stack,
 }
 
+/// kpt's `fn eval` sends a ConfigMap named `function-input` holding the `-- key=value`
+/// arguments; with none given it is empty, and means "no configuration".
+fn is_empty_kpt_input(v: &Value) -> bool {
+    let o = Object(v);
+    o.is("v1", "ConfigMap")
+        && o.name() == "function-input"
+        && v.get("data")
+            .is_none_or(|d| d.as_object().is_none_or(|m| m.is_empty()))
+}
+
 /// Reads the intents to expand. Errors come back as results.
 fn targets(rl: &ResourceList) -> Result<Vec<Value>, Vec<KrmResult>> {
     match &rl.function_config {
+        Some(fc) if is_empty_kpt_input(fc) => {
+            Ok(rl.items.iter().filter(|i| is_intent(i)).cloned().collect())
+        }
         None => Ok(rl.items.iter().filter(|i| is_intent(i)).cloned().collect()),
         Some(fc) if is_intent(fc) => Ok(vec![fc.clone()]),
         Some(fc) => {

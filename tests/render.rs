@@ -223,6 +223,20 @@ fn an_unaccepted_function_config_is_an_error_that_names_the_kind() {
     assert_eq!(out.items, before, "items go back unchanged on error");
 }
 
+#[test]
+fn kpts_empty_function_input_means_no_config() {
+    let mut input = kpt_input("examples/seed/infra");
+    input.function_config = Some(
+        json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "function-input"}, "data": {}}),
+    );
+    let out = function::process(input, Layout::Files);
+    assert!(out.results.is_empty(), "{:?}", out.results);
+    assert!(
+        out.items.iter().any(|i| i["kind"] == "HelmRelease"),
+        "every intent among the items is expanded"
+    );
+}
+
 fn run_binary(args: &[&str], stdin: &str) -> (i32, String, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_vmstack"))
         .args(args)
