@@ -210,7 +210,7 @@ fn item_order_does_not_change_the_generated_objects() {
 fn an_unaccepted_function_config_is_an_error_that_names_the_kind() {
     let mut input = kpt_input("examples/seed/infra");
     input.function_config = Some(
-        json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "function-input"}, "data": {}}),
+        json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "function-input"}, "data": {"replicas": "3"}}),
     );
     let before = input.items.clone();
     let out = function::process(input, Layout::Files);
