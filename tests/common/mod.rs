@@ -1,0 +1,6 @@
+// Each integration-test binary compiles its own copy of this module (`mod common;`) and uses only
+// part of it, so items unused by one binary would otherwise warn there (and fail clippy -D warnings).
+#![allow(dead_code)]
+
+pub mod shared;
+pub mod validate;
