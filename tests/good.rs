@@ -103,10 +103,12 @@ fn the_options_shown_by_the_fixtures_take_effect() {
     let hr = &find(&helm_repo, "HelmRelease")[0];
     assert_eq!(hr["spec"]["chart"]["spec"]["version"], "0.91.2");
     assert!(hr["spec"].get("chartRef").is_none());
+    // 0.91 switches rule groups with `enabled`, 0.61 with `create`.
     assert_eq!(
-        hr["spec"]["values"]["defaultRules"]["groups"]["etcd"]["create"],
+        hr["spec"]["values"]["defaultRules"]["groups"]["etcd"]["enabled"],
         false
     );
+    assert!(hr["spec"]["values"]["defaultRules"].get("create").is_none());
     assert_eq!(
         hr["spec"]["values"]["alertmanager"]["spec"]["externalURL"],
         "https://alerts.example.com"

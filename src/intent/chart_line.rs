@@ -1,7 +1,8 @@
-//! Names of the chart's default rule groups (`defaultRules.groups.<name>`), per chart line.
+//! What differs between the chart lines vmstack writes values for.
 //!
-//! The chart renamed them between 0.61 (camelCase keys) and 0.91 (the groups' own names); a
-//! test reads both values files from the shared reference and checks these lists against them.
+//! The chart renamed its default rule groups between 0.61 (camelCase keys) and 0.91 (the groups'
+//! own names), and their switch from `create` to `enabled`; a test reads both values files from
+//! the shared reference and checks these lists against them.
 
 pub const V0_61: [&str; 39] = [
     "alertmanager",
@@ -89,13 +90,36 @@ pub const V0_91: [&str; 39] = [
 /// The chart lines vmstack knows, by the version prefix they start with.
 pub const SUPPORTED_LINES: [&str; 2] = ["0.61.", "0.91."];
 
-/// The default rule group names of a chart version, if vmstack knows its line.
-pub fn for_version(version: &str) -> Option<&'static [&'static str]> {
-    if version.starts_with("0.61.") {
-        Some(&V0_61)
-    } else if version.starts_with("0.91.") {
-        Some(&V0_91)
-    } else {
-        None
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartLine {
+    V0_61,
+    V0_91,
+}
+
+impl ChartLine {
+    pub fn of(version: &str) -> Option<ChartLine> {
+        if version.starts_with("0.61.") {
+            Some(ChartLine::V0_61)
+        } else if version.starts_with("0.91.") {
+            Some(ChartLine::V0_91)
+        } else {
+            None
+        }
+    }
+
+    /// The default rule group names under `defaultRules.groups`.
+    pub fn rule_groups(self) -> &'static [&'static str] {
+        match self {
+            ChartLine::V0_61 => &V0_61,
+            ChartLine::V0_91 => &V0_91,
+        }
+    }
+
+    /// The key that switches `defaultRules` and each of its groups on or off.
+    pub fn rules_switch(self) -> &'static str {
+        match self {
+            ChartLine::V0_61 => "create",
+            ChartLine::V0_91 => "enabled",
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! The `VictoriaMetricsStack` intent: raw object → validated model, with diagnostics that carry
 //! stable codes and field paths.
 
-pub mod chart_rule_groups;
+pub mod chart_line;
 mod check;
 pub mod decode;
 pub mod diagnostic;

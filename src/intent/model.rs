@@ -47,6 +47,15 @@ pub struct Chart {
     pub source: ChartSource,
 }
 
+impl Chart {
+    /// The chart line the values are written for. The version is checked at parse time, so only
+    /// an intent that failed validation could lack one; 0.61 is the default line.
+    pub fn line(&self) -> super::chart_line::ChartLine {
+        super::chart_line::ChartLine::of(&self.version)
+            .unwrap_or(super::chart_line::ChartLine::V0_61)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum ChartSource {
     /// vmstack emits an OCIRepository for the chart.

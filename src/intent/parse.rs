@@ -5,6 +5,7 @@
 
 use serde_json::{Map, Value};
 
+use super::chart_line::ChartLine;
 use super::decode::{Decode, Fields, child, index, wrong_type};
 use super::diagnostic::{Code, Diagnostic, Diagnostics};
 use super::model::*;
@@ -213,14 +214,14 @@ fn chart(f: &mut Fields, d: &mut Diagnostics) -> Chart {
             &version_path,
             format!("{version:?} is not a chart version like 0.61.13"),
         );
-    } else if super::chart_rule_groups::for_version(&version).is_none() {
+    } else if ChartLine::of(&version).is_none() {
         d.report(
             Code::InvalidChoice,
             &version_path,
             format!(
                 "chart {version} is not a line vmstack knows: the values it writes are checked \
                  against the {}x lines",
-                super::chart_rule_groups::SUPPORTED_LINES.join("x and ")
+                super::chart_line::SUPPORTED_LINES.join("x and ")
             ),
         );
     }
@@ -795,7 +796,7 @@ fn global(f: &mut Fields, release: &str, chart_version: &str, d: &mut Diagnostic
         |s, d| agent_enabled = s.or("enabled", true, d),
         d,
     );
-    let groups = super::chart_rule_groups::for_version(chart_version).unwrap_or(&[]);
+    let groups = ChartLine::of(chart_version).map_or(&[][..], ChartLine::rule_groups);
     let rules = rules(f, groups, d);
     Global {
         retention,

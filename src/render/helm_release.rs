@@ -257,13 +257,14 @@ fn global_values(stack: &Stack, g: &Global, names: &Names) -> Value {
         }
     }
 
-    let mut default_rules = json!({"create": g.rules.default_rules});
+    let switch = stack.chart.line().rules_switch();
+    let mut default_rules = json!({ switch: g.rules.default_rules });
     if !g.rules.default_groups.is_empty() {
         let groups: Map<String, Value> = g
             .rules
             .default_groups
             .iter()
-            .map(|(name, on)| (name.clone(), json!({"create": on})))
+            .map(|(name, on)| (name.clone(), json!({ switch: on })))
             .collect();
         default_rules["groups"] = Value::Object(groups);
     }
@@ -336,7 +337,7 @@ fn agent_values(stack: &Stack, a: &Agent) -> Value {
         "victoria-metrics-operator": {"enabled": false},
         // Rules are evaluated and dashboards served on the global cluster.
         "defaultDashboards": {"enabled": false},
-        "defaultRules": {"create": false},
+        "defaultRules": { stack.chart.line().rules_switch(): false },
         "vmsingle": {"enabled": false},
         "vmcluster": {"enabled": false},
         "vmalert": {"enabled": false},
