@@ -4,6 +4,34 @@
 //! Layers, from the edge inward: [`krm`] (the ResourceList protocol, nothing VictoriaMetrics),
 //! [`function`] (which items to expand, replace and prune), [`intent`] (raw object → validated
 //! model), [`operator`] (names, labels, ports) and [`render`] (one module per output family).
+//!
+//! ```
+//! use vmstack::function::{self, Layout};
+//! use vmstack::krm::{ResourceList, yaml};
+//!
+//! let intent = yaml::parse_document(
+//!     "apiVersion: vmstack.dev/v1alpha1
+//! kind: VictoriaMetricsStack
+//! metadata: {name: vm, namespace: observability}
+//! spec:
+//!   role: agent
+//!   cluster: edge-1
+//!   remoteWrite: {url: 'http://vminsert-vm-global.observability.svc:8480'}
+//!   flux: {enabled: false}
+//! ",
+//! )
+//! .unwrap();
+//! let out = function::process(
+//!     ResourceList { function_config: Some(intent), ..Default::default() },
+//!     Layout::Stream,
+//! );
+//! assert!(!out.has_errors());
+//! let release = out.items.iter().find(|o| o["kind"] == "HelmRelease").unwrap();
+//! assert_eq!(
+//!     release["spec"]["values"]["vmagent"]["additionalRemoteWrites"][0]["url"],
+//!     "http://vminsert-vm-global.observability.svc:8480/insert/0/prometheus/api/v1/write"
+//! );
+//! ```
 
 pub mod function;
 pub mod intent;

@@ -5,11 +5,9 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::Value;
-use vmstack::function::{self, Layout};
-use vmstack::krm::{ResourceList, yaml};
 
 /// One row of the reference table, with `X` still in the names.
 #[derive(Debug)]
@@ -94,45 +92,6 @@ fn inventory(rows: &[Row], release: &str) -> Inventory {
     inv
 }
 
-fn outputs() -> Vec<(String, Vec<Value>)> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let mut intents: Vec<(String, PathBuf)> = vec![
-        (
-            "seed infra".into(),
-            root.join("examples/seed/infra/vmstack.yaml"),
-        ),
-        (
-            "seed apps".into(),
-            root.join("examples/seed/apps/vmstack.yaml"),
-        ),
-        (
-            "kustomize".into(),
-            root.join("examples/kustomize/vmstack.yaml"),
-        ),
-    ];
-    let mut good: Vec<PathBuf> = std::fs::read_dir(root.join("tests/fixtures/good"))
-        .unwrap()
-        .map(|e| e.unwrap().path().join("intent.yaml"))
-        .collect();
-    good.sort();
-    intents.extend(good.into_iter().map(|p| (p.display().to_string(), p)));
-    intents
-        .into_iter()
-        .map(|(name, path)| {
-            let intent = yaml::parse_document(&std::fs::read_to_string(&path).unwrap()).unwrap();
-            let out = function::process(
-                ResourceList {
-                    function_config: Some(intent),
-                    ..Default::default()
-                },
-                Layout::Files,
-            );
-            assert!(out.results.is_empty(), "{name}: {:?}", out.results);
-            (name, out.items)
-        })
-        .collect()
-}
-
 fn strings<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
     match v {
         Value::String(s) => out.push(s),
@@ -153,7 +112,7 @@ fn names_in_checks_selectors_urls_and_rules_exist() {
         .map(|r| r.workload.trim_end_matches("-X").to_string())
         .collect();
     let mut checked = 0;
-    let outputs = outputs();
+    let outputs = common::fixtures::rendered_valid_intents();
     // An agent's URLs name the global release's Services: check URLs against every release.
     let mut all_endpoints = BTreeSet::new();
     for (_, items) in &outputs {

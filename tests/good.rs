@@ -1,64 +1,26 @@
 //! Each intent in `tests/fixtures/good/` shows one option; its whole output is a snapshot.
 
-use std::path::PathBuf;
+mod common;
 
+use common::fixtures::{cases, render_intent, repo};
 use serde_json::json;
-use vmstack::function::{self, Layout};
-use vmstack::krm::{ResourceList, yaml};
-
-fn cases() -> Vec<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/good");
-    let mut cases: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    cases.sort();
-    cases
-}
+use vmstack::krm::yaml;
 
 #[test]
 fn every_good_intent_renders_cleanly() {
-    let cases = cases();
+    let cases = cases("good");
     assert!(cases.len() >= 7, "the good-intent fixtures went missing");
     for case in cases {
         let name = case.file_name().unwrap().to_string_lossy().to_string();
-        let text = std::fs::read_to_string(case.join("intent.yaml")).unwrap();
-        let intent = yaml::parse_document(&text).unwrap();
-        let out = function::process(
-            ResourceList {
-                items: vec![intent.clone()],
-                function_config: Some(intent),
-                ..Default::default()
-            },
-            Layout::Files,
-        );
-        assert!(out.results.is_empty(), "{name}: {:#?}", out.results);
-        insta::assert_snapshot!(
-            format!("good_{name}"),
-            yaml::to_yaml_stream(&out.items[1..])
-        );
+        let items = render_intent(&case.join("intent.yaml"));
+        insta::assert_snapshot!(format!("good_{name}"), yaml::to_yaml_stream(&items));
     }
 }
 
 #[test]
 fn the_options_shown_by_the_fixtures_take_effect() {
-    let render = |case: &str| {
-        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/good")
-            .join(case)
-            .join("intent.yaml");
-        let intent = yaml::parse_document(&std::fs::read_to_string(path).unwrap()).unwrap();
-        let out = function::process(
-            ResourceList {
-                items: vec![],
-                function_config: Some(intent),
-                ..Default::default()
-            },
-            Layout::Files,
-        );
-        assert!(out.results.is_empty(), "{case}: {:?}", out.results);
-        out.items
-    };
+    let render =
+        |case: &str| render_intent(&repo("tests/fixtures/good").join(case).join("intent.yaml"));
     let find = |items: &[serde_json::Value], kind: &str| -> Vec<serde_json::Value> {
         items
             .iter()

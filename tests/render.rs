@@ -1,6 +1,8 @@
 //! The function in-process and through its binary: seed snapshots, determinism, idempotence,
 //! pruning, and a precise result for every bad intent in `tests/fixtures/bad/`.
 
+mod common;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -259,18 +261,9 @@ fn run_binary(args: &[&str], stdin: &str) -> (i32, String, String) {
     )
 }
 
-fn bad_cases() -> Vec<PathBuf> {
-    let mut cases: Vec<PathBuf> = std::fs::read_dir(root().join("tests/fixtures/bad"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    cases.sort();
-    cases
-}
-
 #[test]
 fn every_bad_intent_fails_with_a_precise_result() {
-    let cases = bad_cases();
+    let cases = common::fixtures::cases("bad");
     assert!(cases.len() >= 20, "the bad-intent fixtures went missing");
     for case in cases {
         let name = case.file_name().unwrap().to_string_lossy().to_string();

@@ -4,42 +4,9 @@
 
 mod common;
 
-use std::path::PathBuf;
-
+use common::fixtures::rendered_valid_intents;
 use common::validate::{chart_values_problems, shared_validator};
-use serde_json::Value;
-use vmstack::function::{self, Layout};
-use vmstack::krm::{ResourceList, yaml};
-
-fn rendered() -> Vec<(String, Vec<Value>)> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let mut paths = vec![
-        root.join("examples/seed/infra/vmstack.yaml"),
-        root.join("examples/seed/apps/vmstack.yaml"),
-        root.join("examples/kustomize/vmstack.yaml"),
-    ];
-    let mut good: Vec<PathBuf> = std::fs::read_dir(root.join("tests/fixtures/good"))
-        .unwrap()
-        .map(|e| e.unwrap().path().join("intent.yaml"))
-        .collect();
-    good.sort();
-    paths.extend(good);
-    paths
-        .into_iter()
-        .map(|p| {
-            let intent = yaml::parse_document(&std::fs::read_to_string(&p).unwrap()).unwrap();
-            let out = function::process(
-                ResourceList {
-                    function_config: Some(intent),
-                    ..Default::default()
-                },
-                Layout::Files,
-            );
-            assert!(out.results.is_empty(), "{}: {:?}", p.display(), out.results);
-            (p.display().to_string(), out.items)
-        })
-        .collect()
-}
+use vmstack::krm::yaml;
 
 #[test]
 fn every_emitted_object_passes_strict_validation() {
@@ -47,7 +14,7 @@ fn every_emitted_object_passes_strict_validation() {
         return;
     };
     let mut objects = 0;
-    for (name, items) in rendered() {
+    for (name, items) in rendered_valid_intents() {
         let problems = validator.validate_all(&items);
         assert!(problems.is_empty(), "{name}:\n{}", problems.join("\n"));
         objects += items.len();
@@ -60,7 +27,7 @@ fn helm_values_use_only_keys_the_chart_has() {
     let Some(validator) = shared_validator() else {
         return;
     };
-    for (name, items) in rendered() {
+    for (name, items) in rendered_valid_intents() {
         let hr = items.iter().find(|i| i["kind"] == "HelmRelease").unwrap();
         // The chart version: the HelmRelease's own, or the OCIRepository's tag vmstack emitted,
         // or the intent's (the seed references a shared OCIRepository).

@@ -1,0 +1,65 @@
+//! The intents the tests render: the examples and the fixtures under `tests/fixtures/`.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use vmstack::function::{self, Layout};
+use vmstack::krm::{ResourceList, yaml};
+
+pub fn repo(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+/// The case folders of `tests/fixtures/<kind>/`, sorted.
+pub fn cases(kind: &str) -> Vec<PathBuf> {
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(repo("tests/fixtures").join(kind))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    cases
+}
+
+pub fn read_yaml(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    yaml::parse_document(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Every valid intent the project ships: the examples, then each good fixture.
+pub fn valid_intents() -> Vec<PathBuf> {
+    let mut paths = vec![
+        repo("examples/seed/infra/vmstack.yaml"),
+        repo("examples/seed/apps/vmstack.yaml"),
+        repo("examples/kustomize/vmstack.yaml"),
+    ];
+    paths.extend(cases("good").into_iter().map(|c| c.join("intent.yaml")));
+    paths
+}
+
+/// The objects one intent file expands to (the intent given as functionConfig, no items), after
+/// asserting it expanded without any result.
+pub fn render_intent(path: &Path) -> Vec<Value> {
+    let out = function::process(
+        ResourceList {
+            function_config: Some(read_yaml(path)),
+            ..Default::default()
+        },
+        Layout::Files,
+    );
+    assert!(
+        out.results.is_empty(),
+        "{}: {:?}",
+        path.display(),
+        out.results
+    );
+    out.items
+}
+
+/// Every valid intent with what it renders to.
+pub fn rendered_valid_intents() -> Vec<(String, Vec<Value>)> {
+    valid_intents()
+        .into_iter()
+        .map(|p| (p.display().to_string(), render_intent(&p)))
+        .collect()
+}
