@@ -7,12 +7,34 @@ use serde_json::Value;
 
 use crate::intent::{self, Diagnostic, Stack};
 use crate::krm::object::{self, Object};
+use crate::krm::yaml::{self, VariableStyle};
 use crate::krm::{FieldRef, KrmResult, ResourceList, Severity};
 use crate::render::{self, Generated};
 
 /// Marks every generated object with the intent that produced it (`<namespace>/<name>`), so the
 /// next run replaces and prunes exactly those.
 pub const OWNER: &str = "vmstack.dev/owner";
+
+/// The variable style of an output item: vmstack's for the objects it generated, none (the
+/// host's own text is kept) for the rest.
+pub fn variable_style(item: &Value) -> Option<VariableStyle<'static>> {
+    Object(item).annotation(OWNER).map(|_| VariableStyle {
+        number_keys: render::NUMBER_KEYS,
+    })
+}
+
+/// Objects as a multi-document YAML stream, each written with its variable style.
+pub fn to_stream(items: &[Value]) -> String {
+    let mut out = String::new();
+    for item in items {
+        out.push_str("---\n");
+        out.push_str(&match variable_style(item) {
+            Some(style) => yaml::to_yaml_styled(item, &style),
+            None => yaml::to_yaml(item),
+        });
+    }
+    out
+}
 
 /// How the output is laid out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -22,7 +22,7 @@
 //! )
 //! .unwrap();
 //! let out = function::process(
-//!     ResourceList { function_config: Some(intent), ..Default::default() },
+//!     ResourceList::new(Vec::new(), Some(intent)),
 //!     Layout::Stream,
 //! );
 //! assert!(!out.has_errors());

@@ -79,7 +79,7 @@ fn resource_list_mode() -> anyhow::Result<ExitCode> {
     };
     report(&out.results);
     std::io::stdout()
-        .write_all(out.to_yaml().as_bytes())
+        .write_all(out.to_yaml(&function::variable_style).as_bytes())
         .context("writing the ResourceList to stdout")?;
     Ok(if out.has_errors() {
         ExitCode::FAILURE
@@ -97,19 +97,14 @@ fn legacy_plugin_mode(file: &str) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::FAILURE);
         }
     };
-    let rl = ResourceList {
-        api_version: String::new(),
-        items: Vec::new(),
-        function_config: Some(config),
-        results: Vec::new(),
-    };
+    let rl = ResourceList::new(Vec::new(), Some(config));
     let out = function::process(rl, Layout::Stream);
     report(&out.results);
     if out.has_errors() {
         return Ok(ExitCode::FAILURE);
     }
     std::io::stdout()
-        .write_all(yaml::to_yaml_stream(&out.items).as_bytes())
+        .write_all(function::to_stream(&out.items).as_bytes())
         .context("writing the generated objects to stdout")?;
     Ok(ExitCode::SUCCESS)
 }

@@ -4,7 +4,6 @@ mod common;
 
 use common::fixtures::{cases, render_intent, repo};
 use serde_json::json;
-use vmstack::krm::yaml;
 
 #[test]
 fn every_good_intent_renders_cleanly() {
@@ -13,7 +12,7 @@ fn every_good_intent_renders_cleanly() {
     for case in cases {
         let name = case.file_name().unwrap().to_string_lossy().to_string();
         let items = render_intent(&case.join("intent.yaml"));
-        insta::assert_snapshot!(format!("good_{name}"), yaml::to_yaml_stream(&items));
+        insta::assert_snapshot!(format!("good_{name}"), vmstack::function::to_stream(&items));
     }
 }
 

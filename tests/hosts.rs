@@ -628,11 +628,10 @@ metadata:
 data:
   key: \"value\"
   other: 'single'
+  count: \"${COUNT}\"
 ";
 
 #[test]
-#[ignore = "known defect: vmstack re-serialises echoed items, dropping quotes and flow style \
-            (kpt keeps them); run with --ignored"]
 fn kpt_render_keeps_the_quoting_and_flow_style_of_foreign_files() {
     let test = "kpt_render_keeps_the_quoting_and_flow_style_of_foreign_files";
     let Some(kpt) = require_tool("kpt", test) else {

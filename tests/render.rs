@@ -30,12 +30,7 @@ fn kpt_input(package: &str) -> ResourceList {
     let dir = root().join(package);
     let kptfile = with_file(read_yaml(&dir.join("Kptfile")), "Kptfile", 0);
     let intent = with_file(read_yaml(&dir.join("vmstack.yaml")), "vmstack.yaml", 0);
-    ResourceList {
-        api_version: "config.kubernetes.io/v1".into(),
-        items: vec![kptfile, intent.clone()],
-        function_config: Some(intent),
-        results: vec![],
-    }
+    ResourceList::new(vec![kptfile, intent.clone()], Some(intent))
 }
 
 fn generated(items: &[Value]) -> Vec<Value> {
@@ -54,14 +49,14 @@ fn generated(items: &[Value]) -> Vec<Value> {
 fn seed_infra_snapshot() {
     let out = function::process(kpt_input("examples/seed/infra"), Layout::Files);
     assert!(out.results.is_empty(), "{:?}", out.results);
-    insta::assert_snapshot!("seed_infra", yaml::to_yaml_stream(&generated(&out.items)));
+    insta::assert_snapshot!("seed_infra", function::to_stream(&generated(&out.items)));
 }
 
 #[test]
 fn seed_apps_snapshot() {
     let out = function::process(kpt_input("examples/seed/apps"), Layout::Files);
     assert!(out.results.is_empty(), "{:?}", out.results);
-    insta::assert_snapshot!("seed_apps", yaml::to_yaml_stream(&generated(&out.items)));
+    insta::assert_snapshot!("seed_apps", function::to_stream(&generated(&out.items)));
 }
 
 #[test]
@@ -99,11 +94,7 @@ fn intent_is_marked_local_config_and_foreign_items_are_untouched() {
 #[test]
 fn second_run_changes_nothing() {
     let first = function::process(kpt_input("examples/seed/infra"), Layout::Files);
-    let again = ResourceList {
-        items: first.items.clone(),
-        function_config: first.items.get(1).cloned(),
-        ..Default::default()
-    };
+    let again = ResourceList::new(first.items.clone(), first.items.get(1).cloned());
     let second = function::process(again, Layout::Files);
     assert!(second.results.is_empty());
     assert_eq!(
@@ -126,14 +117,7 @@ fn objects_the_intent_no_longer_produces_are_pruned() {
     intent["spec"]["networkPolicies"] = json!({"enabled": false});
     let mut items = first.items.clone();
     items[1] = intent.clone();
-    let second = function::process(
-        ResourceList {
-            items,
-            function_config: Some(intent),
-            ..Default::default()
-        },
-        Layout::Files,
-    );
+    let second = function::process(ResourceList::new(items, Some(intent)), Layout::Files);
     assert!(second.results.is_empty());
     assert_eq!(
         policies(&second.items),
@@ -180,27 +164,18 @@ fn item_order_does_not_change_the_generated_objects() {
     let mut items = vec![infra, apps];
     items.extend(foreign);
     let reference = {
-        let out = function::process(
-            ResourceList {
-                items: items.clone(),
-                ..Default::default()
-            },
-            Layout::Files,
-        );
+        let out = function::process(ResourceList::new(items.clone(), None), Layout::Files);
         assert!(out.results.is_empty(), "{:?}", out.results);
-        yaml::to_yaml_stream(&generated(&out.items))
+        function::to_stream(&generated(&out.items))
     };
     assert!(reference.contains("victoria-metrics-global") && reference.contains("VMServiceScrape"));
     for seed in 1..8 {
         let out = function::process(
-            ResourceList {
-                items: shuffled(&items, seed),
-                ..Default::default()
-            },
+            ResourceList::new(shuffled(&items, seed), None),
             Layout::Files,
         );
         assert_eq!(
-            yaml::to_yaml_stream(&generated(&out.items)),
+            function::to_stream(&generated(&out.items)),
             reference,
             "seed {seed}"
         );

@@ -34,8 +34,9 @@ pub fn cross_field(s: &Stack, d: &mut Diagnostics) {
                 }
             }
             if let Some(rf) = rf
+                && let Some(max) = g.vmstorage.component.max_unavailable.literal()
                 && *rf >= 2
-                && g.vmstorage.component.max_unavailable >= *rf
+                && max >= rf
             {
                 d.report(
                     Code::DisruptionTooLarge,
@@ -43,7 +44,7 @@ pub fn cross_field(s: &Stack, d: &mut Diagnostics) {
                     format!(
                         "maxUnavailable {} lets a drain take down {rf} or more vmstorage nodes at once, \
                          which with replicationFactor {rf} makes some samples unreadable; use at most {}",
-                        g.vmstorage.component.max_unavailable,
+                        max,
                         rf - 1
                     ),
                 );
@@ -95,20 +96,20 @@ pub fn cross_field(s: &Stack, d: &mut Diagnostics) {
 }
 
 fn disruption(key: &str, c: &Component, d: &mut Diagnostics) {
+    let Some(max) = c.max_unavailable.literal() else {
+        return;
+    };
     if let Some(replicas) = c.replicas.literal()
         && *replicas > 1
-        && c.max_unavailable >= *replicas
+        && max >= replicas
     {
         d.report(
             Code::DisruptionTooLarge,
             &format!("spec.{key}.maxUnavailable"),
-            format!(
-                "maxUnavailable {} of {replicas} replicas lets a node drain evict every pod at once",
-                c.max_unavailable
-            ),
+            format!("maxUnavailable {max} of {replicas} replicas lets a node drain evict every pod at once"),
         );
     }
-    if c.max_unavailable == 0 {
+    if *max == 0 {
         d.report(
             Code::DisruptionTooLarge,
             &format!("spec.{key}.maxUnavailable"),

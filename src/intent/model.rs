@@ -130,7 +130,7 @@ pub struct Component {
     pub replicas: Setting<u32>,
     pub resources: Resources,
     pub extra_args: ExtraArgs,
-    pub max_unavailable: u32,
+    pub max_unavailable: Setting<u32>,
 }
 
 #[derive(Debug, Clone)]
@@ -161,7 +161,7 @@ pub struct Storage {
 pub struct Select {
     pub component: Component,
     pub cache_size: Setting<Quantity>,
-    pub max_points_per_timeseries: u32,
+    pub max_points_per_timeseries: Setting<u32>,
 }
 
 #[derive(Debug, Clone)]
@@ -267,8 +267,8 @@ pub struct RemoteWrite {
     pub url: Url,
     pub tenant: String,
     pub send_timeout: Setting<Duration>,
-    pub queues: u32,
-    pub max_rows_per_block: u32,
+    pub queues: Setting<u32>,
+    pub max_rows_per_block: Setting<u32>,
     pub max_disk_usage: Option<Setting<Quantity>>,
     pub flush_interval: Option<Setting<Duration>>,
 }

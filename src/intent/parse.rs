@@ -106,7 +106,7 @@ fn component(
         replicas: literal(replicas),
         resources,
         extra_args: ExtraArgs::default(),
-        max_unavailable: 1,
+        max_unavailable: literal(1),
     };
     let path = f.path_of(key);
     let Some(v) = f.raw(key) else {
@@ -698,7 +698,7 @@ fn global(f: &mut Fields, release: &str, chart_version: &str, d: &mut Diagnostic
         d,
     );
     let mut cache_size = literal(Quantity("10Gi".into()));
-    let mut max_points = 30000;
+    let mut max_points = literal(30000);
     let vmselect = component(
         f,
         "vmselect",
@@ -711,7 +711,7 @@ fn global(f: &mut Fields, release: &str, chart_version: &str, d: &mut Diagnostic
         ),
         |s, d| {
             cache_size = quantity(s, "cacheSize", "10Gi", d);
-            max_points = s.or("maxPointsPerTimeseries", 30000, d);
+            max_points = s.or("maxPointsPerTimeseries", literal(30000), d);
         },
         d,
     );
@@ -862,8 +862,8 @@ fn agent(f: &mut Fields, d: &mut Diagnostics) -> Agent {
                 url: url.unwrap_or(Url(String::new())),
                 tenant,
                 send_timeout: duration(&mut r, "sendTimeout", DurationStyle::Metrics, "30s", d),
-                queues: r.or("queues", 10, d),
-                max_rows_per_block: r.or("maxSamplesPerSend", 5000, d),
+                queues: r.or("queues", literal(10), d),
+                max_rows_per_block: r.or("maxSamplesPerSend", literal(5000), d),
                 max_disk_usage: r.opt("maxDiskUsage", d),
                 flush_interval: opt_duration(&mut r, "flushInterval", DurationStyle::Metrics, d),
             };
@@ -921,8 +921,8 @@ fn agent(f: &mut Fields, d: &mut Diagnostics) -> Agent {
             url: Url(String::new()),
             tenant: "0".into(),
             send_timeout: literal(Duration("30s".into())),
-            queues: 10,
-            max_rows_per_block: 5000,
+            queues: literal(10),
+            max_rows_per_block: literal(5000),
             max_disk_usage: None,
             flush_interval: None,
         }),

@@ -5,6 +5,7 @@
 //! and kustomize read them.
 
 pub mod object;
+mod raw_items;
 pub mod resource_list;
 pub mod result;
 pub mod yaml;

@@ -1,9 +1,12 @@
 //! Parsing and writing the `ResourceList` envelope.
 
+use std::collections::HashMap;
+
 use serde_json::{Map, Value, json};
 
+use super::raw_items;
 use super::result::KrmResult;
-use super::yaml;
+use super::yaml::{self, VariableStyle};
 
 const GROUP_VERSIONS: [&str; 2] = ["config.kubernetes.io/v1", "config.kubernetes.io/v1beta1"];
 
@@ -22,9 +25,24 @@ pub struct ResourceList {
     pub items: Vec<Value>,
     pub function_config: Option<Value>,
     pub results: Vec<KrmResult>,
+    /// Source text of the items as they came in, by their JSON form: an item that goes back
+    /// unchanged is written as it was read.
+    sources: HashMap<String, String>,
+}
+
+fn identity(item: &Value) -> String {
+    item.to_string()
 }
 
 impl ResourceList {
+    pub fn new(items: Vec<Value>, function_config: Option<Value>) -> Self {
+        ResourceList {
+            items,
+            function_config,
+            ..Default::default()
+        }
+    }
+
     pub fn parse(text: &str) -> Result<Self, ProtocolError> {
         let doc = yaml::parse_document(text)?;
         let Value::Object(mut map) = doc else {
@@ -57,11 +75,17 @@ impl ResourceList {
             Some(Value::Null) | None => None,
             Some(v) => Some(v),
         };
+        let sources = raw_items::source_texts(text, &items)
+            .into_iter()
+            .zip(&items)
+            .filter_map(|(text, item)| Some((identity(item), text?)))
+            .collect();
         Ok(ResourceList {
             api_version,
             items,
             function_config,
             results: Vec::new(),
+            sources,
         })
     }
 
@@ -89,8 +113,40 @@ impl ResourceList {
         Value::Object(map)
     }
 
-    pub fn to_yaml(&self) -> String {
-        yaml::to_yaml(&self.to_value())
+    /// The ResourceList as YAML. Items that came in unchanged keep their source text; the others
+    /// are written with the variable style `style_of` gives them (or plainly, with `None`).
+    pub fn to_yaml(&self, style_of: &dyn Fn(&Value) -> Option<VariableStyle<'static>>) -> String {
+        let mut head = self.to_value();
+        let tail = head.as_object_mut().map(|m| {
+            m.remove("items");
+            let tail: Map<String, Value> = ["functionConfig", "results"]
+                .iter()
+                .filter_map(|k| Some((k.to_string(), m.remove(*k)?)))
+                .collect();
+            Value::Object(tail)
+        });
+        let mut out = yaml::to_yaml(&head);
+        if self.items.is_empty() {
+            out.push_str("items: []\n");
+        } else {
+            out.push_str("items:\n");
+            for item in &self.items {
+                match self.sources.get(&identity(item)) {
+                    Some(source) => out.push_str(source),
+                    None => {
+                        let doc = match style_of(item) {
+                            Some(style) => yaml::to_yaml_styled(item, &style),
+                            None => yaml::to_yaml(item),
+                        };
+                        out.push_str(&yaml::as_sequence_entry(&doc));
+                    }
+                }
+            }
+        }
+        if let Some(tail) = tail.filter(|t| t.as_object().is_some_and(|m| !m.is_empty())) {
+            out.push_str(&yaml::to_yaml(&tail));
+        }
+        out
     }
 }
 
@@ -108,6 +164,24 @@ mod tests {
             assert_eq!(rl.api_version, v);
             assert!(rl.function_config.is_none());
         }
+    }
+
+    #[test]
+    fn unchanged_items_go_back_as_they_came() {
+        let input = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\n  data:\n    n: \"${N}\"\n    s: 'x'\n";
+        let mut rl = ResourceList::parse(input).unwrap();
+        let out = rl.to_yaml(&|_| None);
+        assert!(
+            out.contains("  metadata: {name: a}\n  data:\n    n: \"${N}\"\n    s: 'x'\n"),
+            "{out}"
+        );
+        rl.items[0]["data"]["s"] = json!("y");
+        let changed = rl.to_yaml(&|_| None);
+        assert!(
+            !changed.contains("'x'"),
+            "a changed item is written from its value: {changed}"
+        );
+        assert_eq!(ResourceList::parse(&changed).unwrap().items, rl.items);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use serde_json::json;
 
 use super::{Generated, files, labels_map, metadata};
-use crate::intent::scalar::Setting;
+use crate::intent::scalar::{Setting, ToJson};
 use crate::intent::{Component, Role, Stack};
 use crate::operator::{Component as C, Names};
 
@@ -40,7 +40,7 @@ pub fn render(stack: &Stack, names: &Names) -> Vec<Generated> {
                 "kind": "PodDisruptionBudget",
                 "metadata": metadata(stack, &names.workload(c)),
                 "spec": {
-                    "maxUnavailable": settings.max_unavailable,
+                    "maxUnavailable": settings.max_unavailable.to_json(),
                     "selector": {"matchLabels": labels_map(&names.pod_selector(c))},
                 },
             }),

@@ -163,7 +163,7 @@ fn global_values(stack: &Stack, g: &Global, names: &Names) -> Value {
     select_args.set_default("dedup.minScrapeInterval", dedup);
     select_args.set_default(
         "search.maxPointsPerTimeseries",
-        &g.vmselect.max_points_per_timeseries.to_string(),
+        &setting_text(&g.vmselect.max_points_per_timeseries),
     );
     let mut vmselect = with_args(component_spec(&g.vmselect.component), &select_args);
     vmselect.insert("cacheMountPath".into(), json!("/select-cache"));
@@ -316,7 +316,7 @@ fn agent_values(stack: &Stack, a: &Agent) -> Value {
     if let Some(max) = &rw.max_disk_usage {
         remote_write["maxDiskUsage"] = max.to_json();
     }
-    let mut settings = json!({"queues": rw.queues});
+    let mut settings = json!({"queues": rw.queues.to_json()});
     if let Some(f) = &rw.flush_interval {
         settings["flushInterval"] = f.to_json();
     }
@@ -324,7 +324,7 @@ fn agent_values(stack: &Stack, a: &Agent) -> Value {
     // The seed's maxSamplesPerSend: vmagent's rows per remote-write block.
     args.set_default(
         "remoteWrite.maxRowsPerBlock",
-        &rw.max_rows_per_block.to_string(),
+        &setting_text(&rw.max_rows_per_block),
     );
     let mut vmagent = with_args(component_spec(&a.vmagent), &args);
     if let Some(labels) = external_labels(stack) {
@@ -367,4 +367,12 @@ fn exporter_values(enabled: bool, resources: Option<&crate::intent::scalar::Reso
         }
     }
     m
+}
+
+/// A setting as flag text for `extraArgs` (which takes strings only).
+fn setting_text(s: &Setting<u32>) -> String {
+    match s {
+        Setting::Literal(n) => n.to_string(),
+        Setting::Templated(t) => t.clone(),
+    }
 }

@@ -76,6 +76,17 @@ pub fn folder_index(stack: &Stack, generated: &[Generated]) -> Generated {
     }
 }
 
+/// Generated objects hold Flux variables where the intent had them. Under these keys (the number
+/// fields vmstack writes) they stay plain so that they substitute to numbers; everywhere else
+/// they are quoted so that they stay strings.
+pub const NUMBER_KEYS: &[&str] = &[
+    "replicaCount",
+    "replicationFactor",
+    "maxUnavailable",
+    "queues",
+    "retries",
+];
+
 /// Labels every generated object carries.
 pub fn common_labels(stack: &Stack) -> Map<String, Value> {
     let mut m = Map::new();

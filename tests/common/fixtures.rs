@@ -41,10 +41,7 @@ pub fn valid_intents() -> Vec<PathBuf> {
 /// asserting it expanded without any result.
 pub fn render_intent(path: &Path) -> Vec<Value> {
     let out = function::process(
-        ResourceList {
-            function_config: Some(read_yaml(path)),
-            ..Default::default()
-        },
+        ResourceList::new(Vec::new(), Some(read_yaml(path))),
         Layout::Files,
     );
     assert!(
