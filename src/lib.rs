@@ -33,6 +33,7 @@
 //! );
 //! ```
 
+pub mod flux;
 pub mod function;
 pub mod intent;
 pub mod krm;

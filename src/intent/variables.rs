@@ -8,104 +8,36 @@
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VarRef {
     pub name: String,
-    /// The text after the name (`:=default`, `:-x`, …), empty for a plain reference.
-    pub operator: String,
+    /// Whether a default operator (`:=`, `:-`, `=`, `-`) covers the variable being unset.
+    pub has_default: bool,
 }
 
-fn is_name_start(c: char) -> bool {
-    c == '_' || c.is_ascii_alphabetic()
+/// Flux's rule for variable names (`^[_[:alpha:]][_[:alpha:][:digit:]]*$`): a reference to any
+/// other name can never be defined.
+pub fn is_variable_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c == '_' || c.is_ascii_alphabetic())
+        && chars.all(|c| c == '_' || c.is_ascii_alphanumeric())
 }
 
-fn is_name_char(c: char) -> bool {
-    c == '_' || c.is_ascii_alphanumeric()
-}
-
-/// Operators Flux's envsubst accepts after the variable name.
-const SUPPORTED: [&str; 11] = [":=", ":-", "=", "-", ":", "//", "/", "^^", "^", ",,", ","];
-const UNSUPPORTED: [&str; 3] = ["+", ":?", ":+"];
-
-fn parse_body(body: &str) -> Result<VarRef, String> {
-    let (length_form, rest) = match body.strip_prefix('#') {
-        Some(r) => (true, r),
-        None => (false, body),
-    };
-    let name_len = rest
-        .char_indices()
-        .find(|&(i, c)| {
-            if i == 0 {
-                !is_name_start(c)
+/// Every variable reference in a string, or why Flux would refuse it. `$${…}` is Flux's escape
+/// for a literal `${…}` and is not a reference. Parsing is Flux's own ([`crate::flux::envsubst`]).
+pub fn references(s: &str) -> Result<Vec<VarRef>, String> {
+    let found = crate::flux::envsubst::variables(s).map_err(|e| e.to_string())?;
+    found
+        .into_iter()
+        .map(|(name, has_default)| {
+            if is_variable_name(&name) {
+                Ok(VarRef { name, has_default })
             } else {
-                !is_name_char(c)
+                Err(format!(
+                    "{name:?} is not a variable name Flux accepts (letters, digits and _, not starting with a digit)"
+                ))
             }
         })
-        .map(|(i, _)| i)
-        .unwrap_or(rest.len());
-    if name_len == 0 {
-        return Err(format!(
-            "${{{body}}} does not start with a variable name (letters, digits and _, not starting with a digit)"
-        ));
-    }
-    let name = &rest[..name_len];
-    let operator = &rest[name_len..];
-    if length_form && !operator.is_empty() {
-        return Err(format!("${{{body}}}: the length form takes a bare name"));
-    }
-    if UNSUPPORTED.iter().any(|u| operator.starts_with(u)) {
-        return Err(format!(
-            "${{{body}}}: Flux does not support the {:?} operator",
-            &operator[..operator.len().min(2)]
-        ));
-    }
-    if operator.starts_with(|c: char| !c.is_ascii_punctuation()) {
-        return Err(format!(
-            "${{{body}}}: a variable name holds only letters, digits and _ (it stops at {:?})",
-            operator.chars().next().unwrap_or(' ')
-        ));
-    }
-    if !operator.is_empty() && !SUPPORTED.iter().any(|s| operator.starts_with(s)) {
-        return Err(format!(
-            "${{{body}}}: {operator:?} is not a variable operator Flux knows"
-        ));
-    }
-    Ok(VarRef {
-        name: name.to_string(),
-        operator: operator.to_string(),
-    })
-}
-
-/// Every variable reference in a string, or the first malformed one. `$${…}` is Flux's escape
-/// for a literal `${…}` and is not a reference.
-pub fn references(s: &str) -> Result<Vec<VarRef>, String> {
-    let bytes = s.as_bytes();
-    let mut refs = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'$' && bytes.get(i + 1) == Some(&b'$') {
-            i += 2;
-            continue;
-        }
-        if bytes[i] == b'$' && bytes.get(i + 1) == Some(&b'{') {
-            let start = i + 2;
-            let mut depth = 1;
-            let mut j = start;
-            while j < bytes.len() && depth > 0 {
-                match bytes[j] {
-                    b'{' => depth += 1,
-                    b'}' => depth -= 1,
-                    _ => {}
-                }
-                j += 1;
-            }
-            if depth > 0 {
-                return Err(format!("{s:?} opens ${{ without a closing }}"));
-            }
-            refs.push(parse_body(&s[start..j - 1])?);
-            i = j;
-            continue;
-        }
-        i += 1;
-    }
-    Ok(refs)
+        .collect()
 }
 
 /// The text of a string in which every variable is replaced by `placeholder`, for checking the
@@ -141,10 +73,10 @@ mod tests {
 
     #[test]
     fn finds_plain_and_operator_forms() {
-        let r = references("${A}-${B:=x}-${#C}-$${NOT}").unwrap();
+        let r = references("${A}-${B:=x}-${#C}-$${NOT}-${D#*.}").unwrap();
         let names: Vec<_> = r.iter().map(|v| v.name.as_str()).collect();
-        assert_eq!(names, ["A", "B", "C"]);
-        assert_eq!(r[1].operator, ":=x");
+        assert_eq!(names, ["A", "B", "C", "D"]);
+        assert!(r[1].has_default && !r[0].has_default);
     }
 
     #[test]

@@ -1,0 +1,174 @@
+//! Each rule of Flux's substitution, as a table: (variables, input, expected output).
+
+use std::collections::BTreeMap;
+
+use super::{SubstError, substitute, variables};
+
+fn vars(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+const CASES: &[(&[(&str, &str)], &str, &str)] = &[
+    (&[], "no variables at all", "no variables at all"),
+    (&[("v", "abcdEFGH28ij")], "${v}", "abcdEFGH28ij"),
+    (&[("v", "x")], "a-${v}-b ${v}", "a-x-b x"),
+    (&[("v", "abcdEFGH28ij")], "${#v}", "12"),
+    (&[("v", "abcdEFGH28ij")], "${v^}", "AbcdEFGH28ij"),
+    (&[("v", "abcdEFGH28ij")], "${v^^}", "ABCDEFGH28IJ"),
+    (&[("v", "ABCDEFGH28IJ")], "${v,}", "aBCDEFGH28IJ"),
+    (&[("v", "ABCDEFGH28IJ")], "${v,,}", "abcdefgh28ij"),
+    (
+        &[("p", "/home/bozo/ideas/thoughts.for.today")],
+        "${p:11}",
+        "ideas/thoughts.for.today",
+    ),
+    (
+        &[("p", "/home/bozo/ideas/thoughts.for.today")],
+        "${p:11:5}",
+        "ideas",
+    ),
+    // `:-` is the default operator, so a negative offset cannot be written right after the colon.
+    (&[("p", "abcdef")], "${p:-2}", "abcdef"),
+    (&[("p", "abcdef")], "${p:4}", "ef"),
+    (&[("p", "abcdef")], "${p:1:-1}", "bcde"),
+    (&[("p", "abcdef")], "${p:10}", ""),
+    (&[("p", "abcdef")], "${p:x}", "abcdef"),
+    (&[("v", "abc")], "${v=xyz}", "abc"),
+    (&[], "${v=xyz}", "xyz"),
+    (&[], "${v:=xyz}", "xyz"),
+    (&[], "${v:-xyz}", "xyz"),
+    (&[], "${v-xyz}", "xyz"),
+    // Flux's defaults also replace an empty value, unlike a shell's `=` and `-`.
+    (&[("v", "")], "${v=xyz}", "xyz"),
+    (&[("v", "")], "${v-xyz}", "xyz"),
+    (&[("d", "foo")], "something ${v=${d}}", "something foo"),
+    (
+        &[("d", "foo1")],
+        "foo: ${v=prefix${d}-suffix}",
+        "foo: prefixfoo1-suffix",
+    ),
+    (
+        &[("s", "abcABC123ABCabc")],
+        "${s/abc/xyz}",
+        "xyzABC123ABCabc",
+    ),
+    (
+        &[("s", "abcABC123ABCabc")],
+        "${s//abc/xyz}",
+        "xyzABC123ABCxyz",
+    ),
+    (
+        &[("s", "abcABC123ABCabc")],
+        "${s/#abc/XYZ}",
+        "XYZABC123ABCabc",
+    ),
+    (
+        &[("s", "abcABC123ABCabc")],
+        "${s/%abc/XYZ}",
+        "abcABC123ABCXYZ",
+    ),
+    (&[("s", "value")], "${s/#/prefix-}", "prefix-value"),
+    (&[("s", "value")], "${s/%/-suffix}", "value-suffix"),
+    (&[("s", "foo.bar")], "${s/./}", "foobar"),
+    (&[("s", "foo/bar/baz")], r"${s//\//-}", "foo-bar-baz"),
+    (&[("f", "bash.string.txt")], "${f#*.}", "string.txt"),
+    (&[("f", "bash.string.txt")], "${f##*.}", "txt"),
+    (&[("f", "bash.string.txt")], "${f%.*}", "bash.string"),
+    (&[("f", "bash.string.txt")], "${f%%.*}", "bash"),
+    (&[("f", "path/to/file")], "${f##*/}", "file"),
+    (&[("f", "/path/to/file")], "${f#*/}", "path/to/file"),
+    (&[("v", "abcdEFGH28ij")], "${w=${v^^}}", "ABCDEFGH28IJ"),
+    // `$$` is a literal `$`, so `$${…}` is left for whatever reads the text next.
+    (&[("v", "x")], "$${v}", "${v}"),
+    (&[("v", "x")], "a ${v}$${v$${v}$v${v}", "a x${v${v}$vx"),
+    (&[("d", "foo")], "$${v=${d}}", "${v=foo}"),
+    (
+        &[],
+        "price: $5 and {{ $labels.job }}",
+        "price: $5 and {{ $labels.job }}",
+    ),
+];
+
+#[test]
+fn every_documented_form() {
+    for (pairs, input, expected) in CASES {
+        let out = substitute(input, &vars(pairs), true);
+        assert_eq!(out.as_deref(), Ok(*expected), "{input:?} with {pairs:?}");
+    }
+}
+
+#[test]
+fn strict_mode_fails_on_unset_variables_unless_a_default_covers_them() {
+    for input in [
+        "${missing}",
+        "${#missing}",
+        "${missing^^}",
+        "${missing:0:2}",
+        "${missing/a/b}",
+        "${missing%x}",
+    ] {
+        assert_eq!(
+            substitute(input, &vars(&[]), true),
+            Err(SubstError::Unset("missing".into())),
+            "{input}"
+        );
+    }
+    for input in [
+        "${missing:-x}",
+        "${missing:=x}",
+        "${missing=x}",
+        "${missing-x}",
+    ] {
+        assert_eq!(
+            substitute(input, &vars(&[]), true).as_deref(),
+            Ok("x"),
+            "{input}"
+        );
+    }
+    assert_eq!(
+        substitute("${v=${missing}}", &vars(&[]), true),
+        Err(SubstError::Unset("missing".into())),
+        "a default's own variables are read too"
+    );
+}
+
+#[test]
+fn without_strict_mode_unset_variables_become_empty() {
+    assert_eq!(
+        substitute("a${missing}b", &vars(&[]), false).as_deref(),
+        Ok("ab")
+    );
+}
+
+#[test]
+fn unsupported_and_malformed_forms_are_errors() {
+    for input in [
+        "${v+x}", "${v:+x}", "${v:?x}", "${v?x}", "${v", "${}", "${#}", "${v!}", "${v/abc}",
+        "${v^x}",
+    ] {
+        assert!(
+            matches!(
+                substitute(input, &vars(&[("v", "a")]), true),
+                Err(SubstError::Syntax(..))
+            ),
+            "{input} must be rejected"
+        );
+    }
+}
+
+#[test]
+fn the_variables_a_text_reads() {
+    let found = variables("${A} ${B:=x} $${C} ${D=${E}}").unwrap();
+    assert_eq!(
+        found,
+        [
+            ("A".to_string(), false),
+            ("B".to_string(), true),
+            ("D".to_string(), true),
+            ("E".to_string(), false)
+        ]
+    );
+}

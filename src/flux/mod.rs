@@ -1,0 +1,5 @@
+//! Flux's side of the output: which variables the generated objects read, whether the cluster's
+//! settings define them, and Flux's substitution itself. Knows Flux, not VictoriaMetrics.
+
+pub mod envsubst;
+mod glob;
