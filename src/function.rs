@@ -10,6 +10,7 @@ use crate::krm::object::{self, Object};
 use crate::krm::yaml::{self, VariableStyle};
 use crate::krm::{FieldRef, KrmResult, ResourceList, Severity};
 use crate::render::{self, Generated};
+use crate::settings_check::{self, Expansion};
 
 /// Marks every generated object with the intent that produced it (`<namespace>/<name>`), so the
 /// next run replaces and prunes exactly those.
@@ -46,7 +47,7 @@ pub enum Layout {
     Stream,
 }
 
-fn is_intent(v: &Value) -> bool {
+pub fn is_intent(v: &Value) -> bool {
     Object(v).is(intent::API_VERSION, intent::KIND)
 }
 
@@ -197,6 +198,7 @@ pub fn process(mut rl: ResourceList, layout: Layout) -> ResourceList {
         return rl;
     }
 
+    let input = rl.items.clone();
     let owners: BTreeSet<String> = expanded.iter().map(|t| key(&t.intent)).collect();
     let present: BTreeSet<String> = rl.items.iter().filter(|i| is_intent(i)).map(key).collect();
     let mut items = Vec::with_capacity(rl.items.len());
@@ -226,15 +228,45 @@ pub fn process(mut rl: ResourceList, layout: Layout) -> ResourceList {
         items.push(item);
     }
 
-    for t in &expanded {
-        let owner = key(&t.intent);
-        let mut generated = render::render(&t.stack);
-        if layout == Layout::Files {
-            let index = render::folder_index(&t.stack, &generated);
-            generated.push(index);
-        }
-        let folder = output_folder(&t.intent, &t.stack);
-        items.extend(place(generated, &owner, &folder, layout));
+    let mut expansions: Vec<Expansion> = expanded
+        .iter()
+        .map(|t| {
+            let mut generated = render::render(&t.stack);
+            if layout == Layout::Files {
+                let index = render::folder_index(&t.stack, &generated);
+                generated.push(index);
+            }
+            let folder = output_folder(&t.intent, &t.stack);
+            Expansion {
+                intent: &t.intent,
+                stack: &t.stack,
+                generated: place(generated, &key(&t.intent), &folder, layout),
+            }
+        })
+        .collect();
+    // Intents among the items that are not expanded now still tell which Services exist.
+    let others: Vec<Stack> = input
+        .iter()
+        .filter(|i| is_intent(i) && !owners.contains(&key(i)))
+        .filter_map(|i| intent::parse(i).ok())
+        .collect();
+    let stacks: Vec<&Stack> = expanded.iter().map(|t| &t.stack).chain(&others).collect();
+    let style = VariableStyle {
+        number_keys: render::NUMBER_KEYS,
+    };
+    results.extend(settings_check::check(
+        &input,
+        &mut expansions,
+        &stacks,
+        style,
+    ));
+    if results.iter().any(KrmResult::is_error) {
+        rl.items = input;
+        rl.results.extend(results);
+        return rl;
+    }
+    for e in expansions {
+        items.extend(e.generated);
     }
     rl.items = items;
     rl.results.extend(results);

@@ -39,3 +39,4 @@ pub mod intent;
 pub mod krm;
 pub mod operator;
 pub mod render;
+pub mod settings_check;

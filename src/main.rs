@@ -1,5 +1,6 @@
 //! `vmstack`: with no argument, a KRM function (ResourceList on stdin, ResourceList on stdout);
-//! with one file argument, kustomize's legacy exec generator (intent in the file, objects out).
+//! with one file argument, kustomize's legacy exec generator (intent in the file, objects out);
+//! `vmstack render …`, the same expansion for a CI step, with settings and substitution.
 
 use std::io::{Read, Write};
 use std::process::ExitCode;
@@ -14,6 +15,11 @@ vmstack: expand VictoriaMetricsStack intents into VictoriaMetrics manifests (a K
 USAGE:
     vmstack < resource-list.yaml      KRM function: kpt fn render/eval, kustomize --enable-exec
     vmstack INTENT_FILE               kustomize legacy exec plugin: prints the generated objects
+    vmstack render [--settings FILE]... [--substitute] FILE...
+                                      expands every intent in the files and prints the generated
+                                      objects; checks their Flux variables against the settings
+                                      (ConfigMaps/Secrets in the files), and with --substitute
+                                      substitutes them as Flux would
     vmstack --help | --version
 
 Exit status: 0 when every intent expanded, 1 on any error result (the ResourceList with its
@@ -47,6 +53,7 @@ fn run() -> anyhow::Result<ExitCode> {
             Ok(ExitCode::from(2))
         }
         [file] => legacy_plugin_mode(file),
+        [command, rest @ ..] if command == "render" => render_mode(rest),
         _ => {
             eprint!("vmstack: too many arguments\n\n{USAGE}");
             Ok(ExitCode::from(2))
@@ -105,6 +112,59 @@ fn legacy_plugin_mode(file: &str) -> anyhow::Result<ExitCode> {
     }
     std::io::stdout()
         .write_all(function::to_stream(&out.items).as_bytes())
+        .context("writing the generated objects to stdout")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn render_mode(args: &[String]) -> anyhow::Result<ExitCode> {
+    let mut substitute = false;
+    let mut files = Vec::new();
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--substitute" => substitute = true,
+            "--settings" => match rest.next() {
+                Some(f) => files.push(f.clone()),
+                None => {
+                    eprint!("vmstack: --settings needs a file\n\n{USAGE}");
+                    return Ok(ExitCode::from(2));
+                }
+            },
+            flag if flag.starts_with('-') => {
+                eprint!("vmstack: unknown option {flag}\n\n{USAGE}");
+                return Ok(ExitCode::from(2));
+            }
+            file => files.push(file.to_string()),
+        }
+    }
+    let mut items = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).with_context(|| format!("reading {file}"))?;
+        match yaml::parse_documents(&text) {
+            Ok(docs) => items.extend(docs),
+            Err(e) => {
+                eprintln!("error[VMS001] {file}: not YAML: {e}");
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+    }
+    if substitute {
+        for item in items.iter_mut().filter(|i| function::is_intent(i)) {
+            item["spec"]["flux"]["substitute"] = serde_json::Value::Bool(true);
+        }
+    }
+    let out = function::process(ResourceList::new(items, None), Layout::Stream);
+    report(&out.results);
+    if out.has_errors() {
+        return Ok(ExitCode::FAILURE);
+    }
+    let generated: Vec<serde_json::Value> = out
+        .items
+        .into_iter()
+        .filter(|i| function::variable_style(i).is_some())
+        .collect();
+    std::io::stdout()
+        .write_all(function::to_stream(&generated).as_bytes())
         .context("writing the generated objects to stdout")?;
     Ok(ExitCode::SUCCESS)
 }

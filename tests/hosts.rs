@@ -341,8 +341,11 @@ fn render_seed(kpt: &Path, bin: &Path, tmp: &Path, seed: &Seed) -> PathBuf {
         run.describe()
     );
 
-    // Exactly the expected files: the Kptfile and the intent, plus the generated folder.
-    let mut expected: BTreeSet<String> = ["Kptfile", "vmstack.yaml"].map(String::from).into();
+    // Exactly the expected files: the Kptfile, the intent and the cluster settings it is checked
+    // against, plus the generated folder.
+    let mut expected: BTreeSet<String> = ["Kptfile", "vmstack.yaml", "cluster-settings.yaml"]
+        .map(String::from)
+        .into();
     expected.extend(seed.files.iter().map(|f| format!("{}/{f}", seed.folder)));
     let files = snapshot(&pkg);
     let actual: BTreeSet<String> = files.keys().cloned().collect();

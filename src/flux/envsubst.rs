@@ -18,6 +18,16 @@ use std::collections::BTreeMap;
 
 use super::glob;
 
+/// Flux's rule for variable names (`^[_[:alpha:]][_[:alpha:][:digit:]]*$`): settings keys must
+/// follow it, so a reference to any other name can never be defined.
+pub fn is_variable_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c == '_' || c.is_ascii_alphabetic())
+        && chars.all(|c| c == '_' || c.is_ascii_alphanumeric())
+}
+
 #[derive(Debug, Clone, PartialEq)]
 enum Node {
     Text(String),

@@ -3,3 +3,4 @@
 
 pub mod envsubst;
 mod glob;
+pub mod settings;

@@ -233,13 +233,13 @@ mod tests {
         let _: Option<u32> = f.opt("replicas", &mut d);
         let _: Option<String> = f.opt("size", &mut d);
         f.finish(&mut d);
-        assert_eq!(d.0.len(), 1);
-        assert_eq!(d.0[0].code, Code::UnknownField);
-        assert_eq!(d.0[0].path, "spec.vmstorage.replica");
+        assert_eq!(d.list.len(), 1);
+        assert_eq!(d.list[0].code, Code::UnknownField);
+        assert_eq!(d.list[0].path, "spec.vmstorage.replica");
         assert!(
-            d.0[0].message.contains("did you mean \"replicas\""),
+            d.list[0].message.contains("did you mean \"replicas\""),
             "{}",
-            d.0[0].message
+            d.list[0].message
         );
     }
 
@@ -251,7 +251,7 @@ mod tests {
         assert!(f.opt::<u32>("replicas", &mut d).is_none());
         assert!(f.opt::<Vec<String>>("list", &mut d).is_none());
         f.finish(&mut d);
-        let paths: Vec<_> = d.0.iter().map(|x| x.path.as_str()).collect();
+        let paths: Vec<_> = d.list.iter().map(|x| x.path.as_str()).collect();
         assert_eq!(paths, ["spec.replicas", "spec.list[0]"]);
     }
 }

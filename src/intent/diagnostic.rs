@@ -26,6 +26,12 @@ pub enum Code {
     WrongRole,
     DuplicateIntent,
     InvalidRuleGroup,
+    UndefinedVariable,
+    MissingSettings,
+    VariableValueMismatch,
+    UnknownEndpoint,
+    SettingsIncomplete,
+    SubstitutionImpossible,
 }
 
 impl Code {
@@ -51,6 +57,12 @@ impl Code {
             Code::WrongRole => "VMS204",
             Code::DuplicateIntent => "VMS205",
             Code::InvalidRuleGroup => "VMS206",
+            Code::UndefinedVariable => "VMS400",
+            Code::MissingSettings => "VMS401",
+            Code::VariableValueMismatch => "VMS402",
+            Code::UnknownEndpoint => "VMS403",
+            Code::SettingsIncomplete => "VMS404",
+            Code::SubstitutionImpossible => "VMS405",
         }
     }
 }
@@ -93,13 +105,17 @@ impl Diagnostic {
     }
 }
 
-/// Collects diagnostics while decoding carries on, so one run reports every problem.
+/// What decoding learns besides the model: every problem (decoding carries on, so one run
+/// reports them all), and every Flux variable the intent uses, with where and as what.
 #[derive(Debug, Default)]
-pub struct Diagnostics(pub Vec<Diagnostic>);
+pub struct Diagnostics {
+    pub list: Vec<Diagnostic>,
+    pub variables: Vec<super::variables::VariableUse>,
+}
 
 impl Diagnostics {
     pub fn push(&mut self, d: Diagnostic) {
-        self.0.push(d);
+        self.list.push(d);
     }
 
     pub fn report(&mut self, code: Code, path: &str, message: impl Into<String>) {
@@ -107,6 +123,6 @@ impl Diagnostics {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.list.is_empty()
     }
 }

@@ -8,6 +8,7 @@ pub mod diagnostic;
 pub mod model;
 mod parse;
 pub mod scalar;
+pub mod settings;
 pub mod variables;
 
 pub use diagnostic::{Code, Diagnostic};

@@ -24,6 +24,8 @@ pub struct Stack {
     pub role: Role,
     /// Deep-merged into the Helm values last.
     pub values: Map<String, Value>,
+    /// Every Flux variable the intent uses, where, and as what kind of value.
+    pub variables: Vec<super::variables::VariableUse>,
 }
 
 #[derive(Debug, Clone)]
@@ -89,6 +91,8 @@ pub struct Flux {
     pub timeout: Setting<Duration>,
     pub retry_interval: Option<Setting<Duration>>,
     pub prune: bool,
+    /// Substitute the variables at render time from the settings found among the items.
+    pub substitute: bool,
     pub depends_on: Vec<ObjectRef>,
     pub substitute_from: Vec<SubstituteRef>,
 }

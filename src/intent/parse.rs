@@ -352,6 +352,7 @@ fn flux(f: &mut Fields, name: &str, namespace: &str, d: &mut Diagnostics) -> Flu
         timeout: duration(&mut x, "timeout", DurationStyle::Go, "15m", d),
         retry_interval: opt_duration(&mut x, "retryInterval", DurationStyle::Go, d),
         prune: x.or("prune", true, d),
+        substitute: x.or("substitute", false, d),
         depends_on,
         substitute_from,
     };
@@ -937,15 +938,16 @@ pub fn parse(obj: &Value) -> Result<Stack, Vec<Diagnostic>> {
     let mut d = Diagnostics::default();
     let stack = read(obj, &mut d);
     match stack {
-        Some(s) if d.is_empty() => {
+        Some(mut s) if d.is_empty() => {
+            s.variables = std::mem::take(&mut d.variables);
             super::check::cross_field(&s, &mut d);
-            if d.is_empty() { Ok(s) } else { Err(d.0) }
+            if d.is_empty() { Ok(s) } else { Err(d.list) }
         }
         _ => {
             if d.is_empty() {
                 d.report(Code::NotAnIntent, "", "the intent could not be read");
             }
-            Err(d.0)
+            Err(d.list)
         }
     }
 }
@@ -1075,5 +1077,6 @@ fn read(obj: &Value, d: &mut Diagnostics) -> Option<Stack> {
         scrape,
         role,
         values,
+        variables: Vec::new(),
     })
 }

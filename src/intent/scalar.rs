@@ -5,7 +5,7 @@ use serde_json::{Map, Value, json};
 
 use super::decode::{Decode, child, wrong_type};
 use super::diagnostic::{Code, Diagnostic, Diagnostics};
-use super::variables;
+use super::variables::{self, ValueKind, VariableUse};
 
 /// A literal value, or text that holds Flux variables and is resolved on the cluster.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,10 +49,26 @@ impl ToJson for String {
     }
 }
 
-/// Checks the variable references of a string; `Some(true)` when it holds any.
-fn templated(s: &str, path: &str, d: &mut Diagnostics) -> Option<bool> {
+/// Checks the variable references of a string and records them as used at `path` for a field
+/// of `kind`; `Some(true)` when it holds any.
+fn templated_as(s: &str, path: &str, kind: ValueKind, d: &mut Diagnostics) -> Option<bool> {
     match variables::references(s) {
-        Ok(refs) => Some(!refs.is_empty()),
+        Ok(refs) => {
+            let whole = refs.len() == 1
+                && s.starts_with("${")
+                && s.ends_with('}')
+                && s.matches("${").count() == 1;
+            for r in &refs {
+                d.variables.push(VariableUse {
+                    name: r.name.clone(),
+                    has_default: r.has_default,
+                    path: path.to_string(),
+                    kind,
+                    whole,
+                });
+            }
+            Some(!refs.is_empty())
+        }
         Err(e) => {
             d.push(Diagnostic::new(Code::InvalidVariable, path, e).with_current(&json!(s)));
             None
@@ -60,12 +76,33 @@ fn templated(s: &str, path: &str, d: &mut Diagnostics) -> Option<bool> {
     }
 }
 
-impl<T: Decode> Decode for Setting<T> {
+fn templated(s: &str, path: &str, d: &mut Diagnostics) -> Option<bool> {
+    templated_as(s, path, ValueKind::Text, d)
+}
+
+/// What a typed value is, for checking the values its variables get.
+pub trait Kind {
+    const KIND: ValueKind;
+}
+
+impl Kind for u32 {
+    const KIND: ValueKind = ValueKind::Number;
+}
+
+impl Kind for Quantity {
+    const KIND: ValueKind = ValueKind::Quantity;
+}
+
+impl Kind for Retention {
+    const KIND: ValueKind = ValueKind::Retention;
+}
+
+impl<T: Decode + Kind> Decode for Setting<T> {
     fn decode(v: &Value, path: &str, d: &mut Diagnostics) -> Option<Self> {
         if let Value::String(s) = v
             && s.contains("${")
         {
-            return templated(s, path, d)?
+            return templated_as(s, path, T::KIND, d)?
                 .then(|| Setting::Templated(s.clone()))
                 .or_else(|| T::decode(v, path, d).map(Setting::Literal));
         }
@@ -197,7 +234,7 @@ pub enum DurationStyle {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Duration(pub String);
 
-fn parse_duration_seconds(s: &str, style: DurationStyle) -> Option<f64> {
+pub fn parse_duration_seconds(s: &str, style: DurationStyle) -> Option<f64> {
     if s.is_empty() {
         return None;
     }
@@ -248,7 +285,11 @@ impl Duration {
     ) -> Option<Setting<Duration>> {
         let s = String::decode(v, path, d)?;
         if s.contains("${") {
-            return templated(&s, path, d)?.then_some(Setting::Templated(s));
+            let kind = match style {
+                DurationStyle::Go => ValueKind::GoDuration,
+                DurationStyle::Metrics => ValueKind::MetricsDuration,
+            };
+            return templated_as(&s, path, kind, d)?.then_some(Setting::Templated(s));
         }
         if parse_duration_seconds(&s, style).is_some() {
             return Some(Setting::Literal(Duration(s)));
@@ -283,17 +324,21 @@ impl ToJson for Duration {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Retention(pub String);
 
+/// Whether a text is a VictoriaMetrics retention.
+pub fn is_retention(s: &str) -> bool {
+    if s.chars().all(|c| c.is_ascii_digit()) && !s.is_empty() {
+        s != "0"
+    } else {
+        let unit_ok = s.ends_with(['h', 'd', 'w', 'y']);
+        let seconds = parse_duration_seconds(s, DurationStyle::Metrics);
+        unit_ok && seconds.is_some_and(|sec| sec >= 86400.0)
+    }
+}
+
 impl Decode for Retention {
     fn decode(v: &Value, path: &str, d: &mut Diagnostics) -> Option<Self> {
         let s = scalar_text(v, path, "a retention such as 30d or 1 (months)", d)?;
-        let valid = if s.chars().all(|c| c.is_ascii_digit()) && !s.is_empty() {
-            s != "0"
-        } else {
-            let unit_ok = s.ends_with(['h', 'd', 'w', 'y']);
-            let seconds = parse_duration_seconds(&s, DurationStyle::Metrics);
-            unit_ok && seconds.is_some_and(|sec| sec >= 86400.0)
-        };
-        if valid {
+        if is_retention(&s) {
             Some(Retention(s))
         } else {
             d.push(
@@ -356,7 +401,7 @@ pub fn url_problem(s: &str) -> Option<String> {
 impl Decode for Url {
     fn decode(v: &Value, path: &str, d: &mut Diagnostics) -> Option<Self> {
         let s = String::decode(v, path, d)?;
-        let has_vars = templated(&s, path, d)?;
+        let has_vars = templated_as(&s, path, ValueKind::Url, d)?;
         let whole_var =
             has_vars && s.starts_with("${") && s.ends_with('}') && s.matches("${").count() == 1;
         if whole_var {
@@ -651,8 +696,8 @@ mod tests {
         )
         .unwrap();
         assert_eq!(a.0, vec![("x".to_string(), "5".to_string())]);
-        assert_eq!(d.0[0].code, Code::InvalidFlag);
-        assert_eq!(d.0[0].proposed, Some(json!("dedup.minScrapeInterval")));
+        assert_eq!(d.list[0].code, Code::InvalidFlag);
+        assert_eq!(d.list[0].proposed, Some(json!("dedup.minScrapeInterval")));
     }
 
     #[test]
@@ -660,6 +705,6 @@ mod tests {
         let mut d = Diagnostics::default();
         let v = json!({"requests": {"memory": "2Gi"}, "limits": {"memory": "1Gi"}});
         Resources::decode(&v, "r", &mut d);
-        assert_eq!(d.0[0].path, "r.requests.memory");
+        assert_eq!(d.list[0].path, "r.requests.memory");
     }
 }

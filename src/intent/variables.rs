@@ -12,15 +12,33 @@ pub struct VarRef {
     pub has_default: bool,
 }
 
-/// Flux's rule for variable names (`^[_[:alpha:]][_[:alpha:][:digit:]]*$`): a reference to any
-/// other name can never be defined.
-pub fn is_variable_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars
-        .next()
-        .is_some_and(|c| c == '_' || c.is_ascii_alphabetic())
-        && chars.all(|c| c == '_' || c.is_ascii_alphanumeric())
+/// What a field of the intent takes, so that a variable's value can be checked to fit it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueKind {
+    Text,
+    Number,
+    Quantity,
+    /// Go durations (Flux, Alertmanager): up to hours.
+    GoDuration,
+    /// Prometheus/VictoriaMetrics durations: days, weeks and years too.
+    MetricsDuration,
+    Retention,
+    Url,
 }
+
+/// One use of a Flux variable in the intent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VariableUse {
+    pub name: String,
+    pub has_default: bool,
+    /// The intent field, like `spec.vmstorage.size`.
+    pub path: String,
+    pub kind: ValueKind,
+    /// The field is exactly this one variable (so its value is the field's whole value).
+    pub whole: bool,
+}
+
+pub use crate::flux::envsubst::is_variable_name;
 
 /// Every variable reference in a string, or why Flux would refuse it. `$${…}` is Flux's escape
 /// for a literal `${…}` and is not a reference. Parsing is Flux's own ([`crate::flux::envsubst`]).

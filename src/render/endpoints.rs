@@ -1,35 +1,47 @@
 //! A ConfigMap with the global stack's real endpoints, under the keys the seed's cluster settings
 //! use, so the values an agent's settings need come from the intent rather than by hand.
 
-use serde_json::json;
+use serde_json::{Map, Value, json};
 
 use super::{Generated, files, metadata};
 use crate::intent::{Role, Stack};
 use crate::operator::{Component as C, Names};
 
-pub fn render(stack: &Stack, names: &Names) -> Vec<Generated> {
+/// The global stack's endpoints under the seed's settings keys (none for an agent).
+pub fn endpoint_settings(stack: &Stack) -> Vec<(String, String)> {
     let Role::Global(g) = &stack.role else {
         return Vec::new();
     };
-    let mut data = serde_json::Map::new();
-    data.insert(
-        "GLOBAL_VM_INSERT_ENDPOINT".into(),
-        json!(names.service_url(C::VmInsert)),
-    );
-    data.insert(
-        "GLOBAL_VM_SELECT_ENDPOINT".into(),
-        json!(names.service_url(C::VmSelect)),
-    );
-    data.insert(
-        "GLOBAL_ALERTMANAGER_ENDPOINT".into(),
-        json!(names.service_url(C::VmAlertmanager)),
-    );
+    let names = Names::new(&stack.release, &stack.namespace, &stack.cluster_domain);
+    let mut out = vec![
+        (
+            "GLOBAL_VM_INSERT_ENDPOINT".to_string(),
+            names.service_url(C::VmInsert),
+        ),
+        (
+            "GLOBAL_VM_SELECT_ENDPOINT".to_string(),
+            names.service_url(C::VmSelect),
+        ),
+        (
+            "GLOBAL_ALERTMANAGER_ENDPOINT".to_string(),
+            names.service_url(C::VmAlertmanager),
+        ),
+    ];
     if g.vmauth.enabled {
-        data.insert(
-            "GLOBAL_VM_AUTH_ENDPOINT".into(),
-            json!(names.service_url(C::VmAuth)),
-        );
+        out.push((
+            "GLOBAL_VM_AUTH_ENDPOINT".to_string(),
+            names.service_url(C::VmAuth),
+        ));
     }
+    out
+}
+
+pub fn render(stack: &Stack) -> Vec<Generated> {
+    let settings = endpoint_settings(stack);
+    if settings.is_empty() {
+        return Vec::new();
+    }
+    let data: Map<String, Value> = settings.into_iter().map(|(k, v)| (k, json!(v))).collect();
     vec![Generated {
         file: files::ENDPOINTS,
         object: json!({

@@ -15,6 +15,7 @@ use serde_json::{Map, Value, json};
 use crate::intent::Stack;
 use crate::operator::Names;
 
+pub use endpoints::endpoint_settings;
 pub use merge::deep_merge;
 
 /// One generated object and the file (inside the intent's output folder) it belongs in.
@@ -48,7 +49,7 @@ pub fn render(stack: &Stack) -> Vec<Generated> {
     out.extend(disruption::render(stack, &names));
     out.extend(rules::render(stack, &names));
     out.extend(scrape::render(stack, &names));
-    out.extend(endpoints::render(stack, &names));
+    out.extend(endpoints::render(stack));
     out.extend(flux::render(stack, &names));
     out
 }

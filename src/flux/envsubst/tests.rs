@@ -11,7 +11,14 @@ fn vars(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
         .collect()
 }
 
-const CASES: &[(&[(&str, &str)], &str, &str)] = &[
+/// Variables, input, expected output.
+type Case = (
+    &'static [(&'static str, &'static str)],
+    &'static str,
+    &'static str,
+);
+
+const CASES: &[Case] = &[
     (&[], "no variables at all", "no variables at all"),
     (&[("v", "abcdEFGH28ij")], "${v}", "abcdEFGH28ij"),
     (&[("v", "x")], "a-${v}-b ${v}", "a-x-b x"),

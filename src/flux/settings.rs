@@ -1,0 +1,282 @@
+//! The cluster settings a Flux Kustomization substitutes from (`postBuild.substituteFrom`), found
+//! among the function's input items, and the variables a set of objects reads.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::envsubst;
+use crate::krm::object::Object;
+use crate::krm::{FileRef, ResourceRef};
+
+/// A `substituteFrom` entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub kind: String,
+    pub name: String,
+    pub optional: bool,
+}
+
+/// The marker (label or annotation) by which an object opts out of substitution.
+pub const DISABLE_KEY: &str = "kustomize.toolkit.fluxcd.io/substitute";
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Lookup {
+    /// None of the sources is among the items: nothing to check against.
+    Absent,
+    /// Some required sources are missing: a check would report false alarms.
+    Incomplete { missing: Vec<String> },
+    /// Every required source is there; the merged values, later sources winning as in Flux.
+    Found {
+        values: BTreeMap<String, String>,
+        invalid_keys: Vec<String>,
+    },
+}
+
+fn decode_base64(s: &str) -> Option<String> {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut bits = 0u32;
+    let mut n = 0;
+    let mut out = Vec::new();
+    for c in s.bytes().filter(|c| !c.is_ascii_whitespace() && *c != b'=') {
+        let v = ALPHABET.iter().position(|a| *a == c)? as u32;
+        bits = (bits << 6) | v;
+        n += 6;
+        if n >= 8 {
+            n -= 8;
+            out.push((bits >> n) as u8);
+            bits &= (1 << n) - 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+fn data_of(item: &Value) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let strings = |v: &Value| -> Vec<(String, String)> {
+        v.as_object()
+            .map(|m| {
+                m.iter()
+                    .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    if Object(item).kind() == "Secret" {
+        for (k, v) in strings(&item["data"]) {
+            if let Some(decoded) = decode_base64(&v) {
+                out.push((k, decoded));
+            }
+        }
+        out.extend(strings(&item["stringData"]));
+    } else {
+        out.extend(strings(&item["data"]));
+    }
+    out
+}
+
+/// Finds the sources among `items`: ConfigMaps and Secrets of that name in `namespace` (where
+/// Flux reads them) or without a namespace (a settings file kept beside the package).
+pub fn lookup(items: &[Value], sources: &[Source], namespace: &str) -> Lookup {
+    let mut values = BTreeMap::new();
+    let mut invalid_keys = Vec::new();
+    let mut missing = Vec::new();
+    let mut found_any = false;
+    for source in sources {
+        let item = items.iter().find(|i| {
+            let o = Object(i);
+            o.api_version() == "v1"
+                && o.kind() == source.kind
+                && o.name() == source.name
+                && (o.namespace().is_empty() || o.namespace() == namespace)
+        });
+        match item {
+            Some(item) => {
+                found_any = true;
+                for (k, v) in data_of(item) {
+                    if !envsubst::is_variable_name(&k) {
+                        invalid_keys.push(format!("{}/{}: {k}", source.kind, source.name));
+                        continue;
+                    }
+                    // Flux drops newlines from values before substituting.
+                    values.insert(k, v.replace('\n', ""));
+                }
+            }
+            None if !source.optional => missing.push(format!("{} {}", source.kind, source.name)),
+            None => {}
+        }
+    }
+    match (found_any, missing.is_empty()) {
+        (false, _) => Lookup::Absent,
+        (true, false) => Lookup::Incomplete { missing },
+        (true, true) => Lookup::Found {
+            values,
+            invalid_keys,
+        },
+    }
+}
+
+/// Whether an object opts out of substitution.
+pub fn substitution_disabled(obj: &Value) -> bool {
+    let marked = |section: &str| {
+        obj.pointer(&format!("/metadata/{section}"))
+            .and_then(|m| m.get(DISABLE_KEY))
+            .and_then(Value::as_str)
+            == Some("disabled")
+    };
+    marked("labels") || marked("annotations")
+}
+
+/// One variable read by one field of one object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Read {
+    pub name: String,
+    pub has_default: bool,
+    pub object: ResourceRef,
+    pub file: Option<FileRef>,
+    /// Dotted path of the field, list items as `[i]`.
+    pub field: String,
+}
+
+fn walk(v: &Value, path: &str, out: &mut Vec<(String, String)>) {
+    match v {
+        Value::String(s) if s.contains("${") => out.push((path.to_string(), s.clone())),
+        Value::Object(m) => {
+            for (k, v) in m {
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                walk(v, &p, out);
+            }
+        }
+        Value::Array(a) => {
+            for (i, v) in a.iter().enumerate() {
+                walk(v, &format!("{path}[{i}]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A text Flux cannot parse: the object, the field, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unparsable {
+    pub object: ResourceRef,
+    pub field: String,
+    pub why: String,
+}
+
+/// Every variable Flux would read from these objects (objects that opt out are skipped), or the
+/// first text Flux could not parse.
+pub fn reads(objects: &[Value]) -> Result<Vec<Read>, Box<Unparsable>> {
+    let mut out = Vec::new();
+    for obj in objects.iter().filter(|o| !substitution_disabled(o)) {
+        let mut texts = Vec::new();
+        walk(obj, "", &mut texts);
+        for (field, text) in texts {
+            let vars = envsubst::variables(&text).map_err(|e| {
+                Box::new(Unparsable {
+                    object: Object(obj).resource_ref(),
+                    field: field.clone(),
+                    why: e.to_string(),
+                })
+            })?;
+            for (name, has_default) in vars {
+                out.push(Read {
+                    name,
+                    has_default,
+                    object: Object(obj).resource_ref(),
+                    file: Object(obj).file_ref(),
+                    field: field.clone(),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn settings(name: &str, data: Value) -> Value {
+        json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name, "namespace": "flux-system"}, "data": data})
+    }
+
+    #[test]
+    fn sources_merge_and_newlines_go() {
+        let items = vec![
+            settings("a", json!({"X": "1", "Y": "line\none"})),
+            json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, "data": {"X": "Mg=="}, "stringData": {"Z": "3"}}),
+        ];
+        let sources = vec![
+            Source {
+                kind: "ConfigMap".into(),
+                name: "a".into(),
+                optional: false,
+            },
+            Source {
+                kind: "Secret".into(),
+                name: "s".into(),
+                optional: false,
+            },
+        ];
+        let Lookup::Found { values, .. } = lookup(&items, &sources, "flux-system") else {
+            panic!()
+        };
+        assert_eq!(values["X"], "2", "later sources win");
+        assert_eq!(values["Y"], "lineone");
+        assert_eq!(values["Z"], "3");
+    }
+
+    #[test]
+    fn absent_incomplete_and_invalid_keys() {
+        let sources = vec![
+            Source {
+                kind: "ConfigMap".into(),
+                name: "a".into(),
+                optional: false,
+            },
+            Source {
+                kind: "ConfigMap".into(),
+                name: "b".into(),
+                optional: false,
+            },
+        ];
+        assert_eq!(lookup(&[], &sources, "flux-system"), Lookup::Absent);
+        let items = vec![settings("a", json!({"1BAD": "x"}))];
+        assert!(matches!(
+            lookup(&items, &sources, "flux-system"),
+            Lookup::Incomplete { .. }
+        ));
+        let only_a = &sources[..1];
+        let Lookup::Found { invalid_keys, .. } = lookup(&items, only_a, "flux-system") else {
+            panic!()
+        };
+        assert_eq!(invalid_keys, ["ConfigMap/a: 1BAD"]);
+        let elsewhere = vec![
+            json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a", "namespace": "other"}, "data": {}}),
+        ];
+        assert_eq!(lookup(&elsewhere, only_a, "flux-system"), Lookup::Absent);
+    }
+
+    #[test]
+    fn reads_skip_opted_out_objects_and_escapes() {
+        let objects = vec![
+            json!({"kind": "A", "metadata": {"name": "a"}, "spec": {"x": ["${ONE}", "$${NOT}"], "y": "${TWO:=2}"}}),
+            json!({"kind": "B", "metadata": {"name": "b", "labels": {DISABLE_KEY: "disabled"}}, "spec": "${THREE}"}),
+        ];
+        let reads = reads(&objects).unwrap();
+        let found: Vec<(&str, bool, &str)> = reads
+            .iter()
+            .map(|r| (r.name.as_str(), r.has_default, r.field.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [("ONE", false, "spec.x[0]"), ("TWO", true, "spec.y")]
+        );
+    }
+}

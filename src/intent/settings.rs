@@ -1,0 +1,131 @@
+//! Checking the values the cluster settings give the intent's Flux variables: that each fits the
+//! field it fills, and that an endpoint names a Service the global intent really creates.
+
+use std::collections::BTreeMap;
+
+use super::model::{Role, Stack};
+use super::scalar::{
+    DurationStyle, is_quantity, is_retention, parse_duration_seconds, url_problem,
+};
+use super::variables::ValueKind;
+use crate::operator::{Component, Names};
+
+/// Why `value` cannot fill a field of `kind`, if it cannot.
+pub fn value_problem(kind: ValueKind, value: &str) -> Option<String> {
+    let ok = match kind {
+        ValueKind::Text => true,
+        ValueKind::Number => value.parse::<u32>().is_ok(),
+        ValueKind::Quantity => is_quantity(value),
+        ValueKind::GoDuration => parse_duration_seconds(value, DurationStyle::Go).is_some(),
+        ValueKind::MetricsDuration => {
+            parse_duration_seconds(value, DurationStyle::Metrics).is_some()
+        }
+        ValueKind::Retention => is_retention(value),
+        ValueKind::Url => return url_problem(value).map(|p| format!("{value:?} {p}")),
+    };
+    let what = match kind {
+        ValueKind::Text | ValueKind::Url => "",
+        ValueKind::Number => "a whole number",
+        ValueKind::Quantity => "a Kubernetes quantity (like 50Gi)",
+        ValueKind::GoDuration => "a Go duration (like 30s, 15m, 120h)",
+        ValueKind::MetricsDuration => "a duration (like 30s, 15m, 30d)",
+        ValueKind::Retention => {
+            "a VictoriaMetrics retention (months as a number, or h/d/w/y, at least 24h)"
+        }
+    };
+    (!ok).then(|| format!("{value:?} is not {what}"))
+}
+
+const ENDPOINTS: [Component; 4] = [
+    Component::VmInsert,
+    Component::VmSelect,
+    Component::VmAuth,
+    Component::VmAlertmanager,
+];
+
+fn names(stack: &Stack) -> Names {
+    Names::new(&stack.release, &stack.namespace, &stack.cluster_domain)
+}
+
+/// Why an endpoint URL names a Service that none of the global intents creates, if it does.
+/// Only URLs whose host is a VictoriaMetrics Service name in a global intent's namespace are
+/// judged; anything else may be outside vmstack's view.
+pub fn endpoint_problem(url: &str, globals: &[&Stack]) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((h, p)) => (h, p.parse::<u16>().ok()),
+        None => (authority, None),
+    };
+    let mut labels = host.split('.');
+    let service = labels.next()?;
+    let namespace = labels.next()?;
+    if labels.next() != Some("svc") {
+        return None;
+    }
+    let component = ENDPOINTS
+        .iter()
+        .find(|c| service.starts_with(&format!("{}-", c.app_name())))?;
+    let in_namespace: Vec<&&Stack> = globals
+        .iter()
+        .filter(|g| g.namespace == namespace)
+        .collect();
+    if in_namespace.is_empty() {
+        return None;
+    }
+    for g in &in_namespace {
+        if names(g).service(*component) == service {
+            return match port {
+                Some(p) if p != component.http_port() => Some(format!(
+                    "{url:?} uses port {p}, but {service} listens on {}",
+                    component.http_port()
+                )),
+                _ => None,
+            };
+        }
+    }
+    let created: Vec<String> = in_namespace
+        .iter()
+        .map(|g| {
+            format!(
+                "{} (intent {}/{})",
+                names(g).service_url(*component),
+                g.namespace,
+                g.name
+            )
+        })
+        .collect();
+    Some(format!(
+        "{url:?} names Service {service}, which no global intent creates; the real {} endpoint is {}",
+        component.app_name(),
+        created.join(" or ")
+    ))
+}
+
+/// Settings values vmstack can tell, by key: an agent's remote-write variable and the endpoint
+/// keys, from the one global intent of the run (with several, which one is meant is unclear).
+pub fn proposed_values(stacks: &[&Stack]) -> BTreeMap<String, String> {
+    let globals: Vec<&&Stack> = stacks
+        .iter()
+        .filter(|s| matches!(s.role, Role::Global(_)))
+        .collect();
+    let mut out = BTreeMap::new();
+    let [global] = globals.as_slice() else {
+        return out;
+    };
+    for (key, value) in crate::render::endpoint_settings(global) {
+        out.insert(key, value);
+    }
+    let insert = names(global).service_url(Component::VmInsert);
+    for s in stacks {
+        if let Role::Agent(a) = &s.role {
+            let url = &a.remote_write.url.0;
+            if let Some(name) = url.strip_prefix("${").and_then(|u| u.strip_suffix('}'))
+                && super::variables::is_variable_name(name)
+            {
+                out.insert(name.to_string(), insert.clone());
+            }
+        }
+    }
+    out
+}
