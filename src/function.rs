@@ -37,6 +37,53 @@ pub fn to_stream(items: &[Value]) -> String {
     out
 }
 
+/// Every Flux variable the generated objects read, one line each: the variable, the object and
+/// field that use it, and the Flux Kustomization that substitutes it (its parent's job for the
+/// Kustomization itself).
+pub fn variable_inventory(generated: &[Value]) -> Vec<String> {
+    let substituter = |owner: &str| {
+        generated
+            .iter()
+            .find(|g| {
+                Object(g).is("kustomize.toolkit.fluxcd.io/v1", "Kustomization")
+                    && Object(g).annotation(OWNER) == Some(owner)
+            })
+            .map(|k| {
+                format!(
+                    "Kustomization {}/{}",
+                    Object(k).namespace(),
+                    Object(k).name()
+                )
+            })
+    };
+    let mut lines = Vec::new();
+    for obj in generated {
+        let o = Object(obj);
+        let by = if o.is("kustomize.toolkit.fluxcd.io/v1", "Kustomization") {
+            "the Kustomization that applies this one".to_string()
+        } else {
+            o.annotation(OWNER)
+                .and_then(substituter)
+                .unwrap_or_else(|| "no Flux Kustomization of vmstack (flux.enabled: false)".into())
+        };
+        let Ok(reads) = crate::flux::settings::reads(std::slice::from_ref(obj)) else {
+            continue;
+        };
+        for r in reads {
+            let default = if r.has_default {
+                " (has a default)"
+            } else {
+                ""
+            };
+            lines.push(format!(
+                "{}{default}\t{}/{}/{}\t{}\t{by}",
+                r.name, r.object.kind, r.object.namespace, r.object.name, r.field
+            ));
+        }
+    }
+    lines
+}
+
 /// How the output is laid out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Layout {

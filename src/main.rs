@@ -15,11 +15,12 @@ vmstack: expand VictoriaMetricsStack intents into VictoriaMetrics manifests (a K
 USAGE:
     vmstack < resource-list.yaml      KRM function: kpt fn render/eval, kustomize --enable-exec
     vmstack INTENT_FILE               kustomize legacy exec plugin: prints the generated objects
-    vmstack render [--settings FILE]... [--substitute] FILE...
+    vmstack render [--settings FILE]... [--substitute | --variables] FILE...
                                       expands every intent in the files and prints the generated
                                       objects; checks their Flux variables against the settings
                                       (ConfigMaps/Secrets in the files), and with --substitute
-                                      substitutes them as Flux would
+                                      substitutes them as Flux would; --variables prints instead
+                                      every variable, where it is used and who substitutes it
     vmstack --help | --version
 
 Exit status: 0 when every intent expanded, 1 on any error result (the ResourceList with its
@@ -118,11 +119,13 @@ fn legacy_plugin_mode(file: &str) -> anyhow::Result<ExitCode> {
 
 fn render_mode(args: &[String]) -> anyhow::Result<ExitCode> {
     let mut substitute = false;
+    let mut list_variables = false;
     let mut files = Vec::new();
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
         match arg.as_str() {
             "--substitute" => substitute = true,
+            "--variables" => list_variables = true,
             "--settings" => match rest.next() {
                 Some(f) => files.push(f.clone()),
                 None => {
@@ -163,8 +166,16 @@ fn render_mode(args: &[String]) -> anyhow::Result<ExitCode> {
         .into_iter()
         .filter(|i| function::variable_style(i).is_some())
         .collect();
+    let text: String = if list_variables {
+        function::variable_inventory(&generated)
+            .iter()
+            .map(|line| format!("{line}\n"))
+            .collect()
+    } else {
+        function::to_stream(&generated)
+    };
     std::io::stdout()
-        .write_all(function::to_stream(&generated).as_bytes())
-        .context("writing the generated objects to stdout")?;
+        .write_all(text.as_bytes())
+        .context("writing to stdout")?;
     Ok(ExitCode::SUCCESS)
 }

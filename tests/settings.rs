@@ -366,3 +366,32 @@ fn the_render_command_checks_and_substitutes() {
     assert_eq!(code, 2);
     assert!(stderr.contains("--settings needs a file"));
 }
+
+#[test]
+fn the_variable_inventory_names_object_field_and_substituter() {
+    let (code, stdout, stderr) =
+        vmstack(&["render", "--variables", "examples/seed/infra/vmstack.yaml"]);
+    assert_eq!(code, 0, "{stderr}");
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("VM_STORAGE_SIZE\t"))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    let cells: Vec<&str> = line.split('\t').collect();
+    assert_eq!(
+        cells[1],
+        "HelmRelease/observability/victoria-metrics-global"
+    );
+    assert_eq!(
+        cells[2],
+        "spec.values.vmcluster.spec.vmstorage.storage.volumeClaimTemplate.spec.resources.requests.storage"
+    );
+    assert_eq!(
+        cells[3],
+        "Kustomization flux-system/observability-victoria-metrics-global"
+    );
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("OBSERVABILITY_GRAFANA_SECRET_PATH\tExternalSecret/"))
+    );
+}
