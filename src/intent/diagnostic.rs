@@ -26,6 +26,8 @@ pub enum Code {
     WrongRole,
     DuplicateIntent,
     InvalidRuleGroup,
+    InvalidCidr,
+    RemoteWriteConflict,
 }
 
 impl Code {
@@ -51,6 +53,8 @@ impl Code {
             Code::WrongRole => "VMS204",
             Code::DuplicateIntent => "VMS205",
             Code::InvalidRuleGroup => "VMS206",
+            Code::InvalidCidr => "VMS118",
+            Code::RemoteWriteConflict => "VMS207",
         }
     }
 }

@@ -21,7 +21,7 @@ pub const CHART_OCI_URL: &str =
 
 /// Fields that belong to one role only: named in the other role, they get a clear message
 /// instead of "unknown field".
-const GLOBAL_ONLY: [&str; 12] = [
+const GLOBAL_ONLY: [&str; 13] = [
     "retention",
     "replicationFactor",
     "dedupInterval",
@@ -34,6 +34,7 @@ const GLOBAL_ONLY: [&str; 12] = [
     "vmauth",
     "grafana",
     "rules",
+    "remoteWriteFrom",
 ];
 const AGENT_ONLY: [&str; 3] = ["remoteWrite", "kubeStateMetrics", "nodeExporter"];
 
@@ -400,6 +401,10 @@ fn network(f: &mut Fields, d: &mut Diagnostics) -> Network {
             );
         }
     }
+    let receivers_path = n.path_of("alertmanagerReceivers");
+    let alertmanager_receivers = n
+        .raw("alertmanagerReceivers")
+        .and_then(|v| super::networking::receivers(v, &receivers_path, d));
     let mut dns_namespace = "kube-system".to_string();
     let mut dns_pod_labels = vec![("k8s-app".to_string(), "kube-dns".to_string())];
     let dns_path = n.path_of("dns");
@@ -418,6 +423,7 @@ fn network(f: &mut Fields, d: &mut Diagnostics) -> Network {
         api_server_ports,
         dns_namespace,
         dns_pod_labels,
+        alertmanager_receivers,
     }
 }
 
@@ -834,6 +840,7 @@ fn global(f: &mut Fields, release: &str, chart_version: &str, d: &mut Diagnostic
             component: vmagent,
         },
         rules,
+        remote_write_from: None,
     }
 }
 
@@ -849,7 +856,7 @@ fn agent(f: &mut Fields, d: &mut Diagnostics) -> Agent {
             None
         }
         Some(v) => Fields::new(v, &rw_path, d).map(|mut r| {
-            let url = r.req::<Url>("url", d);
+            let (url, via) = super::networking::remote_write_target(&mut r, d);
             let tenant = r.or::<String>("tenant", "0".into(), d);
             if !tenant.chars().all(|c| c.is_ascii_digit() || c == ':') || tenant.is_empty() {
                 d.report(
@@ -859,13 +866,14 @@ fn agent(f: &mut Fields, d: &mut Diagnostics) -> Agent {
                 );
             }
             let rw = RemoteWrite {
-                url: url.unwrap_or(Url(String::new())),
+                url,
                 tenant,
                 send_timeout: duration(&mut r, "sendTimeout", DurationStyle::Metrics, "30s", d),
                 queues: r.or("queues", literal(10), d),
                 max_rows_per_block: r.or("maxSamplesPerSend", literal(5000), d),
                 max_disk_usage: r.opt("maxDiskUsage", d),
                 flush_interval: opt_duration(&mut r, "flushInterval", DurationStyle::Metrics, d),
+                via,
             };
             r.finish(d);
             rw
@@ -925,6 +933,7 @@ fn agent(f: &mut Fields, d: &mut Diagnostics) -> Agent {
             max_rows_per_block: literal(5000),
             max_disk_usage: None,
             flush_interval: None,
+            via: RemoteWriteVia::Url,
         }),
         vmagent,
         kube_state_metrics,
@@ -1029,11 +1038,11 @@ fn read(obj: &Value, d: &mut Diagnostics) -> Option<Stack> {
     let values: Map<String, Value> = f.or("values", Map::new(), d);
 
     let (role, other_role_fields, other_role) = match role.as_str() {
-        "global" => (
-            Role::Global(Box::new(global(&mut f, &release, &chart.version, d))),
-            &AGENT_ONLY[..],
-            "agent",
-        ),
+        "global" => {
+            let mut g = global(&mut f, &release, &chart.version, d);
+            g.remote_write_from = super::networking::remote_write_from(&mut f, &namespace, d);
+            (Role::Global(Box::new(g)), &AGENT_ONLY[..], "agent")
+        }
         "agent" => {
             if f.raw("cluster").is_none() {
                 d.report(
@@ -1042,11 +1051,13 @@ fn read(obj: &Value, d: &mut Diagnostics) -> Option<Stack> {
                     "spec.cluster is required for an agent: it becomes the cluster label on every series",
                 );
             }
-            (
-                Role::Agent(Box::new(agent(&mut f, d))),
-                &GLOBAL_ONLY[..],
-                "global",
-            )
+            let mut a = agent(&mut f, d);
+            super::networking::resolve_remote_write(
+                &mut a.remote_write,
+                &namespace,
+                &cluster_domain,
+            );
+            (Role::Agent(Box::new(a)), &GLOBAL_ONLY[..], "global")
         }
         _ => return None,
     };
