@@ -142,3 +142,65 @@ fn the_options_shown_by_the_fixtures_take_effect() {
     assert_eq!(hr["grafana"], json!({"enabled": false}));
     assert_eq!(hr["vmauth"]["enabled"], false);
 }
+
+#[test]
+fn the_clustermesh_example_renders_what_cilium_needs() {
+    let find = |items: &[serde_json::Value], kind: &str| -> Vec<serde_json::Value> {
+        items
+            .iter()
+            .filter(|i| i["kind"] == kind)
+            .cloned()
+            .collect()
+    };
+    let infra = render_intent(&repo("examples/clustermesh/infra/vmstack.yaml"));
+    let apps = render_intent(&repo("examples/clustermesh/apps/vmstack.yaml"));
+
+    // Agent side: the stub of the global vminsert Service, and the URL of its local name.
+    let stub = &find(&apps, "Service")[0];
+    assert_eq!(stub["metadata"]["name"], "vminsert-victoria-metrics-global");
+    assert_eq!(stub["metadata"]["namespace"], "observability");
+    assert_eq!(
+        stub["metadata"]["annotations"]["service.cilium.io/global"],
+        "true"
+    );
+    assert!(
+        stub["spec"].get("selector").is_none(),
+        "a stub has no selector"
+    );
+    assert_eq!(stub["spec"]["ports"][0]["port"], 8480);
+    let values = &find(&apps, "HelmRelease")[0]["spec"]["values"];
+    assert_eq!(
+        values["vmagent"]["additionalRemoteWrites"][0]["url"],
+        "http://vminsert-victoria-metrics-global.observability.svc.cluster.local:8480/insert/0/prometheus/api/v1/write"
+    );
+
+    // Global side: the same annotation on the operator's own vminsert Service, and the policy
+    // that names the agent clusters.
+    let values = &find(&infra, "HelmRelease")[0]["spec"]["values"];
+    let service = &values["vmcluster"]["spec"]["vminsert"]["serviceSpec"];
+    assert_eq!(service["useAsDefault"], true);
+    assert_eq!(
+        service["metadata"]["annotations"]["service.cilium.io/global"],
+        "true"
+    );
+    let cnp = &find(&infra, "CiliumNetworkPolicy")[0];
+    let clusters: Vec<&str> = cnp["spec"]["ingress"][0]["fromEndpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            e["matchLabels"]["io.cilium.k8s.policy.cluster"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(clusters, ["apps-1", "apps-2"]);
+    assert_eq!(
+        cnp["spec"]["endpointSelector"]["matchLabels"]["app.kubernetes.io/name"],
+        "vminsert"
+    );
+    assert!(
+        find(&infra, "ServiceExport").is_empty(),
+        "a global Service needs no export"
+    );
+}

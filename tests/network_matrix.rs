@@ -33,6 +33,8 @@ struct GlobalOptions {
 
 #[derive(Debug, Clone, Copy)]
 struct AgentOptions {
+    /// The port of `remoteWrite.url` (8443 in the generated intents).
+    remote_write_port: u16,
     kube_state_metrics: bool,
     cilium: bool,
     ingress_namespaces: bool,
@@ -61,6 +63,7 @@ fn every_scenario() -> Vec<Scenario> {
     }
     for n in 0..8 {
         out.push(Scenario::Agent(AgentOptions {
+            remote_write_port: 8443,
             kube_state_metrics: bits(n, 0),
             cilium: bits(n, 1),
             ingress_namespaces: bits(n, 2),
@@ -466,7 +469,12 @@ fn required(s: Scenario, w: &World) -> Vec<Flow> {
             }
         }
         Scenario::Agent(o) => {
-            out.push(f("vmagent", "remote-write endpoint", 8443, "remote write"));
+            out.push(f(
+                "vmagent",
+                "remote-write endpoint",
+                o.remote_write_port,
+                "remote write",
+            ));
             let mut targets = vec![
                 ("vmagent", 8429),
                 ("kube-state-metrics", 8080),
@@ -672,6 +680,51 @@ fn without_policies_everything_is_open_so_the_closed_flows_prove_something() {
         let w = world(s, "local");
         for fl in closed(s, &w) {
             assert!(evaluate(&w, &fl), "{s:?}: {}", describe(&fl));
+        }
+    }
+}
+
+/// The seed examples, renamed to the model's release (every name derives from it), with the
+/// options they use: the global store with vmauth, Grafana and its vmagent; the agent with
+/// kube-state-metrics, Cilium scrapes and a remote-write URL whose port a Flux variable hides
+/// (so vminsert's 8480).
+#[test]
+fn the_seed_examples_admit_the_reference_flows_and_nothing_closed() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let seeds = [
+        (
+            "examples/seed/infra/vmstack.yaml",
+            Scenario::Global(GlobalOptions {
+                vmauth: true,
+                grafana: true,
+                vmagent: true,
+                kube_state_metrics: false,
+                ingress_namespaces: false,
+            }),
+        ),
+        (
+            "examples/seed/apps/vmstack.yaml",
+            Scenario::Agent(AgentOptions {
+                remote_write_port: 8480,
+                kube_state_metrics: true,
+                cilium: true,
+                ingress_namespaces: false,
+            }),
+        ),
+    ];
+    for (file, s) in seeds {
+        let text = std::fs::read_to_string(root.join(file)).unwrap();
+        let mut intent = vmstack::krm::yaml::parse_document(&text).unwrap();
+        intent["metadata"]["name"] = json!(RELEASE);
+        if let Some(spec) = intent["spec"].as_object_mut() {
+            spec.remove("releaseName");
+        }
+        let w = with_policies(world(s, "local"), "local", policies_of(intent));
+        for fl in required(s, &w) {
+            assert!(evaluate(&w, &fl), "{file}: denied {}", describe(&fl));
+        }
+        for fl in closed(s, &w) {
+            assert!(!evaluate(&w, &fl), "{file}: allowed {}", describe(&fl));
         }
     }
 }
@@ -981,6 +1034,7 @@ fn generated_tables() -> String {
         ingress_namespaces: true,
     });
     let agent = Scenario::Agent(AgentOptions {
+        remote_write_port: 8443,
         kube_state_metrics: true,
         cilium: true,
         ingress_namespaces: false,
