@@ -11,6 +11,7 @@ use super::model::{
     CrossClusterMechanism, CrossClusterTarget, Receiver, RemoteWrite, RemoteWriteFrom,
     RemoteWriteVia,
 };
+use super::parse::invalid_choice;
 use super::scalar::{Name, Url};
 use crate::operator::{Component, Names};
 
@@ -25,20 +26,6 @@ fn mechanism(s: &str) -> Option<CrossClusterMechanism> {
         "clusterSet" => Some(CrossClusterMechanism::ClusterSet),
         _ => None,
     }
-}
-
-fn invalid_choice(d: &mut Diagnostics, path: &str, s: &str, allowed: &[&str]) {
-    let mut diag = Diagnostic::new(
-        Code::InvalidChoice,
-        path,
-        format!("{s:?} is not one of {}", allowed.join(", ")),
-    )
-    .with_current(&Value::String(s.to_string()));
-    if let Some(n) = super::decode::nearest(s, allowed) {
-        diag.message.push_str(&format!("; did you mean {n:?}?"));
-        diag = diag.with_proposed(Value::String(n.to_string()));
-    }
-    d.push(diag);
 }
 
 /// Reads `url`, `via`, `release` and `namespace` of an agent's `remoteWrite`. With `via: url`

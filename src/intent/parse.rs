@@ -172,18 +172,23 @@ fn choice(
     if allowed.contains(&s.as_str()) {
         return s;
     }
+    invalid_choice(d, &path, &s, allowed);
+    default.to_string()
+}
+
+/// Reports a value outside its choices, naming the nearest one.
+pub(super) fn invalid_choice(d: &mut Diagnostics, path: &str, s: &str, allowed: &[&str]) {
     let mut diag = Diagnostic::new(
         Code::InvalidChoice,
-        &path,
+        path,
         format!("{s:?} is not one of {}", allowed.join(", ")),
     )
-    .with_current(&Value::String(s.clone()));
-    if let Some(n) = super::decode::nearest(&s, allowed) {
+    .with_current(&Value::String(s.to_string()));
+    if let Some(n) = super::decode::nearest(s, allowed) {
         diag.message.push_str(&format!("; did you mean {n:?}?"));
         diag = diag.with_proposed(Value::String(n.to_string()));
     }
     d.push(diag);
-    default.to_string()
 }
 
 fn chart(f: &mut Fields, d: &mut Diagnostics) -> Chart {
