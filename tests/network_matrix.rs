@@ -182,6 +182,18 @@ fn surroundings(w: &mut World, cluster: &str) {
         ],
         &[("http", 8080, Tcp), ("webhook", 9443, Tcp)],
     );
+    // The operator installed in the stack's namespace (its own release): the stack's policies
+    // must not isolate it either.
+    w.pod(
+        "operator in the stack's namespace",
+        cluster,
+        NS,
+        &[
+            ("app.kubernetes.io/name", "victoria-metrics-operator"),
+            ("app.kubernetes.io/instance", "victoria-metrics-operator"),
+        ],
+        &[("http", 8080, Tcp), ("webhook", 9443, Tcp)],
+    );
     for ns in INGRESS_NAMESPACES {
         w.pod(
             &format!("{ns} controller"),
@@ -443,7 +455,6 @@ fn required(s: Scenario, w: &World) -> Vec<Flow> {
                     ("vmauth", 8427),
                     ("vmalertmanager-0", 9093),
                     ("grafana", 3000),
-                    ("operator", 8080),
                     ("kube-state-metrics", 8080),
                     ("node", 9100),
                     ("node", 10250),
@@ -478,7 +489,6 @@ fn required(s: Scenario, w: &World) -> Vec<Flow> {
             let mut targets = vec![
                 ("vmagent", 8429),
                 ("kube-state-metrics", 8080),
-                ("operator", 8080),
                 ("application", 8080),
                 ("node", 9100),
                 ("node", 10250),
@@ -493,7 +503,12 @@ fn required(s: Scenario, w: &World) -> Vec<Flow> {
             }
         }
     }
-    out.push(f("kube-apiserver", "operator", 9443, "admission webhook"));
+    for operator in ["operator", "operator in the stack's namespace"] {
+        out.push(f("kube-apiserver", operator, 9443, "admission webhook"));
+        if on("vmagent") {
+            out.push(f("vmagent", operator, 8080, "scrape"));
+        }
+    }
     for p in ["vmagent", "grafana", "kube-state-metrics"] {
         if on(p) {
             for port in [443, 6443] {

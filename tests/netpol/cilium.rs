@@ -116,3 +116,48 @@ fn to_ports(to_ports: Option<&Value>, port: u16, proto: Proto) -> bool {
         })
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::allowed;
+    use super::super::world::{Proto, World};
+    use serde_json::json;
+
+    #[test]
+    fn a_selector_without_cluster_or_namespace_means_the_policys_own() {
+        let mut w = World::default();
+        for (name, cluster, ns) in [
+            ("local", "infra", "obs"),
+            ("remote", "apps", "obs"),
+            ("remote other ns", "apps", "x"),
+        ] {
+            w.pod(name, cluster, ns, &[("app", "agent")], &[]);
+        }
+        w.pod("server", "infra", "obs", &[("app", "server")], &[]);
+        let cnp = |from: serde_json::Value| {
+            json!({"kind": "CiliumNetworkPolicy", "metadata": {"name": "p", "namespace": "obs"},
+                   "spec": {"endpointSelector": {"matchLabels": {"app": "server"}},
+                            "ingress": [{"fromEndpoints": [from],
+                                         "toPorts": [{"ports": [{"port": "80", "protocol": "TCP"}]}]}]}})
+        };
+        let mut local = w.clone();
+        local.apply("infra", [cnp(json!({"matchLabels": {"app": "agent"}}))]);
+        assert!(allowed(&local, "local", "server", 80, Proto::Tcp));
+        assert!(!allowed(&local, "remote", "server", 80, Proto::Tcp));
+        assert!(!allowed(&local, "local", "server", 81, Proto::Tcp));
+        let mut mesh = w.clone();
+        mesh.apply(
+            "infra",
+            [cnp(
+                json!({"matchLabels": {"app": "agent", "io.cilium.k8s.policy.cluster": "apps"}}),
+            )],
+        );
+        assert!(allowed(&mesh, "remote", "server", 80, Proto::Tcp));
+        assert!(!allowed(&mesh, "remote other ns", "server", 80, Proto::Tcp));
+        assert!(!allowed(&mesh, "local", "server", 80, Proto::Tcp));
+        // Applied in another cluster, the policy does not select this server at all.
+        let mut elsewhere = w;
+        elsewhere.apply("apps", [cnp(json!({"matchLabels": {"app": "nobody"}}))]);
+        assert!(allowed(&elsewhere, "local", "server", 80, Proto::Tcp));
+    }
+}

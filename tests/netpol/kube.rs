@@ -56,8 +56,15 @@ pub fn verdict(
             .iter()
             .filter_map(Value::as_str)
             .collect(),
-        // Defaulted by the API server: Ingress always, Egress when there are egress rules.
-        None if spec.contains_key("egress") => vec!["Ingress", "Egress"],
+        // Defaulted by the API server: Ingress always, Egress when there are egress rules (a
+        // non-empty list: `egress: []` does not count).
+        None if spec
+            .get("egress")
+            .and_then(Value::as_array)
+            .is_some_and(|e| !e.is_empty()) =>
+        {
+            vec!["Ingress", "Egress"]
+        }
         None => vec!["Ingress"],
     };
     if !types.contains(&type_name) {
@@ -176,4 +183,126 @@ pub fn in_cidr(ip: Ipv4Addr, cidr: &str) -> bool {
     let len: u32 = len.parse().unwrap();
     let mask = if len == 0 { 0 } else { u32::MAX << (32 - len) };
     u32::from(ip) & mask == u32::from(net) & mask
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::allowed;
+    use super::super::world::{Proto, World};
+    use serde_json::json;
+
+    fn world(policies: &[serde_json::Value]) -> World {
+        let mut w = World::default();
+        w.pod("client", "c", "a", &[("role", "client")], &[]);
+        w.pod(
+            "server",
+            "c",
+            "b",
+            &[("role", "server")],
+            &[("web", 8080, Proto::Tcp), ("dns", 53, Proto::Udp)],
+        );
+        w.external("outside", [203, 0, 113, 5]);
+        w.apply("c", policies.iter().cloned());
+        w
+    }
+
+    fn policy(ns: &str, spec: serde_json::Value) -> serde_json::Value {
+        json!({"kind": "NetworkPolicy", "metadata": {"name": "p", "namespace": ns}, "spec": spec})
+    }
+
+    #[test]
+    fn not_selected_is_open_and_both_sides_must_allow() {
+        let w = world(&[]);
+        assert!(allowed(&w, "client", "server", 9999, Proto::Tcp));
+        let deny_server = policy("b", json!({"podSelector": {}, "policyTypes": ["Ingress"]}));
+        assert!(!allowed(
+            &world(&[deny_server.clone()]),
+            "client",
+            "server",
+            8080,
+            Proto::Tcp
+        ));
+        // Egress still open for client (not selected), ingress allowed by namespace: allowed.
+        let allow_from_a = policy(
+            "b",
+            json!({"podSelector": {"matchLabels": {"role": "server"}}, "policyTypes": ["Ingress"],
+                   "ingress": [{"from": [{"namespaceSelector": {"matchExpressions": [
+                       {"key": "kubernetes.io/metadata.name", "operator": "In", "values": ["a"]}]}}],
+                   "ports": [{"port": "web"}]}]}),
+        );
+        let w = world(&[deny_server.clone(), allow_from_a.clone()]);
+        assert!(
+            allowed(&w, "client", "server", 8080, Proto::Tcp),
+            "named port"
+        );
+        assert!(!allowed(&w, "client", "server", 8081, Proto::Tcp));
+        assert!(
+            !allowed(&w, "client", "server", 8080, Proto::Udp),
+            "TCP is the default"
+        );
+        // The client's own egress policy must allow it too.
+        let client_egress = policy(
+            "a",
+            json!({"podSelector": {}, "policyTypes": ["Egress"],
+                   "egress": [{"ports": [{"port": 8000, "endPort": 8079}]}]}),
+        );
+        let w = world(&[deny_server, allow_from_a, client_egress]);
+        assert!(
+            !allowed(&w, "client", "server", 8080, Proto::Tcp),
+            "egress range ends at 8079"
+        );
+    }
+
+    #[test]
+    fn pod_selector_alone_means_the_policy_namespace_and_ip_block_means_outside() {
+        let only_same_ns = policy(
+            "b",
+            json!({"podSelector": {}, "policyTypes": ["Ingress"],
+                   "ingress": [{"from": [{"podSelector": {"matchLabels": {"role": "client"}}}]}]}),
+        );
+        assert!(!allowed(
+            &world(&[only_same_ns]),
+            "client",
+            "server",
+            8080,
+            Proto::Tcp
+        ));
+        let egress_block = policy(
+            "a",
+            json!({"podSelector": {}, "policyTypes": ["Egress"],
+                   "egress": [{"to": [{"ipBlock": {"cidr": "203.0.113.0/24", "except": ["203.0.113.5/32"]}}]},
+                              {"to": [{"ipBlock": {"cidr": "0.0.0.0/0"}}], "ports": [{"port": 443}]}]}),
+        );
+        let w = world(&[egress_block]);
+        assert!(
+            !allowed(&w, "client", "outside", 80, Proto::Tcp),
+            "excepted"
+        );
+        assert!(allowed(&w, "client", "outside", 443, Proto::Tcp));
+        assert!(
+            !allowed(&w, "client", "server", 443, Proto::Tcp),
+            "ipBlock is not a pod"
+        );
+        // Without policyTypes, egress rules make the policy an egress one too; an empty list
+        // does not.
+        let defaulted = policy(
+            "a",
+            json!({"podSelector": {}, "egress": [{"ports": [{"port": 53}]}]}),
+        );
+        assert!(!allowed(
+            &world(&[defaulted]),
+            "client",
+            "outside",
+            443,
+            Proto::Tcp
+        ));
+        let empty = policy("a", json!({"podSelector": {}, "egress": []}));
+        assert!(allowed(
+            &world(&[empty]),
+            "client",
+            "outside",
+            443,
+            Proto::Tcp
+        ));
+    }
 }
