@@ -216,7 +216,7 @@ mod tests {
         assert!(allowed(&w, "client", "server", 9999, Proto::Tcp));
         let deny_server = policy("b", json!({"podSelector": {}, "policyTypes": ["Ingress"]}));
         assert!(!allowed(
-            &world(&[deny_server.clone()]),
+            &world(std::slice::from_ref(&deny_server)),
             "client",
             "server",
             8080,
