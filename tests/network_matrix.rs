@@ -881,6 +881,10 @@ struct CrossClusterPolicies {
 }
 
 fn cross_cluster_intents() -> (Value, Value) {
+    cross_cluster_intents_via("ciliumGlobalService")
+}
+
+fn cross_cluster_intents_via(via: &str) -> (Value, Value) {
     let global = json!({
         "apiVersion": "vmstack.dev/v1alpha1",
         "kind": "VictoriaMetricsStack",
@@ -888,7 +892,7 @@ fn cross_cluster_intents() -> (Value, Value) {
         "spec": {
             "role": "global",
             "flux": {"enabled": false},
-            "remoteWriteFrom": {"via": "ciliumGlobalService", "clusters": ["apps-1", "apps-2"]},
+            "remoteWriteFrom": {"via": via, "clusters": ["apps-1", "apps-2"]},
         },
     });
     let agent = json!({
@@ -899,7 +903,7 @@ fn cross_cluster_intents() -> (Value, Value) {
             "role": "agent",
             "cluster": "apps",
             "flux": {"enabled": false},
-            "remoteWrite": {"via": "ciliumGlobalService", "release": RELEASE},
+            "remoteWrite": {"via": via, "release": RELEASE},
         },
     });
     (global, agent)
@@ -990,6 +994,23 @@ fn cross_cluster_world() -> World {
 #[test]
 fn clustermesh_admits_the_named_agent_clusters_only() {
     let w = cross_cluster_world();
+    for fl in cross_cluster_required() {
+        assert!(evaluate(&w, &fl), "denied: {}", describe(&fl));
+    }
+    for fl in cross_cluster_closed() {
+        assert!(!evaluate(&w, &fl), "allowed: {}", describe(&fl));
+    }
+}
+
+#[test]
+fn clustermesh_through_the_mcs_api_admits_the_same_clusters() {
+    let (global, agent) = cross_cluster_intents_via("clusterSet");
+    let (_, mut w) = cross_cluster_setup();
+    w.apply("infra", policies_of(global));
+    let agent = policies_of(agent);
+    for cluster in ["apps-1", "apps-2", "apps-3"] {
+        w.apply(cluster, agent.clone());
+    }
     for fl in cross_cluster_required() {
         assert!(evaluate(&w, &fl), "denied: {}", describe(&fl));
     }
