@@ -28,6 +28,7 @@ struct GlobalOptions {
     grafana: bool,
     vmagent: bool,
     kube_state_metrics: bool,
+    cilium: bool,
     ingress_namespaces: bool,
 }
 
@@ -52,13 +53,14 @@ fn bits(n: u32, i: u32) -> bool {
 
 fn every_scenario() -> Vec<Scenario> {
     let mut out = Vec::new();
-    for n in 0..32 {
+    for n in 0..64 {
         out.push(Scenario::Global(GlobalOptions {
             vmauth: bits(n, 0),
             grafana: bits(n, 1),
             vmagent: bits(n, 2),
             kube_state_metrics: bits(n, 3),
-            ingress_namespaces: bits(n, 4),
+            cilium: bits(n, 4),
+            ingress_namespaces: bits(n, 5),
         }));
     }
     for n in 0..8 {
@@ -90,7 +92,7 @@ fn intent(s: Scenario) -> Value {
             "vmauth": {"enabled": o.vmauth},
             "grafana": {"enabled": o.grafana},
             "vmagent": {"enabled": o.vmagent},
-            "scrape": {"kubeStateMetrics": o.kube_state_metrics},
+            "scrape": {"kubeStateMetrics": o.kube_state_metrics, "cilium": o.cilium},
             "networkPolicies": {"ingressNamespaces": ingress_list(o.ingress_namespaces)},
         }),
         Scenario::Agent(o) => json!({
@@ -463,6 +465,11 @@ fn required(s: Scenario, w: &World) -> Vec<Flow> {
                         out.push(f("vmagent", to, port, "scrape"));
                     }
                 }
+                if o.cilium {
+                    for port in [9962, 9963, 9965] {
+                        out.push(f("vmagent", "node", port, "scrape (Cilium)"));
+                    }
+                }
             }
             for p in ["vmalertmanager-0", "vmalertmanager-1"] {
                 out.push(f(p, "receiver", 443, "notification receivers"));
@@ -609,6 +616,9 @@ fn closed(s: Scenario, w: &World) -> Vec<Flow> {
                 }
             }
             out.push(f("application", "vminsert", 8480, "not a vmagent"));
+            if on("vmagent") && !o.cilium {
+                out.push(f("vmagent", "node", 9962, "Cilium is not scraped"));
+            }
         }
         Scenario::Agent(o) => {
             out.push(f("application", "vmagent", 8429, "another namespace"));
@@ -714,6 +724,7 @@ fn the_seed_examples_admit_the_reference_flows_and_nothing_closed() {
                 grafana: true,
                 vmagent: true,
                 kube_state_metrics: false,
+                cilium: false,
                 ingress_namespaces: false,
             }),
         ),
@@ -872,6 +883,7 @@ const CROSS_CLUSTER_GLOBAL: Scenario = Scenario::Global(GlobalOptions {
     grafana: true,
     vmagent: true,
     kube_state_metrics: false,
+    cilium: false,
     ingress_namespaces: false,
 });
 
@@ -1067,6 +1079,7 @@ fn generated_tables() -> String {
         grafana: true,
         vmagent: true,
         kube_state_metrics: true,
+        cilium: false,
         ingress_namespaces: true,
     });
     let agent = Scenario::Agent(AgentOptions {

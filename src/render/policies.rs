@@ -184,9 +184,20 @@ impl Context<'_> {
     /// discovery). Every pod includes kube-dns and the local vminsert, so no separate DNS or
     /// remote-write rule to pods: each rule must be necessary (tests/network_matrix.rs drops them
     /// one by one).
-    fn scraper_egress(&self, extra_host_ports: &[u16]) -> Vec<Flow> {
+    fn scraper_egress(&self) -> Vec<Flow> {
         let mut host_ports = vec![tcp(ports::KUBELET), tcp(ports::NODE_EXPORTER_METRICS)];
-        host_ports.extend(extra_host_ports.iter().map(|p| tcp(*p)));
+        if self.stack.scrape.cilium {
+            // The Cilium agent and operator run on the host network (scrape.rs scrapes them on
+            // either role).
+            host_ports.extend(
+                [
+                    ports::CILIUM_AGENT_METRICS,
+                    ports::CILIUM_OPERATOR_METRICS,
+                    ports::HUBBLE_METRICS,
+                ]
+                .map(tcp),
+            );
+        }
         vec![
             flow(Peer::AllPods, &[]),
             flow(Peer::Anywhere, &host_ports),
@@ -332,7 +343,7 @@ pub fn render(stack: &Stack, names: &Names) -> Vec<Generated> {
                     "vmagent",
                     names.pod_selector(C::VmAgent),
                     vec![flow(cx.vm(C::VmAgent), &[tcp(ports::VMAGENT_HTTP)])],
-                    cx.scraper_egress(&[]),
+                    cx.scraper_egress(),
                 ));
             }
 
@@ -359,15 +370,7 @@ pub fn render(stack: &Stack, names: &Names) -> Vec<Generated> {
             }
         }
         Role::Agent(a) => {
-            let mut host_ports = Vec::new();
-            if stack.scrape.cilium {
-                host_ports.extend([
-                    ports::CILIUM_AGENT_METRICS,
-                    ports::CILIUM_OPERATOR_METRICS,
-                    ports::HUBBLE_METRICS,
-                ]);
-            }
-            let mut egress = cx.scraper_egress(&host_ports);
+            let mut egress = cx.scraper_egress();
             let rw_ports: Vec<Port> = remote_write_ports(&a.remote_write.url.0)
                 .into_iter()
                 .map(tcp)
