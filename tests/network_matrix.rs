@@ -28,6 +28,7 @@ struct GlobalOptions {
     grafana: bool,
     vmagent: bool,
     kube_state_metrics: bool,
+    node_exporter: bool,
     cilium: bool,
     ingress_namespaces: bool,
 }
@@ -37,6 +38,7 @@ struct AgentOptions {
     /// The port of `remoteWrite.url` (8443 in the generated intents).
     remote_write_port: u16,
     kube_state_metrics: bool,
+    node_exporter: bool,
     cilium: bool,
     ingress_namespaces: bool,
 }
@@ -53,22 +55,24 @@ fn bits(n: u32, i: u32) -> bool {
 
 fn every_scenario() -> Vec<Scenario> {
     let mut out = Vec::new();
-    for n in 0..64 {
+    for n in 0..128 {
         out.push(Scenario::Global(GlobalOptions {
             vmauth: bits(n, 0),
             grafana: bits(n, 1),
             vmagent: bits(n, 2),
             kube_state_metrics: bits(n, 3),
-            cilium: bits(n, 4),
-            ingress_namespaces: bits(n, 5),
+            node_exporter: bits(n, 4),
+            cilium: bits(n, 5),
+            ingress_namespaces: bits(n, 6),
         }));
     }
-    for n in 0..8 {
+    for n in 0..16 {
         out.push(Scenario::Agent(AgentOptions {
             remote_write_port: 8443,
             kube_state_metrics: bits(n, 0),
-            cilium: bits(n, 1),
-            ingress_namespaces: bits(n, 2),
+            node_exporter: bits(n, 1),
+            cilium: bits(n, 2),
+            ingress_namespaces: bits(n, 3),
         }));
     }
     out
@@ -92,7 +96,11 @@ fn intent(s: Scenario) -> Value {
             "vmauth": {"enabled": o.vmauth},
             "grafana": {"enabled": o.grafana},
             "vmagent": {"enabled": o.vmagent},
-            "scrape": {"kubeStateMetrics": o.kube_state_metrics, "cilium": o.cilium},
+            "scrape": {
+                "kubeStateMetrics": o.kube_state_metrics,
+                "nodeExporter": o.node_exporter,
+                "cilium": o.cilium,
+            },
             "networkPolicies": {"ingressNamespaces": ingress_list(o.ingress_namespaces)},
         }),
         Scenario::Agent(o) => json!({
@@ -100,7 +108,11 @@ fn intent(s: Scenario) -> Value {
             "cluster": "apps",
             "flux": {"enabled": false},
             "remoteWrite": {"url": "https://metrics.example.com:8443"},
-            "scrape": {"kubeStateMetrics": o.kube_state_metrics, "cilium": o.cilium},
+            "scrape": {
+                "kubeStateMetrics": o.kube_state_metrics,
+                "nodeExporter": o.node_exporter,
+                "cilium": o.cilium,
+            },
             "networkPolicies": {"ingressNamespaces": ingress_list(o.ingress_namespaces)},
         }),
     };
@@ -458,12 +470,14 @@ fn required(s: Scenario, w: &World) -> Vec<Flow> {
                     ("vmalertmanager-0", 9093),
                     ("grafana", 3000),
                     ("kube-state-metrics", 8080),
-                    ("node", 9100),
                     ("node", 10250),
                 ] {
                     if on(to) {
                         out.push(f("vmagent", to, port, "scrape"));
                     }
+                }
+                if o.node_exporter {
+                    out.push(f("vmagent", "node", 9100, "scrape (node-exporter)"));
                 }
                 if o.cilium {
                     for port in [9962, 9963, 9965] {
@@ -497,9 +511,11 @@ fn required(s: Scenario, w: &World) -> Vec<Flow> {
                 ("vmagent", 8429),
                 ("kube-state-metrics", 8080),
                 ("application", 8080),
-                ("node", 9100),
                 ("node", 10250),
             ];
+            if o.node_exporter {
+                targets.push(("node", 9100));
+            }
             if o.cilium {
                 targets.extend([("node", 9962), ("node", 9963), ("node", 9965)]);
             }
@@ -619,6 +635,9 @@ fn closed(s: Scenario, w: &World) -> Vec<Flow> {
             if on("vmagent") && !o.cilium {
                 out.push(f("vmagent", "node", 9962, "Cilium is not scraped"));
             }
+            if on("vmagent") && !o.node_exporter {
+                out.push(f("vmagent", "node", 9100, "no node-exporter"));
+            }
         }
         Scenario::Agent(o) => {
             out.push(f("application", "vmagent", 8429, "another namespace"));
@@ -632,6 +651,9 @@ fn closed(s: Scenario, w: &World) -> Vec<Flow> {
             ));
             if !o.cilium {
                 out.push(f("vmagent", "node", 9962, "Cilium is not scraped"));
+            }
+            if !o.node_exporter {
+                out.push(f("vmagent", "node", 9100, "no node-exporter"));
             }
             if on("kube-state-metrics") {
                 out.push(f(
@@ -724,6 +746,7 @@ fn the_seed_examples_admit_the_reference_flows_and_nothing_closed() {
                 grafana: true,
                 vmagent: true,
                 kube_state_metrics: false,
+                node_exporter: false,
                 cilium: false,
                 ingress_namespaces: false,
             }),
@@ -733,6 +756,7 @@ fn the_seed_examples_admit_the_reference_flows_and_nothing_closed() {
             Scenario::Agent(AgentOptions {
                 remote_write_port: 8480,
                 kube_state_metrics: true,
+                node_exporter: true,
                 cilium: true,
                 ingress_namespaces: false,
             }),
@@ -883,6 +907,7 @@ const CROSS_CLUSTER_GLOBAL: Scenario = Scenario::Global(GlobalOptions {
     grafana: true,
     vmagent: true,
     kube_state_metrics: false,
+    node_exporter: false,
     cilium: false,
     ingress_namespaces: false,
 });
@@ -1079,12 +1104,14 @@ fn generated_tables() -> String {
         grafana: true,
         vmagent: true,
         kube_state_metrics: true,
+        node_exporter: true,
         cilium: false,
         ingress_namespaces: true,
     });
     let agent = Scenario::Agent(AgentOptions {
         remote_write_port: 8443,
         kube_state_metrics: true,
+        node_exporter: true,
         cilium: true,
         ingress_namespaces: false,
     });

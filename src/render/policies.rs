@@ -185,7 +185,11 @@ impl Context<'_> {
     /// remote-write rule to pods: each rule must be necessary (tests/network_matrix.rs drops them
     /// one by one).
     fn scraper_egress(&self) -> Vec<Flow> {
-        let mut host_ports = vec![tcp(ports::KUBELET), tcp(ports::NODE_EXPORTER_METRICS)];
+        // The chart scrapes the kubelets on either role; node-exporter only when it runs.
+        let mut host_ports = vec![tcp(ports::KUBELET)];
+        if self.stack.scrape.node_exporter {
+            host_ports.push(tcp(ports::NODE_EXPORTER_METRICS));
+        }
         if self.stack.scrape.cilium {
             // The Cilium agent and operator run on the host network (scrape.rs scrapes them on
             // either role).
