@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Renders every example in place with the real hosts:
 #   examples/seed/infra, examples/seed/apps   kpt packages, `kpt fn render --allow-exec`
+#   examples/clustermesh/infra, …/apps        kpt packages, the same way
 #   examples/kustomize                        `kubectl kustomize --enable-alpha-plugins`
 # Builds vmstack first and puts it where each host looks for it.
 set -euo pipefail
@@ -9,7 +10,7 @@ cd "$(dirname "$0")/.."
 cargo build --release --quiet
 bin_dir="$PWD/target/release"
 
-for pkg in examples/seed/infra examples/seed/apps; do
+for pkg in examples/seed/infra examples/seed/apps examples/clustermesh/infra examples/clustermesh/apps; do
   PATH="$bin_dir:$PATH" kpt fn render "$pkg" --allow-exec
 done
 
@@ -21,4 +22,4 @@ mkdir -p "$plugin_dir"
 cp "$bin_dir/vmstack" "$plugin_dir/VictoriaMetricsStack"
 KUSTOMIZE_PLUGIN_HOME="$plugin_home" XDG_CONFIG_HOME="$plugin_home" \
   kubectl kustomize --enable-alpha-plugins examples/kustomize > examples/kustomize/rendered.yaml
-echo "rendered: examples/seed/infra/global, examples/seed/apps/stack, examples/kustomize/rendered.yaml"
+echo "rendered: examples/seed/infra/global, examples/seed/apps/stack, examples/clustermesh/infra/global, examples/clustermesh/apps/stack, examples/kustomize/rendered.yaml"

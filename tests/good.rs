@@ -142,3 +142,131 @@ fn the_options_shown_by_the_fixtures_take_effect() {
     assert_eq!(hr["grafana"], json!({"enabled": false}));
     assert_eq!(hr["vmauth"]["enabled"], false);
 }
+
+#[test]
+fn the_networking_fixtures_take_effect() {
+    let render =
+        |case: &str| render_intent(&repo("tests/fixtures/good").join(case).join("intent.yaml"));
+    let of_kind = |items: &[serde_json::Value], kind: &str| -> Vec<serde_json::Value> {
+        items
+            .iter()
+            .filter(|i| i["kind"] == kind)
+            .cloned()
+            .collect()
+    };
+
+    let agent = render("agent-clusterset");
+    assert!(
+        of_kind(&agent, "Service").is_empty(),
+        "the MCS-API needs no stub"
+    );
+    assert_eq!(
+        of_kind(&agent, "HelmRelease")[0]["spec"]["values"]["vmagent"]["additionalRemoteWrites"][0]
+            ["url"],
+        "http://vminsert-vm-global.metrics.svc.clusterset.local:8480/insert/0/prometheus/api/v1/write"
+    );
+
+    let global = render("global-clusterset");
+    let export = &of_kind(&global, "ServiceExport")[0];
+    assert_eq!(export["metadata"]["name"], "vminsert-vm-global");
+    let values = &of_kind(&global, "HelmRelease")[0]["spec"]["values"];
+    assert!(
+        values["vmcluster"]["spec"]["vminsert"]
+            .get("serviceSpec")
+            .is_none(),
+        "an exported Service needs no global annotation"
+    );
+    let cnp = &of_kind(&global, "CiliumNetworkPolicy")[0];
+    assert_eq!(
+        cnp["spec"]["ingress"][0]["fromEndpoints"][0]["matchLabels"]["k8s:io.kubernetes.pod.namespace"],
+        "monitoring"
+    );
+
+    let receivers = render("global-remote-write-from-clusters");
+    let alertmanager = of_kind(&receivers, "NetworkPolicy")
+        .into_iter()
+        .find(|p| p["metadata"]["name"] == "vm-global-vmalertmanager")
+        .unwrap();
+    let egress = alertmanager["spec"]["egress"].as_array().unwrap();
+    assert!(egress.contains(&json!({
+        "to": [{"ipBlock": {"cidr": "10.20.0.0/16"}}],
+        "ports": [{"protocol": "TCP", "port": 587}],
+    })));
+    assert!(egress.contains(&json!({"ports": [{"protocol": "TCP", "port": 443}]})));
+
+    let mut without_policies = common::fixtures::read_yaml(&repo(
+        "tests/fixtures/good/global-remote-write-from-clusters/intent.yaml",
+    ));
+    without_policies["spec"]["networkPolicies"] = json!({"enabled": false});
+    let out = vmstack::function::process(
+        vmstack::krm::ResourceList::new(Vec::new(), Some(without_policies)),
+        vmstack::function::Layout::Files,
+    );
+    assert!(out.results.is_empty());
+    assert!(
+        of_kind(&out.items, "CiliumNetworkPolicy").is_empty(),
+        "networkPolicies.enabled: false switches the Cilium policy off too"
+    );
+}
+
+#[test]
+fn the_clustermesh_example_renders_what_cilium_needs() {
+    let find = |items: &[serde_json::Value], kind: &str| -> Vec<serde_json::Value> {
+        items
+            .iter()
+            .filter(|i| i["kind"] == kind)
+            .cloned()
+            .collect()
+    };
+    let infra = render_intent(&repo("examples/clustermesh/infra/vmstack.yaml"));
+    let apps = render_intent(&repo("examples/clustermesh/apps/vmstack.yaml"));
+
+    // Agent side: the stub of the global vminsert Service, and the URL of its local name.
+    let stub = &find(&apps, "Service")[0];
+    assert_eq!(stub["metadata"]["name"], "vminsert-victoria-metrics-global");
+    assert_eq!(stub["metadata"]["namespace"], "observability");
+    assert_eq!(
+        stub["metadata"]["annotations"]["service.cilium.io/global"],
+        "true"
+    );
+    assert!(
+        stub["spec"].get("selector").is_none(),
+        "a stub has no selector"
+    );
+    assert_eq!(stub["spec"]["ports"][0]["port"], 8480);
+    let values = &find(&apps, "HelmRelease")[0]["spec"]["values"];
+    assert_eq!(
+        values["vmagent"]["additionalRemoteWrites"][0]["url"],
+        "http://vminsert-victoria-metrics-global.observability.svc.cluster.local:8480/insert/0/prometheus/api/v1/write"
+    );
+
+    // Global side: the same annotation on the operator's own vminsert Service, and the policy
+    // that names the agent clusters.
+    let values = &find(&infra, "HelmRelease")[0]["spec"]["values"];
+    let service = &values["vmcluster"]["spec"]["vminsert"]["serviceSpec"];
+    assert_eq!(service["useAsDefault"], true);
+    assert_eq!(
+        service["metadata"]["annotations"]["service.cilium.io/global"],
+        "true"
+    );
+    let cnp = &find(&infra, "CiliumNetworkPolicy")[0];
+    let clusters: Vec<&str> = cnp["spec"]["ingress"][0]["fromEndpoints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            e["matchLabels"]["io.cilium.k8s.policy.cluster"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(clusters, ["apps-1", "apps-2"]);
+    assert_eq!(
+        cnp["spec"]["endpointSelector"]["matchLabels"]["app.kubernetes.io/name"],
+        "vminsert"
+    );
+    assert!(
+        find(&infra, "ServiceExport").is_empty(),
+        "a global Service needs no export"
+    );
+}

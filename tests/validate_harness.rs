@@ -975,3 +975,46 @@ fn chart_rule_groups_share_one_shape() {
         "{problems:?}"
     );
 }
+
+// ----------------------------------------------------------------------------------------------
+// Hand-checked kinds (no schema, no k8s-openapi type)
+// ----------------------------------------------------------------------------------------------
+
+#[test]
+fn service_export_is_checked_strictly_not_skipped() {
+    let v = validator_or_skip!();
+    let export = || {
+        json!({
+            "apiVersion": "multicluster.x-k8s.io/v1alpha1",
+            "kind": "ServiceExport",
+            "metadata": {"name": "vminsert-vm", "namespace": "observability"},
+        })
+    };
+    assert_valid(v, &export());
+    let mut with_spec = export();
+    with_spec["spec"] = json!({});
+    assert_valid(v, &with_spec);
+    let mut bad_spec = export();
+    bad_spec["spec"] = json!({"ports": [8480]});
+    assert_invalid(
+        v,
+        &bad_spec,
+        &["/spec: a ServiceExport's spec has no fields"],
+    );
+    let mut extra = export();
+    extra["data"] = json!({});
+    assert_invalid(v, &extra, &["/data: unknown field"]);
+    let mut no_ns = export();
+    no_ns["metadata"] = json!({"name": "vminsert-vm"});
+    assert_invalid(v, &no_ns, &["/metadata/namespace: missing"]);
+    let mut bad_name = export();
+    bad_name["metadata"]["name"] = json!("1vminsert");
+    assert_invalid(v, &bad_name, &["is not a DNS-1035 label"]);
+    let mut other_version = export();
+    other_version["apiVersion"] = json!("multicluster.x-k8s.io/v1beta1");
+    assert_invalid(
+        v,
+        &other_version,
+        &["no schema for multicluster.x-k8s.io/v1beta1 ServiceExport"],
+    );
+}

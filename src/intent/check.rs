@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use super::diagnostic::{Code, Diagnostic, Diagnostics};
-use super::model::{Component, Role, Stack};
+use super::model::{Agent, Component, RemoteWriteVia, Role, Stack};
 use crate::operator::Names;
 
 pub fn cross_field(s: &Stack, d: &mut Diagnostics) {
@@ -90,7 +90,10 @@ pub fn cross_field(s: &Stack, d: &mut Diagnostics) {
                 }
             }
         }
-        Role::Agent(a) => disruption("vmagent", &a.vmagent, d),
+        Role::Agent(a) => {
+            disruption("vmagent", &a.vmagent, d);
+            agent_networking(s, a, d);
+        }
     }
     values_conflicts(s, d);
 }
@@ -191,6 +194,31 @@ fn values_conflicts(s: &Stack, d: &mut Diagnostics) {
                 "vmstack already emits a PodDisruptionBudget for these pods; a second one from the \
                  operator makes the eviction API refuse every eviction (set maxUnavailable on the \
                  component instead)",
+            );
+        }
+    }
+}
+
+/// Networking fields an agent cannot use, and the stub Service name a cross-cluster write needs.
+fn agent_networking(s: &Stack, a: &Agent, d: &mut Diagnostics) {
+    if s.network.alertmanager_receivers.is_some() {
+        d.report(
+            Code::WrongRole,
+            "spec.networkPolicies.alertmanagerReceivers",
+            "alertmanagerReceivers applies to role global (an agent runs no Alertmanager)",
+        );
+    }
+    if let RemoteWriteVia::CrossCluster(t) = &a.remote_write.via {
+        let service = Names::new(&t.release, &t.namespace, &s.cluster_domain)
+            .service(crate::operator::Component::VmInsert);
+        if service.len() > 63 {
+            d.report(
+                Code::NameTooLong,
+                "spec.remoteWrite.release",
+                format!(
+                    "{service:?} ({} characters) is longer than a Service name may be (63)",
+                    service.len()
+                ),
             );
         }
     }

@@ -32,6 +32,8 @@ pub enum Code {
     UnknownEndpoint,
     SettingsIncomplete,
     SubstitutionImpossible,
+    InvalidCidr,
+    RemoteWriteConflict,
 }
 
 impl Code {
@@ -63,6 +65,8 @@ impl Code {
             Code::UnknownEndpoint => "VMS403",
             Code::SettingsIncomplete => "VMS404",
             Code::SubstitutionImpossible => "VMS405",
+            Code::InvalidCidr => "VMS118",
+            Code::RemoteWriteConflict => "VMS207",
         }
     }
 }

@@ -6,6 +6,7 @@ mod check;
 pub mod decode;
 pub mod diagnostic;
 pub mod model;
+pub mod networking;
 mod parse;
 pub mod scalar;
 pub mod settings;

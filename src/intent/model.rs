@@ -118,6 +118,8 @@ pub struct Network {
     pub api_server_ports: Vec<u32>,
     pub dns_namespace: String,
     pub dns_pod_labels: Vec<(String, String)>,
+    /// `None`: the default, HTTPS to any address (see `Network::receivers`).
+    pub alertmanager_receivers: Option<Vec<Receiver>>,
 }
 
 #[derive(Debug, Clone)]
@@ -152,6 +154,7 @@ pub struct Global {
     pub grafana: Grafana,
     pub vmagent: SelfScrape,
     pub rules: Rules,
+    pub remote_write_from: Option<RemoteWriteFrom>,
 }
 
 #[derive(Debug, Clone)]
@@ -275,6 +278,7 @@ pub struct RemoteWrite {
     pub max_rows_per_block: Setting<u32>,
     pub max_disk_usage: Option<Setting<Quantity>>,
     pub flush_interval: Option<Setting<Duration>>,
+    pub via: RemoteWriteVia,
 }
 
 impl RemoteWrite {
@@ -287,5 +291,73 @@ impl RemoteWrite {
         } else {
             format!("{base}/insert/{}/prometheus/api/v1/write", self.tenant)
         }
+    }
+}
+
+/// How an agent reaches the global vminsert.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RemoteWriteVia {
+    /// `remoteWrite.url` as written.
+    Url,
+    /// Through a ClusterMesh global Service, or an MCS-API ServiceExport: the URL is derived.
+    CrossCluster(CrossClusterTarget),
+}
+
+/// The two ways Cilium ClusterMesh offers to reach a Service of another cluster.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CrossClusterMechanism {
+    /// A Service of the same name and namespace in both clusters, annotated global; the caller
+    /// uses the ordinary local name.
+    CiliumGlobalService,
+    /// An MCS-API ServiceExport; the caller uses `<svc>.<ns>.svc.clusterset.local`.
+    ClusterSet,
+}
+
+impl CrossClusterMechanism {
+    pub fn name(self) -> &'static str {
+        match self {
+            CrossClusterMechanism::CiliumGlobalService => "ciliumGlobalService",
+            CrossClusterMechanism::ClusterSet => "clusterSet",
+        }
+    }
+}
+
+/// The global stack an agent writes to across clusters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CrossClusterTarget {
+    pub mechanism: CrossClusterMechanism,
+    /// The global stack's release name (its vminsert Service is `vminsert-<release>`).
+    pub release: String,
+    /// The global stack's namespace (a global Service must have the same namespace on both sides).
+    pub namespace: String,
+}
+
+/// On the global role: the agent clusters whose vmagents may write to vminsert.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RemoteWriteFrom {
+    pub mechanism: CrossClusterMechanism,
+    /// ClusterMesh cluster names (`io.cilium.k8s.policy.cluster`).
+    pub clusters: Vec<String>,
+    /// The namespace the agents' vmagent pods run in.
+    pub agent_namespace: String,
+}
+
+/// Where Alertmanager may send notifications: an address range (any address when `None`) and
+/// ports.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Receiver {
+    pub cidr: Option<String>,
+    pub ports: Vec<u16>,
+}
+
+impl Network {
+    /// Alertmanager's receivers: as configured, or HTTPS to any address.
+    pub fn receivers(&self) -> Vec<Receiver> {
+        self.alertmanager_receivers.clone().unwrap_or_else(|| {
+            vec![Receiver {
+                cidr: None,
+                ports: vec![443],
+            }]
+        })
     }
 }

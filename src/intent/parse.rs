@@ -21,7 +21,7 @@ pub const CHART_OCI_URL: &str =
 
 /// Fields that belong to one role only: named in the other role, they get a clear message
 /// instead of "unknown field".
-const GLOBAL_ONLY: [&str; 12] = [
+const GLOBAL_ONLY: [&str; 13] = [
     "retention",
     "replicationFactor",
     "dedupInterval",
@@ -34,6 +34,7 @@ const GLOBAL_ONLY: [&str; 12] = [
     "vmauth",
     "grafana",
     "rules",
+    "remoteWriteFrom",
 ];
 const AGENT_ONLY: [&str; 3] = ["remoteWrite", "kubeStateMetrics", "nodeExporter"];
 
@@ -171,18 +172,23 @@ fn choice(
     if allowed.contains(&s.as_str()) {
         return s;
     }
+    invalid_choice(d, &path, &s, allowed);
+    default.to_string()
+}
+
+/// Reports a value outside its choices, naming the nearest one.
+pub(super) fn invalid_choice(d: &mut Diagnostics, path: &str, s: &str, allowed: &[&str]) {
     let mut diag = Diagnostic::new(
         Code::InvalidChoice,
-        &path,
+        path,
         format!("{s:?} is not one of {}", allowed.join(", ")),
     )
-    .with_current(&Value::String(s.clone()));
-    if let Some(n) = super::decode::nearest(&s, allowed) {
+    .with_current(&Value::String(s.to_string()));
+    if let Some(n) = super::decode::nearest(s, allowed) {
         diag.message.push_str(&format!("; did you mean {n:?}?"));
         diag = diag.with_proposed(Value::String(n.to_string()));
     }
     d.push(diag);
-    default.to_string()
 }
 
 fn chart(f: &mut Fields, d: &mut Diagnostics) -> Chart {
@@ -401,6 +407,10 @@ fn network(f: &mut Fields, d: &mut Diagnostics) -> Network {
             );
         }
     }
+    let receivers_path = n.path_of("alertmanagerReceivers");
+    let alertmanager_receivers = n
+        .raw("alertmanagerReceivers")
+        .and_then(|v| super::networking::receivers(v, &receivers_path, d));
     let mut dns_namespace = "kube-system".to_string();
     let mut dns_pod_labels = vec![("k8s-app".to_string(), "kube-dns".to_string())];
     let dns_path = n.path_of("dns");
@@ -419,6 +429,7 @@ fn network(f: &mut Fields, d: &mut Diagnostics) -> Network {
         api_server_ports,
         dns_namespace,
         dns_pod_labels,
+        alertmanager_receivers,
     }
 }
 
@@ -835,6 +846,7 @@ fn global(f: &mut Fields, release: &str, chart_version: &str, d: &mut Diagnostic
             component: vmagent,
         },
         rules,
+        remote_write_from: None,
     }
 }
 
@@ -850,7 +862,7 @@ fn agent(f: &mut Fields, d: &mut Diagnostics) -> Agent {
             None
         }
         Some(v) => Fields::new(v, &rw_path, d).map(|mut r| {
-            let url = r.req::<Url>("url", d);
+            let (url, via) = super::networking::remote_write_target(&mut r, d);
             let tenant = r.or::<String>("tenant", "0".into(), d);
             if !tenant.chars().all(|c| c.is_ascii_digit() || c == ':') || tenant.is_empty() {
                 d.report(
@@ -860,13 +872,14 @@ fn agent(f: &mut Fields, d: &mut Diagnostics) -> Agent {
                 );
             }
             let rw = RemoteWrite {
-                url: url.unwrap_or(Url(String::new())),
+                url,
                 tenant,
                 send_timeout: duration(&mut r, "sendTimeout", DurationStyle::Metrics, "30s", d),
                 queues: r.or("queues", literal(10), d),
                 max_rows_per_block: r.or("maxSamplesPerSend", literal(5000), d),
                 max_disk_usage: r.opt("maxDiskUsage", d),
                 flush_interval: opt_duration(&mut r, "flushInterval", DurationStyle::Metrics, d),
+                via,
             };
             r.finish(d);
             rw
@@ -926,6 +939,7 @@ fn agent(f: &mut Fields, d: &mut Diagnostics) -> Agent {
             max_rows_per_block: literal(5000),
             max_disk_usage: None,
             flush_interval: None,
+            via: RemoteWriteVia::Url,
         }),
         vmagent,
         kube_state_metrics,
@@ -1031,11 +1045,11 @@ fn read(obj: &Value, d: &mut Diagnostics) -> Option<Stack> {
     let values: Map<String, Value> = f.or("values", Map::new(), d);
 
     let (role, other_role_fields, other_role) = match role.as_str() {
-        "global" => (
-            Role::Global(Box::new(global(&mut f, &release, &chart.version, d))),
-            &AGENT_ONLY[..],
-            "agent",
-        ),
+        "global" => {
+            let mut g = global(&mut f, &release, &chart.version, d);
+            g.remote_write_from = super::networking::remote_write_from(&mut f, &namespace, d);
+            (Role::Global(Box::new(g)), &AGENT_ONLY[..], "agent")
+        }
         "agent" => {
             if f.raw("cluster").is_none() {
                 d.report(
@@ -1044,11 +1058,13 @@ fn read(obj: &Value, d: &mut Diagnostics) -> Option<Stack> {
                     "spec.cluster is required for an agent: it becomes the cluster label on every series",
                 );
             }
-            (
-                Role::Agent(Box::new(agent(&mut f, d))),
-                &GLOBAL_ONLY[..],
-                "global",
-            )
+            let mut a = agent(&mut f, d);
+            super::networking::resolve_remote_write(
+                &mut a.remote_write,
+                &namespace,
+                &cluster_domain,
+            );
+            (Role::Agent(Box::new(a)), &GLOBAL_ONLY[..], "global")
         }
         _ => return None,
     };

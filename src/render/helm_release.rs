@@ -172,7 +172,10 @@ fn global_values(stack: &Stack, g: &Global, names: &Names) -> Value {
         volume_claim(&g.vmselect.cache_size, storage_class),
     );
 
-    let vminsert = with_args(component_spec(&g.vminsert), &g.vminsert.extra_args);
+    let mut vminsert = with_args(component_spec(&g.vminsert), &g.vminsert.extra_args);
+    if let Some(service) = super::cross_cluster::vminsert_service_spec(stack) {
+        vminsert.insert("serviceSpec".into(), service);
+    }
 
     let read_url = names.select_url("0");
     let mut vmalert = with_args(

@@ -1,5 +1,7 @@
 //! From a validated intent to Kubernetes objects, one module per output family.
 
+mod cilium;
+mod cross_cluster;
 mod disruption;
 mod endpoints;
 mod flux;
@@ -30,6 +32,8 @@ pub mod files {
     pub const HELM_RELEASE: &str = "helmrelease.yaml";
     pub const EXTERNAL_SECRET: &str = "externalsecret.yaml";
     pub const NETWORK_POLICY: &str = "networkpolicy.yaml";
+    /// What another cluster needs to reach, or be reached by, this one (ClusterMesh).
+    pub const CROSS_CLUSTER: &str = "crosscluster.yaml";
     pub const PDB: &str = "pdb.yaml";
     pub const VMRULE: &str = "vmrule.yaml";
     pub const SCRAPE: &str = "scrape.yaml";
@@ -46,6 +50,8 @@ pub fn render(stack: &Stack) -> Vec<Generated> {
     out.extend(helm_release::render(stack, &names));
     out.extend(secrets::render(stack));
     out.extend(policies::render(stack, &names));
+    out.extend(cilium::render(stack, &names));
+    out.extend(cross_cluster::render(stack, &names));
     out.extend(disruption::render(stack, &names));
     out.extend(rules::render(stack, &names));
     out.extend(scrape::render(stack, &names));

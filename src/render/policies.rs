@@ -24,6 +24,8 @@ enum Peer {
     NamespacePods(String, Vec<(String, String)>),
     /// Every pod of every namespace.
     AllPods,
+    /// Addresses of one range (outside the cluster's pods).
+    IpBlock(String),
     /// Any address.
     Anywhere,
 }
@@ -73,6 +75,7 @@ fn peer_json(peer: &Peer) -> Option<Vec<Value>> {
             "podSelector": {"matchLabels": labels_map(l)},
         })],
         Peer::AllPods => vec![json!({"namespaceSelector": {}})],
+        Peer::IpBlock(cidr) => vec![json!({"ipBlock": {"cidr": cidr}})],
         Peer::Anywhere => return None,
     })
 }
@@ -176,16 +179,48 @@ impl Context<'_> {
         }
     }
 
-    /// A scraping vmagent reaches every pod's metrics port, the kubelets and host-network exporters.
-    fn scraper_egress(&self, extra_host_ports: &[u16]) -> Vec<Flow> {
-        let mut host_ports = vec![tcp(ports::KUBELET), tcp(ports::NODE_EXPORTER_METRICS)];
-        host_ports.extend(extra_host_ports.iter().map(|p| tcp(*p)));
+    /// A scraping vmagent reaches every pod on every port (it scrapes whatever the cluster's
+    /// scrape objects name), the kubelets and host-network exporters, and the API server (service
+    /// discovery). Every pod includes kube-dns and the local vminsert, so no separate DNS or
+    /// remote-write rule to pods: each rule must be necessary (tests/network_matrix.rs drops them
+    /// one by one).
+    fn scraper_egress(&self) -> Vec<Flow> {
+        // The chart scrapes the kubelets on either role; node-exporter only when it runs.
+        let mut host_ports = vec![tcp(ports::KUBELET)];
+        if self.stack.scrape.node_exporter {
+            host_ports.push(tcp(ports::NODE_EXPORTER_METRICS));
+        }
+        if self.stack.scrape.cilium {
+            // The Cilium agent and operator run on the host network (scrape.rs scrapes them on
+            // either role).
+            host_ports.extend(
+                [
+                    ports::CILIUM_AGENT_METRICS,
+                    ports::CILIUM_OPERATOR_METRICS,
+                    ports::HUBBLE_METRICS,
+                ]
+                .map(tcp),
+            );
+        }
         vec![
             flow(Peer::AllPods, &[]),
             flow(Peer::Anywhere, &host_ports),
             self.api_server(),
-            self.dns(),
         ]
+    }
+
+    /// Alertmanager's notification receivers (chat, paging, mail relays), outside the cluster.
+    fn receivers(&self) -> Vec<Flow> {
+        self.stack
+            .network
+            .receivers()
+            .into_iter()
+            .map(|r| {
+                let peer = r.cidr.map_or(Peer::Anywhere, Peer::IpBlock);
+                let ports: Vec<Port> = r.ports.into_iter().map(tcp).collect();
+                flow(peer, &ports)
+            })
+            .collect()
     }
 }
 
@@ -238,12 +273,14 @@ pub fn render(stack: &Stack, names: &Names) -> Vec<Generated> {
             policies.push(cx.policy("vmselect", names.pod_selector(C::VmSelect), ingress, egress));
 
             let mut ingress = vec![
-                // Agents of every cluster write here.
+                // Agents write here: the operator's vmagents of any namespace of this cluster (and,
+                // under ClusterMesh before Cilium 1.19, of every cluster; from 1.19 on, other
+                // clusters' agents come in through the CiliumNetworkPolicy of cilium.rs).
                 flow(
-                    Peer::PodsAnyNamespace(vec![(
-                        "app.kubernetes.io/name".into(),
-                        "vmagent".into(),
-                    )]),
+                    Peer::PodsAnyNamespace(vec![
+                        ("app.kubernetes.io/name".into(), "vmagent".into()),
+                        ("managed-by".into(), "vm-operator".into()),
+                    ]),
                     &[tcp(ports::VMINSERT_HTTP)],
                 ),
                 flow(cx.vm(C::VmAlert), &[tcp(ports::VMINSERT_HTTP)]),
@@ -251,7 +288,7 @@ pub fn render(stack: &Stack, names: &Names) -> Vec<Generated> {
             if g.vmauth.enabled {
                 ingress.push(flow(cx.vm(C::VmAuth), &[tcp(ports::VMINSERT_HTTP)]));
             }
-            ingress.extend(scraped(ports::VMINSERT_HTTP));
+            // No scrape rule: the stack's vmagent is one of the agents above, on the same port.
             let egress = vec![
                 flow(cx.vm(C::VmStorage), &[tcp(ports::VMSTORAGE_INSERT)]),
                 cx.dns(),
@@ -280,12 +317,9 @@ pub fn render(stack: &Stack, names: &Names) -> Vec<Generated> {
                 ingress.push(flow(gr.clone(), &[tcp(ports::ALERTMANAGER_WEB)]));
             }
             ingress.extend(scraped(ports::ALERTMANAGER_WEB));
-            let egress = vec![
-                flow(cx.vm(C::VmAlertmanager), &mesh),
-                // Receivers (chat, paging, mail relays over HTTPS) live outside the cluster.
-                flow(Peer::Anywhere, &[tcp(443)]),
-                cx.dns(),
-            ];
+            let mut egress = vec![flow(cx.vm(C::VmAlertmanager), &mesh)];
+            egress.extend(cx.receivers());
+            egress.push(cx.dns());
             policies.push(cx.policy(
                 "vmalertmanager",
                 names.pod_selector(C::VmAlertmanager),
@@ -308,13 +342,12 @@ pub fn render(stack: &Stack, names: &Names) -> Vec<Generated> {
             }
 
             if g.vmagent.enabled {
-                let mut egress = cx.scraper_egress(&[]);
-                egress.insert(1, flow(cx.vm(C::VmInsert), &[tcp(ports::VMINSERT_HTTP)]));
+                // Its remote write to the local vminsert is one of the pods it may reach.
                 policies.push(cx.policy(
                     "vmagent",
                     names.pod_selector(C::VmAgent),
                     vec![flow(cx.vm(C::VmAgent), &[tcp(ports::VMAGENT_HTTP)])],
-                    egress,
+                    cx.scraper_egress(),
                 ));
             }
 
@@ -341,19 +374,13 @@ pub fn render(stack: &Stack, names: &Names) -> Vec<Generated> {
             }
         }
         Role::Agent(a) => {
-            let mut host_ports = Vec::new();
-            if stack.scrape.cilium {
-                host_ports.extend([
-                    ports::CILIUM_AGENT_METRICS,
-                    ports::CILIUM_OPERATOR_METRICS,
-                    ports::HUBBLE_METRICS,
-                ]);
-            }
-            let mut egress = cx.scraper_egress(&host_ports);
+            let mut egress = cx.scraper_egress();
             let rw_ports: Vec<Port> = remote_write_ports(&a.remote_write.url.0)
                 .into_iter()
                 .map(tcp)
                 .collect();
+            // To any address: the global vminsert is in another cluster (under ClusterMesh its pod
+            // addresses are remote endpoints, which only a rule without peers admits).
             egress.insert(1, flow(Peer::Anywhere, &rw_ports));
             policies.push(cx.policy(
                 "vmagent",

@@ -32,6 +32,8 @@ pub fn valid_intents() -> Vec<PathBuf> {
         repo("examples/seed/infra/vmstack.yaml"),
         repo("examples/seed/apps/vmstack.yaml"),
         repo("examples/kustomize/vmstack.yaml"),
+        repo("examples/clustermesh/infra/vmstack.yaml"),
+        repo("examples/clustermesh/apps/vmstack.yaml"),
     ];
     paths.extend(cases("good").into_iter().map(|c| c.join("intent.yaml")));
     paths

@@ -36,6 +36,11 @@ pub const CORE_KINDS: &[(&str, &str)] = &[
     ("apps/v1", "Deployment"),
 ];
 
+/// Kinds with neither a JSON schema in `shared/schemas/` nor a k8s-openapi type, checked by a small
+/// strict check written here from their API definition (see `hand_checked`). Never skipped.
+pub const HAND_CHECKED_KINDS: &[(&str, &str)] =
+    &[("multicluster.x-k8s.io/v1alpha1", "ServiceExport")];
+
 /// The ObjectMeta fields a generated manifest may carry. Server-populated fields (uid,
 /// resourceVersion, creationTimestamp, managedFields, …) have no business in generated output.
 pub const OBJECT_META_KEYS: &[&str] = &[
@@ -837,6 +842,8 @@ impl Validator {
             if kind == "Deployment" {
                 check_quantities(obj, "", false, &mut problems);
             }
+        } else if HAND_CHECKED_KINDS.contains(&(api_version, kind)) {
+            hand_checked(kind, map, &mut problems);
         } else {
             problems.push((
                 "/".into(),
@@ -1198,6 +1205,45 @@ fn check_quantities(
 }
 
 /// Rules of the core kinds that the types cannot express.
+/// The MCS-API ServiceExport (KEP-1645, `multicluster.x-k8s.io/v1alpha1`): namespaced, named like
+/// the Service it exports; its spec has no fields (an empty map, or absent) and `status` is the
+/// controller's. Anything else is a field the API server would prune or reject.
+fn hand_checked(kind: &str, obj: &Map<String, Value>, out: &mut Vec<(String, String)>) {
+    match kind {
+        "ServiceExport" => {
+            for key in obj.keys() {
+                if !["apiVersion", "kind", "metadata", "spec"].contains(&key.as_str()) {
+                    out.push((
+                        join_pointer("", key),
+                        "unknown field: a ServiceExport has only metadata and an empty spec".into(),
+                    ));
+                }
+            }
+            match obj.get("spec") {
+                None => {}
+                Some(Value::Object(m)) if m.is_empty() => {}
+                Some(_) => out.push((
+                    "/spec".into(),
+                    "a ServiceExport's spec has no fields: it must be {} or absent".into(),
+                )),
+            }
+            if obj
+                .get("metadata")
+                .and_then(|m| m.get("namespace"))
+                .and_then(Value::as_str)
+                .is_none_or(str::is_empty)
+            {
+                out.push((
+                    "/metadata/namespace".into(),
+                    "missing: a ServiceExport lives in the namespace of the Service it exports"
+                        .into(),
+                ));
+            }
+        }
+        other => out.push(("/".into(), format!("no hand check for {other}"))),
+    }
+}
+
 fn core_semantics(kind: &str, obj: &Map<String, Value>, out: &mut Vec<(String, String)>) {
     match kind {
         "ConfigMap" | "Secret" => {
@@ -1304,7 +1350,8 @@ fn check_metadata(kind: &str, meta: Option<&Value>, out: &mut Vec<(String, Strin
                     is_dns1123_label(name),
                     "a DNS-1123 label ([a-z0-9-], at most 63)",
                 ),
-                "Service" => (
+                // A ServiceExport is named after the Service it exports.
+                "Service" | "ServiceExport" => (
                     is_dns1035_label(name),
                     "a DNS-1035 label (starts with a letter, [a-z0-9-], at most 63)",
                 ),
