@@ -26,6 +26,8 @@ pub enum Code {
     WrongRole,
     DuplicateIntent,
     InvalidRuleGroup,
+    InvalidSlo,
+    DuplicateAgentCluster,
 }
 
 impl Code {
@@ -51,6 +53,8 @@ impl Code {
             Code::WrongRole => "VMS204",
             Code::DuplicateIntent => "VMS205",
             Code::InvalidRuleGroup => "VMS206",
+            Code::InvalidSlo => "VMS207",
+            Code::DuplicateAgentCluster => "VMS208",
         }
     }
 }

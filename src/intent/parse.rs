@@ -21,7 +21,7 @@ pub const CHART_OCI_URL: &str =
 
 /// Fields that belong to one role only: named in the other role, they get a clear message
 /// instead of "unknown field".
-const GLOBAL_ONLY: [&str; 12] = [
+const GLOBAL_ONLY: [&str; 14] = [
     "retention",
     "replicationFactor",
     "dedupInterval",
@@ -34,6 +34,8 @@ const GLOBAL_ONLY: [&str; 12] = [
     "vmauth",
     "grafana",
     "rules",
+    "agents",
+    "slos",
 ];
 const AGENT_ONLY: [&str; 3] = ["remoteWrite", "kubeStateMetrics", "nodeExporter"];
 
@@ -590,12 +592,59 @@ impl Decode for RuleGroup {
                 "a rule group needs at least one rule",
             );
         }
+        check_rule_group(path, &labels, &rules, d);
         Some(RuleGroup {
             name: name?,
             interval,
             labels,
             rules,
         })
+    }
+}
+
+/// Checks that span a group's rules, caught here so the problem is named at its intent field
+/// instead of surfacing as a VMRule the operator or vmalert rejects: label names Prometheus
+/// refuses, an alert defined twice in one group (its two states cannot be told apart), and
+/// alert-only fields on a recording rule.
+fn check_rule_group(path: &str, labels: &[(String, String)], rules: &[Rule], d: &mut Diagnostics) {
+    for (k, _) in labels {
+        if let Some(problem) = super::alerting::label_name_problem(k) {
+            d.report(
+                Code::InvalidRuleGroup,
+                &child(&child(path, "labels"), k),
+                problem,
+            );
+        }
+    }
+    let mut alerts = std::collections::BTreeSet::new();
+    for (i, r) in rules.iter().enumerate() {
+        let rule_path = index(&child(path, "rules"), i);
+        for (k, _) in &r.labels {
+            if let Some(problem) = super::alerting::label_name_problem(k) {
+                d.report(
+                    Code::InvalidRuleGroup,
+                    &child(&child(&rule_path, "labels"), k),
+                    problem,
+                );
+            }
+        }
+        if r.kind == RuleKind::Alert && !alerts.insert(r.name.as_str()) {
+            d.report(
+                Code::InvalidRuleGroup,
+                &child(&rule_path, "alert"),
+                format!(
+                    "alert {:?} is defined twice in this group; give each alert its own name",
+                    r.name
+                ),
+            );
+        }
+        if r.kind == RuleKind::Record && r.keep_firing_for.is_some() {
+            d.report(
+                Code::InvalidRuleGroup,
+                &child(&rule_path, "keep_firing_for"),
+                "a recording rule takes no keep_firing_for (it belongs to alerts)",
+            );
+        }
     }
 }
 
@@ -798,6 +847,8 @@ fn global(f: &mut Fields, release: &str, chart_version: &str, d: &mut Diagnostic
     );
     let groups = ChartLine::of(chart_version).map_or(&[][..], ChartLine::rule_groups);
     let rules = rules(f, groups, d);
+    let agents = super::alerting::agents(f, d);
+    let slos = super::alerting::slos(f, d);
     Global {
         retention,
         replication_factor,
@@ -834,6 +885,8 @@ fn global(f: &mut Fields, release: &str, chart_version: &str, d: &mut Diagnostic
             component: vmagent,
         },
         rules,
+        agents,
+        slos,
     }
 }
 
