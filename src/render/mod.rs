@@ -3,12 +3,14 @@
 mod disruption;
 mod endpoints;
 mod flux;
+mod health;
 mod helm_release;
 mod merge;
 mod policies;
 mod rules;
 mod scrape;
 mod secrets;
+mod slo;
 
 use serde_json::{Map, Value, json};
 
