@@ -255,10 +255,9 @@ impl Decode for Slo {
                 );
                 None
             }
-            (true, false) => errors.zip(total).map(|(errors, total)| SloEvents::Errors {
-                errors,
-                total,
-            }),
+            (true, false) => errors
+                .zip(total)
+                .map(|(errors, total)| SloEvents::Errors { errors, total }),
             (false, true) => good
                 .zip(total)
                 .map(|(good, total)| SloEvents::Good { good, total }),
@@ -279,7 +278,10 @@ mod tests {
 
     #[test]
     fn selectors_are_plain() {
-        assert_eq!(selector_problem(r#"http_requests_total{code=~"5..|(4)"}"#), None);
+        assert_eq!(
+            selector_problem(r#"http_requests_total{code=~"5..|(4)"}"#),
+            None
+        );
         assert_eq!(selector_problem(r#"{__name__="x", le="0.5"}"#), None);
         assert!(selector_problem("rate(x[5m])").is_some());
         assert!(selector_problem("x / y").is_some());

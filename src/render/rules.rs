@@ -103,7 +103,10 @@ pub fn render(stack: &Stack, names: &Names) -> Vec<Generated> {
         out.push(vmrule(
             stack,
             &slo_rule_name(stack),
-            g.slos.iter().map(|s| slo::group(&stack.release, s)).collect(),
+            g.slos
+                .iter()
+                .map(|s| slo::group(&stack.release, s))
+                .collect(),
         ));
     }
     out
