@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use common::fixtures::{render_intent, rendered_valid_intents, repo};
-use common::shared::{loud, running_in_ci};
+use common::tools::require_tool;
 use serde_json::Value;
 use vmstack::krm::yaml;
 
@@ -22,30 +22,12 @@ use vmstack::krm::yaml;
 /// groups are off there, so every health alert is emitted, and it has agents and both SLO kinds.
 const UNIT_TESTED_INTENT: &str = "tests/fixtures/good/global-alerting/intent.yaml";
 
-/// The tool on PATH, or `None` after saying loudly that the calling test checked nothing.
-/// Panics under CI, where a missing tool must not pass.
-fn require_tool(name: &str, package: &str) -> Option<PathBuf> {
-    let found = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|dir| dir.join(name))
-            .find(|p| p.is_file())
-    });
-    if found.is_none() {
-        let test = std::thread::current()
-            .name()
-            .unwrap_or("<unnamed>")
-            .to_string();
-        let why = format!("{name} is not installed (Debian package {package})");
-        assert!(
-            !running_in_ci(),
-            "{test}: {why}; under CI the rule checks must run"
-        );
-        loud(&format!(
-            "=== SKIPPED, NOTHING CHECKED in {test}: {why}. This test passes vacuously on this \
-             machine; under CI=true it fails. ==="
-        ));
-    }
-    found
+/// The calling test's name, for the message when a tool is missing.
+fn this_test() -> String {
+    std::thread::current()
+        .name()
+        .unwrap_or("<unnamed>")
+        .to_string()
 }
 
 /// Every VMRule of every valid intent: (where it came from, its name, its spec).
@@ -98,7 +80,7 @@ fn write(dir: &Path, file: &str, spec: &Value) -> PathBuf {
 
 #[test]
 fn every_generated_rule_group_passes_vmalert_dry_run() {
-    let Some(vmalert) = require_tool("vmalert", "victoria-metrics") else {
+    let Some(vmalert) = require_tool("vmalert", &this_test()) else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -122,7 +104,7 @@ fn every_generated_rule_group_passes_vmalert_dry_run() {
 
 #[test]
 fn every_generated_rule_group_passes_promtool_check() {
-    let Some(promtool) = require_tool("promtool", "prometheus") else {
+    let Some(promtool) = require_tool("promtool", &this_test()) else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -151,7 +133,7 @@ fn rule_test_files() -> Vec<PathBuf> {
 
 #[test]
 fn alerts_behave_as_the_rule_unit_tests_say() {
-    let Some(promtool) = require_tool("promtool", "prometheus") else {
+    let Some(promtool) = require_tool("promtool", &this_test()) else {
         return;
     };
     // promtool reads rule_files relative to the test file: put both in one folder.
