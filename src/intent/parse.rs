@@ -603,8 +603,8 @@ impl Decode for RuleGroup {
 }
 
 /// Checks that span a group's rules, caught here so the problem is named at its intent field
-/// instead of surfacing as a VMRule the operator or vmalert rejects: label names Prometheus
-/// refuses, an alert defined twice in one group (its two states cannot be told apart), and
+/// instead of surfacing as a VMRule the operator or vmalert rejects: label and annotation names
+/// Prometheus refuses, an alert defined twice in one group (its two states cannot be told apart), and
 /// alert-only fields on a recording rule.
 fn check_rule_group(path: &str, labels: &[(String, String)], rules: &[Rule], d: &mut Diagnostics) {
     for (k, _) in labels {
@@ -619,13 +619,17 @@ fn check_rule_group(path: &str, labels: &[(String, String)], rules: &[Rule], d: 
     let mut alerts = std::collections::BTreeSet::new();
     for (i, r) in rules.iter().enumerate() {
         let rule_path = index(&child(path, "rules"), i);
-        for (k, _) in &r.labels {
-            if let Some(problem) = super::alerting::label_name_problem(k) {
-                d.report(
-                    Code::InvalidRuleGroup,
-                    &child(&child(&rule_path, "labels"), k),
-                    problem,
-                );
+        // Prometheus holds annotation names to the label name rules too.
+        let named = [("labels", &r.labels), ("annotations", &r.annotations)];
+        for (field, pairs) in named {
+            for (k, _) in pairs {
+                if let Some(problem) = super::alerting::label_name_problem(k) {
+                    d.report(
+                        Code::InvalidRuleGroup,
+                        &child(&child(&rule_path, field), k),
+                        problem,
+                    );
+                }
             }
         }
         if r.kind == RuleKind::Alert && !alerts.insert(r.name.as_str()) {
