@@ -283,3 +283,20 @@ fn no_histogram_function_reads_a_summary() {
         );
     }
 }
+
+#[test]
+fn the_agent_watch_stays_without_the_health_rules() {
+    let mut intent =
+        common::fixtures::read_yaml(&repo("tests/fixtures/good/global-lean/intent.yaml"));
+    assert_eq!(intent["spec"]["rules"]["health"], false);
+    intent["spec"]["agents"] = serde_json::json!(["apps"]);
+    let out = vmstack::function::process(
+        vmstack::krm::ResourceList::new(Vec::new(), Some(intent)),
+        vmstack::function::Layout::Files,
+    );
+    assert!(out.results.is_empty(), "{:?}", out.results);
+    assert_eq!(
+        health_alerts(&out.items),
+        BTreeSet::from(["VMAgentClusterSilent".to_string()])
+    );
+}

@@ -318,14 +318,20 @@ fn silent_agents(g: &Global) -> Option<Value> {
     ))
 }
 
-/// The health rules for this intent: the chart-covered ones left out while their group is on.
+/// The health rules for this intent: with `rules.health`, the stack's own (the chart-covered
+/// ones left out while their group is on); and the watch on every listed agent cluster, which
+/// `agents` asks for explicitly, so it stays even with `rules.health: false`.
 pub fn rules(stack: &Stack, g: &Global, names: &Names) -> Vec<Value> {
     let line = stack.chart.line();
-    let mut out: Vec<Value> = all_health(g, names)
-        .into_iter()
-        .filter(|h| h.covered_by.is_none_or(|c| !c.is_on(line, &g.rules)))
-        .map(|h| h.rule)
-        .collect();
+    let mut out: Vec<Value> = Vec::new();
+    if g.rules.health {
+        out.extend(
+            all_health(g, names)
+                .into_iter()
+                .filter(|h| h.covered_by.is_none_or(|c| !c.is_on(line, &g.rules)))
+                .map(|h| h.rule),
+        );
+    }
     out.extend(silent_agents(g));
     out
 }

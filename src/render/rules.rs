@@ -81,14 +81,15 @@ pub fn render(stack: &Stack, names: &Names) -> Vec<Generated> {
         return Vec::new();
     };
     let mut out = Vec::new();
-    if g.rules.health {
+    let health = health::rules(stack, g, names);
+    if !health.is_empty() {
         out.push(vmrule(
             stack,
             &health_rule_name(stack),
             vec![json!({
                 "name": format!("{}.health", stack.release),
                 "interval": "30s",
-                "rules": health::rules(stack, g, names),
+                "rules": health,
             })],
         ));
     }
