@@ -13,10 +13,13 @@
 //! alone), but vmstack's serde round trip of echoed items drops them; see
 //! `kpt_render_keeps_the_quoting_and_flow_style_of_foreign_files`.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use common::tools::{optional_tool, require_tool};
 use serde_json::Value;
 use vmstack::krm::yaml::parse_documents;
 
@@ -24,72 +27,6 @@ const BIN: &str = env!("CARGO_BIN_EXE_vmstack");
 const OWNER: &str = "vmstack.dev/owner";
 const LOCAL_CONFIG: &str = "config.kubernetes.io/local-config";
 const KIND: &str = "VictoriaMetricsStack";
-
-// ----------------------------------------------------------------------------------------------
-// Finding the hosts
-// ----------------------------------------------------------------------------------------------
-
-fn running_in_ci() -> bool {
-    std::env::var("CI")
-        .map(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "true" | "1" | "yes"))
-        .unwrap_or(false)
-}
-
-fn on_path(name: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(name))
-        .find(|candidate| is_executable(candidate))
-}
-
-#[cfg(unix)]
-fn is_executable(p: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    p.metadata()
-        .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-        .unwrap_or(false)
-}
-
-#[cfg(not(unix))]
-fn is_executable(p: &Path) -> bool {
-    p.is_file()
-}
-
-/// Prints past libtest's output capture (which only intercepts the print macros), so the line
-/// shows up even when the test passes; also into the captured output for `--nocapture` readers.
-fn shout(msg: &str) {
-    use std::io::Write;
-    let _ = writeln!(std::io::stderr(), "{msg}");
-    println!("{msg}");
-}
-
-/// A host the project's machines always have (`kpt`, `kubectl`). Missing: says loudly that the
-/// calling test checked nothing and returns `None`; under CI, fails the test instead.
-fn require_tool(name: &str, test: &str) -> Option<PathBuf> {
-    if let Some(p) = on_path(name) {
-        return Some(p);
-    }
-    let msg = format!(
-        "!!!!! {test}: `{name}` is not on PATH: THIS TEST CHECKED NOTHING (install {name} to run it) !!!!!"
-    );
-    shout(&msg);
-    if running_in_ci() {
-        panic!("{msg} -- a missing host under CI=true is a failure, not a pass");
-    }
-    None
-}
-
-/// A host that is optional (standalone kustomize): missing is reported and skipped, even in CI.
-fn optional_tool(name: &str, test: &str) -> Option<PathBuf> {
-    let found = on_path(name);
-    if found.is_none() {
-        let msg = format!(
-            "!!!!! {test}: optional `{name}` is not on PATH: this test CHECKED NOTHING (skipped) !!!!!"
-        );
-        shout(&msg);
-    }
-    found
-}
 
 // ----------------------------------------------------------------------------------------------
 // Files and processes

@@ -178,6 +178,7 @@ fn values_conflicts(s: &Stack, d: &mut Diagnostics) {
              check depends on it; set spec.releaseName instead",
         );
     }
+    rule_switches_in_values(s, d);
     let pdb_paths: [&[&str]; 6] = [
         &["vmcluster", "spec", "vmstorage", "podDisruptionBudget"],
         &["vmcluster", "spec", "vmselect", "podDisruptionBudget"],
@@ -218,6 +219,37 @@ fn agent_networking(s: &Stack, a: &Agent, d: &mut Diagnostics) {
                 format!(
                     "{service:?} ({} characters) is longer than a Service name may be (63)",
                     service.len()
+                ),
+            );
+        }
+    }
+}
+
+/// The chart's rule switches belong in `rules.defaultRules` / `rules.defaultGroups`: vmstack reads
+/// them there to decide which health alerts the chart already covers. Flipped through `values`
+/// behind its back, a condition would be watched twice, or by nobody.
+fn rule_switches_in_values(s: &Stack, d: &mut Diagnostics) {
+    let Some(default_rules) = s.values.get("defaultRules") else {
+        return;
+    };
+    let switch = s.chart.line().rules_switch();
+    if default_rules.get(switch).is_some() {
+        d.report(
+            Code::ValuesConflict,
+            &format!("spec.values.defaultRules.{switch}"),
+            "switch the chart's default rules with rules.defaultRules: vmstack decides from it \
+             which health alerts the chart already covers",
+        );
+    }
+    let groups = default_rules.get("groups").and_then(Value::as_object);
+    for (name, group) in groups.into_iter().flatten() {
+        if group.get(switch).is_some() {
+            d.report(
+                Code::ValuesConflict,
+                &format!("spec.values.defaultRules.groups.{name}.{switch}"),
+                format!(
+                    "switch chart rule group {name:?} with rules.defaultGroups: vmstack decides \
+                     from it which health alerts the chart already covers"
                 ),
             );
         }

@@ -34,6 +34,8 @@ pub enum Code {
     SubstitutionImpossible,
     InvalidCidr,
     RemoteWriteConflict,
+    InvalidSlo,
+    DuplicateAgentCluster,
 }
 
 impl Code {
@@ -67,6 +69,8 @@ impl Code {
             Code::SubstitutionImpossible => "VMS405",
             Code::InvalidCidr => "VMS118",
             Code::RemoteWriteConflict => "VMS207",
+            Code::InvalidSlo => "VMS209",
+            Code::DuplicateAgentCluster => "VMS208",
         }
     }
 }

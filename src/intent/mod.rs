@@ -1,6 +1,7 @@
 //! The `VictoriaMetricsStack` intent: raw object → validated model, with diagnostics that carry
 //! stable codes and field paths.
 
+mod alerting;
 pub mod chart_line;
 mod check;
 pub mod decode;

@@ -155,6 +155,10 @@ pub struct Global {
     pub vmagent: SelfScrape,
     pub rules: Rules,
     pub remote_write_from: Option<RemoteWriteFrom>,
+    /// Cluster names (the `cluster` external label) of the agents expected to write here, so
+    /// that an agent that stops sending is noticed per cluster.
+    pub agents: Vec<String>,
+    pub slos: Vec<Slo>,
 }
 
 #[derive(Debug, Clone)]
@@ -252,6 +256,36 @@ pub struct Rule {
     pub keep_firing_for: Option<Setting<Duration>>,
     pub labels: Vec<(String, String)>,
     pub annotations: Vec<(String, String)>,
+}
+
+/// A service level objective: expanded into error-ratio recording rules, an error budget and
+/// multiwindow, multi-burn-rate alerts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Slo {
+    /// A DNS label: the `slo` label of every series and alert it expands to.
+    pub name: String,
+    /// The target share of good events, in percent (99.9).
+    pub objective: f64,
+    pub events: SloEvents,
+    /// The period the error budget spans (`30d`).
+    pub window: Duration,
+    pub labels: Vec<(String, String)>,
+}
+
+impl Slo {
+    /// The share of events allowed to fail: 1 - objective.
+    pub fn error_budget(&self) -> f64 {
+        (100.0 - self.objective) / 100.0
+    }
+}
+
+/// Series selectors of counters, from which the error ratio is computed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SloEvents {
+    /// Failed events and all events.
+    Errors { errors: String, total: String },
+    /// Good events and all events.
+    Good { good: String, total: String },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -21,7 +21,7 @@ pub const CHART_OCI_URL: &str =
 
 /// Fields that belong to one role only: named in the other role, they get a clear message
 /// instead of "unknown field".
-const GLOBAL_ONLY: [&str; 13] = [
+const GLOBAL_ONLY: [&str; 15] = [
     "retention",
     "replicationFactor",
     "dedupInterval",
@@ -35,6 +35,8 @@ const GLOBAL_ONLY: [&str; 13] = [
     "grafana",
     "rules",
     "remoteWriteFrom",
+    "agents",
+    "slos",
 ];
 const AGENT_ONLY: [&str; 3] = ["remoteWrite", "kubeStateMetrics", "nodeExporter"];
 
@@ -602,12 +604,63 @@ impl Decode for RuleGroup {
                 "a rule group needs at least one rule",
             );
         }
+        check_rule_group(path, &labels, &rules, d);
         Some(RuleGroup {
             name: name?,
             interval,
             labels,
             rules,
         })
+    }
+}
+
+/// Checks that span a group's rules, caught here so the problem is named at its intent field
+/// instead of surfacing as a VMRule the operator or vmalert rejects: label and annotation names
+/// Prometheus refuses, an alert defined twice in one group (its two states cannot be told apart), and
+/// alert-only fields on a recording rule.
+fn check_rule_group(path: &str, labels: &[(String, String)], rules: &[Rule], d: &mut Diagnostics) {
+    for (k, _) in labels {
+        if let Some(problem) = super::alerting::label_name_problem(k) {
+            d.report(
+                Code::InvalidRuleGroup,
+                &child(&child(path, "labels"), k),
+                problem,
+            );
+        }
+    }
+    let mut alerts = std::collections::BTreeSet::new();
+    for (i, r) in rules.iter().enumerate() {
+        let rule_path = index(&child(path, "rules"), i);
+        // Prometheus holds annotation names to the label name rules too.
+        let named = [("labels", &r.labels), ("annotations", &r.annotations)];
+        for (field, pairs) in named {
+            for (k, _) in pairs {
+                if let Some(problem) = super::alerting::label_name_problem(k) {
+                    d.report(
+                        Code::InvalidRuleGroup,
+                        &child(&child(&rule_path, field), k),
+                        problem,
+                    );
+                }
+            }
+        }
+        if r.kind == RuleKind::Alert && !alerts.insert(r.name.as_str()) {
+            d.report(
+                Code::InvalidRuleGroup,
+                &child(&rule_path, "alert"),
+                format!(
+                    "alert {:?} is defined twice in this group; give each alert its own name",
+                    r.name
+                ),
+            );
+        }
+        if r.kind == RuleKind::Record && r.keep_firing_for.is_some() {
+            d.report(
+                Code::InvalidRuleGroup,
+                &child(&rule_path, "keep_firing_for"),
+                "a recording rule takes no keep_firing_for (it belongs to alerts)",
+            );
+        }
     }
 }
 
@@ -810,6 +863,8 @@ fn global(f: &mut Fields, release: &str, chart_version: &str, d: &mut Diagnostic
     );
     let groups = ChartLine::of(chart_version).map_or(&[][..], ChartLine::rule_groups);
     let rules = rules(f, groups, d);
+    let agents = super::alerting::agents(f, d);
+    let slos = super::alerting::slos(f, d);
     Global {
         retention,
         replication_factor,
@@ -847,6 +902,8 @@ fn global(f: &mut Fields, release: &str, chart_version: &str, d: &mut Diagnostic
         },
         rules,
         remote_write_from: None,
+        agents,
+        slos,
     }
 }
 

@@ -5,12 +5,14 @@ mod cross_cluster;
 mod disruption;
 mod endpoints;
 mod flux;
+mod health;
 mod helm_release;
 mod merge;
 mod policies;
 mod rules;
 mod scrape;
 mod secrets;
+mod slo;
 
 use serde_json::{Map, Value, json};
 

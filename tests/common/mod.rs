@@ -4,4 +4,5 @@
 
 pub mod fixtures;
 pub mod shared;
+pub mod tools;
 pub mod validate;
