@@ -3,6 +3,8 @@
 //! Hand-written rather than `#[serde(deny_unknown_fields)]`: serde stops at the first error and
 //! cannot suggest the field that was meant, while an intent author wants all problems at once.
 
+use std::sync::LazyLock;
+
 use serde_json::{Map, Value};
 
 use super::diagnostic::{Code, Diagnostic, Diagnostics};
@@ -139,6 +141,21 @@ impl<'v> Fields<'v> {
                 wrong_type(d, path, "a mapping", v);
                 None
             }
+        }
+    }
+
+    /// An optional nested mapping: its fields, or an empty reader when it is absent (or not a
+    /// mapping, which `Fields::new` has reported), so that every default still applies.
+    pub fn section(&mut self, key: &'static str, d: &mut Diagnostics) -> Fields<'v> {
+        static EMPTY: LazyLock<Map<String, Value>> = LazyLock::new(Map::new);
+        let path = self.path_of(key);
+        match self.raw(key).and_then(|v| Fields::new(v, &path, d)) {
+            Some(fields) => fields,
+            None => Fields {
+                map: &EMPTY,
+                path,
+                known: Vec::new(),
+            },
         }
     }
 

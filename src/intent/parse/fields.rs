@@ -1,7 +1,7 @@
 //! Readers for the value shapes every part of the intent uses: durations, quantities, names,
 //! component settings, object references and choices.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::intent::decode::{Decode, Fields, child, wrong_type};
 use crate::intent::diagnostic::{Code, Diagnostic, Diagnostics};
@@ -90,18 +90,7 @@ pub(super) fn component(
         extra_args: ExtraArgs::default(),
         max_unavailable: literal(1),
     };
-    let path = f.path_of(key);
-    let Some(v) = f.raw(key) else {
-        // Role-specific readers still run so their defaults apply.
-        let empty = Value::Object(Map::new());
-        if let Some(mut sub) = Fields::new(&empty, &path, d) {
-            extra(&mut sub, d);
-        }
-        return default;
-    };
-    let Some(mut sub) = Fields::new(v, &path, d) else {
-        return default;
-    };
+    let mut sub = f.section(key, d);
     let c = read_component(&mut sub, default, d);
     extra(&mut sub, d);
     sub.finish(d);

@@ -1,7 +1,5 @@
 //! The global role: the store, the query side, alerting and Grafana.
 
-use serde_json::{Map, Value};
-
 use super::fields::*;
 use super::rules::*;
 use crate::intent::chart_line::ChartLine;
@@ -13,13 +11,7 @@ use crate::intent::scalar::{
 };
 
 pub(super) fn grafana(f: &mut Fields, release: &str, d: &mut Diagnostics) -> Grafana {
-    let path = f.path_of("grafana");
-    let empty = Value::Object(Map::new());
-    let v = f.raw("grafana").unwrap_or(&empty);
-    let mut g = match Fields::new(v, &path, d) {
-        Some(g) => g,
-        None => Fields::new(&empty, &path, d).expect("a map"),
-    };
+    let mut g = f.section("grafana", d);
     let enabled = g.or("enabled", true, d);
     let replicas = g.or("replicas", 1, d);
     let resources = g.or(

@@ -1,6 +1,6 @@
 //! The fields both roles share: chart source, Helm and Flux settings, networking and scraping.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::fields::*;
 use super::{CHART_OCI_URL, DEFAULT_CHART_VERSION};
@@ -80,13 +80,7 @@ pub(super) fn chart(f: &mut Fields, d: &mut Diagnostics) -> Chart {
 }
 
 pub(super) fn helm(f: &mut Fields, d: &mut Diagnostics) -> HelmSettings {
-    let path = f.path_of("helm");
-    let empty = Value::Object(Map::new());
-    let v = f.raw("helm").unwrap_or(&empty);
-    let mut h = match Fields::new(v, &path, d) {
-        Some(h) => h,
-        None => Fields::new(&empty, &path, d).expect("a map"),
-    };
+    let mut h = f.section("helm", d);
     let s = HelmSettings {
         interval: duration(&mut h, "interval", DurationStyle::Go, "1h", d),
         timeout: duration(&mut h, "timeout", DurationStyle::Go, "15m", d),
@@ -97,13 +91,7 @@ pub(super) fn helm(f: &mut Fields, d: &mut Diagnostics) -> HelmSettings {
 }
 
 pub(super) fn flux(f: &mut Fields, name: &str, namespace: &str, d: &mut Diagnostics) -> Flux {
-    let path = f.path_of("flux");
-    let empty = Value::Object(Map::new());
-    let v = f.raw("flux").unwrap_or(&empty);
-    let mut x = match Fields::new(v, &path, d) {
-        Some(x) => x,
-        None => Fields::new(&empty, &path, d).expect("a map"),
-    };
+    let mut x = f.section("flux", d);
     let enabled = x.or("enabled", true, d);
     let flux_name = name_or(&mut x, "name", &format!("{namespace}-{name}"), d);
     let flux_namespace = name_or(&mut x, "namespace", "flux-system", d);
@@ -207,13 +195,7 @@ pub(super) fn substitute_ref(v: &Value, path: &str, d: &mut Diagnostics) -> Opti
 }
 
 pub(super) fn network(f: &mut Fields, d: &mut Diagnostics) -> Network {
-    let path = f.path_of("networkPolicies");
-    let empty = Value::Object(Map::new());
-    let v = f.raw("networkPolicies").unwrap_or(&empty);
-    let mut n = match Fields::new(v, &path, d) {
-        Some(n) => n,
-        None => Fields::new(&empty, &path, d).expect("a map"),
-    };
+    let mut n = f.section("networkPolicies", d);
     let enabled = n.or("enabled", true, d);
     let ingress_namespaces = n.or("ingressNamespaces", Vec::new(), d);
     let api_server_ports: Vec<u32> = n.or("apiServerPorts", vec![443, 6443], d);
@@ -253,13 +235,7 @@ pub(super) fn network(f: &mut Fields, d: &mut Diagnostics) -> Network {
 }
 
 pub(super) fn scrape(f: &mut Fields, global: bool, d: &mut Diagnostics) -> Scrape {
-    let path = f.path_of("scrape");
-    let empty = Value::Object(Map::new());
-    let v = f.raw("scrape").unwrap_or(&empty);
-    let mut s = match Fields::new(v, &path, d) {
-        Some(s) => s,
-        None => Fields::new(&empty, &path, d).expect("a map"),
-    };
+    let mut s = f.section("scrape", d);
     // The seed's global cluster runs no exporters; an agent runs both.
     let scrape = Scrape {
         kube_state_metrics: s.or("kubeStateMetrics", !global, d),

@@ -1,6 +1,6 @@
 //! Rule settings and the intent's own rule groups.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::fields::*;
 use crate::intent::decode::{Decode, Fields, child, index, wrong_type};
@@ -10,12 +10,7 @@ use crate::intent::scalar::DurationStyle;
 
 pub(super) fn rules(f: &mut Fields, groups_for_chart: &[&str], d: &mut Diagnostics) -> Rules {
     let path = f.path_of("rules");
-    let empty = Value::Object(Map::new());
-    let v = f.raw("rules").unwrap_or(&empty);
-    let mut r = match Fields::new(v, &path, d) {
-        Some(r) => r,
-        None => Fields::new(&empty, &path, d).expect("a map"),
-    };
+    let mut r = f.section("rules", d);
     let health = r.or("health", true, d);
     let default_rules = r.or("defaultRules", true, d);
     let mut default_groups = Vec::new();
