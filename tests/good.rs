@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::fixtures::{cases, render_intent, repo};
+use common::fixtures::{cases, of_kind, render_good, render_intent, repo};
 use serde_json::json;
 
 #[test]
@@ -18,15 +18,8 @@ fn every_good_intent_renders_cleanly() {
 
 #[test]
 fn the_options_shown_by_the_fixtures_take_effect() {
-    let render =
-        |case: &str| render_intent(&repo("tests/fixtures/good").join(case).join("intent.yaml"));
-    let find = |items: &[serde_json::Value], kind: &str| -> Vec<serde_json::Value> {
-        items
-            .iter()
-            .filter(|i| i["kind"] == kind)
-            .cloned()
-            .collect()
-    };
+    let render = render_good;
+    let find = of_kind;
 
     let minimal = render("minimal-global");
     let oci = find(&minimal, "OCIRepository");
@@ -145,15 +138,7 @@ fn the_options_shown_by_the_fixtures_take_effect() {
 
 #[test]
 fn the_networking_fixtures_take_effect() {
-    let render =
-        |case: &str| render_intent(&repo("tests/fixtures/good").join(case).join("intent.yaml"));
-    let of_kind = |items: &[serde_json::Value], kind: &str| -> Vec<serde_json::Value> {
-        items
-            .iter()
-            .filter(|i| i["kind"] == kind)
-            .cloned()
-            .collect()
-    };
+    let render = render_good;
 
     let agent = render("agent-clusterset");
     assert!(
@@ -211,13 +196,7 @@ fn the_networking_fixtures_take_effect() {
 
 #[test]
 fn the_clustermesh_example_renders_what_cilium_needs() {
-    let find = |items: &[serde_json::Value], kind: &str| -> Vec<serde_json::Value> {
-        items
-            .iter()
-            .filter(|i| i["kind"] == kind)
-            .cloned()
-            .collect()
-    };
+    let find = of_kind;
     let infra = render_intent(&repo("examples/clustermesh/infra/vmstack.yaml"));
     let apps = render_intent(&repo("examples/clustermesh/apps/vmstack.yaml"));
 

@@ -156,6 +156,31 @@ fn kpt_render(kpt: &Path, bin: &Path, pkg: &Path) -> Run {
     )
 }
 
+/// A package holding copies of repository intents, each under its new file name.
+fn package_of(tmp: &Path, intents: &[(&str, &str)]) -> PathBuf {
+    let pkg = tmp.join("pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    for (from, to) in intents {
+        std::fs::copy(repo(from), pkg.join(to)).unwrap();
+    }
+    pkg
+}
+
+/// `kpt fn eval <pkg> --exec vmstack`, with more arguments.
+fn kpt_eval(kpt: &Path, pkg: &Path, extra: &[&std::ffi::OsStr]) -> Run {
+    Run::from(
+        Command::new(kpt)
+            .args(["fn", "eval"])
+            .arg(pkg)
+            .arg("--exec")
+            .arg(BIN)
+            .args(extra)
+            .current_dir(pkg.parent().unwrap())
+            .output()
+            .expect("running kpt"),
+    )
+}
+
 fn docs_of(path: &Path) -> Vec<Value> {
     let text = std::fs::read_to_string(path).unwrap();
     parse_documents(&text).unwrap_or_else(|e| panic!("{}: {e}\n{text}", path.display()))
@@ -640,29 +665,14 @@ fn kpt_eval_without_fn_config_expands_every_intent() {
         return;
     };
     let tmp = tempfile::tempdir().unwrap();
-    let pkg = tmp.path().join("pkg");
-    std::fs::create_dir_all(&pkg).unwrap();
-    std::fs::copy(
-        repo("examples/seed/apps/vmstack.yaml"),
-        pkg.join("apps.yaml"),
-    )
-    .unwrap();
-    std::fs::copy(
-        repo("examples/seed/infra/vmstack.yaml"),
-        pkg.join("infra.yaml"),
-    )
-    .unwrap();
-
-    let run = Run::from(
-        Command::new(&kpt)
-            .args(["fn", "eval"])
-            .arg(&pkg)
-            .arg("--exec")
-            .arg(BIN)
-            .current_dir(tmp.path())
-            .output()
-            .unwrap(),
+    let pkg = package_of(
+        tmp.path(),
+        &[
+            ("examples/seed/apps/vmstack.yaml", "apps.yaml"),
+            ("examples/seed/infra/vmstack.yaml", "infra.yaml"),
+        ],
     );
+    let run = kpt_eval(&kpt, &pkg, &[]);
     assert!(
         run.ok,
         "kpt fn eval --exec without --fn-config must expand the intents: {}",
@@ -706,13 +716,10 @@ fn kpt_eval_with_a_configmap_fn_config_fails_naming_the_accepted_kind() {
         return;
     };
     let tmp = tempfile::tempdir().unwrap();
-    let pkg = tmp.path().join("pkg");
-    std::fs::create_dir_all(&pkg).unwrap();
-    std::fs::copy(
-        repo("examples/seed/apps/vmstack.yaml"),
-        pkg.join("vmstack.yaml"),
-    )
-    .unwrap();
+    let pkg = package_of(
+        tmp.path(),
+        &[("examples/seed/apps/vmstack.yaml", "vmstack.yaml")],
+    );
     let config = tmp.path().join("config.yaml");
     std::fs::write(
         &config,
@@ -721,18 +728,7 @@ fn kpt_eval_with_a_configmap_fn_config_fails_naming_the_accepted_kind() {
     .unwrap();
     let before = snapshot(&pkg);
 
-    let run = Run::from(
-        Command::new(&kpt)
-            .args(["fn", "eval"])
-            .arg(&pkg)
-            .arg("--exec")
-            .arg(BIN)
-            .arg("--fn-config")
-            .arg(&config)
-            .current_dir(tmp.path())
-            .output()
-            .unwrap(),
-    );
+    let run = kpt_eval(&kpt, &pkg, &["--fn-config".as_ref(), config.as_os_str()]);
     assert!(
         !run.ok,
         "a ConfigMap functionConfig must fail: {}",

@@ -62,3 +62,17 @@ pub fn rendered_valid_intents() -> Vec<(String, Vec<Value>)> {
         .map(|p| (p.display().to_string(), render_intent(&p)))
         .collect()
 }
+
+/// What the good fixture `case` expands to.
+pub fn render_good(case: &str) -> Vec<Value> {
+    render_intent(&repo("tests/fixtures/good").join(case).join("intent.yaml"))
+}
+
+/// The objects of one kind.
+pub fn of_kind(items: &[Value], kind: &str) -> Vec<Value> {
+    items
+        .iter()
+        .filter(|i| i["kind"] == kind)
+        .cloned()
+        .collect()
+}
