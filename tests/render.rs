@@ -365,3 +365,96 @@ fn help_and_bad_arguments() {
     assert_eq!(code, 1);
     assert!(stderr.contains("/nonexistent/intent.yaml"), "{stderr}");
 }
+
+fn code_of(r: &vmstack::krm::KrmResult) -> &str {
+    r.tags.get("code").map(String::as_str).unwrap_or("")
+}
+
+#[test]
+fn two_intents_with_one_name_or_one_folder_are_refused() {
+    let infra = with_file(
+        read_yaml(&root().join("examples/seed/infra/vmstack.yaml")),
+        "a/vmstack.yaml",
+        0,
+    );
+    let twice = vec![infra.clone(), infra.clone()];
+    let out = function::process(ResourceList::new(twice.clone(), None), Layout::Files);
+    assert!(
+        out.results
+            .iter()
+            .any(|r| code_of(r) == "VMS205" && r.is_error())
+    );
+    assert_eq!(out.items, twice, "nothing is generated");
+
+    let mut other = infra.clone();
+    other["metadata"]["name"] = json!("victoria-metrics-other");
+    let out = function::process(ResourceList::new(vec![infra, other], None), Layout::Files);
+    let clash = out
+        .results
+        .iter()
+        .find(|r| code_of(r) == "VMS205")
+        .expect("a folder clash");
+    assert_eq!(clash.field.as_ref().unwrap().path, "spec.directory");
+}
+
+#[test]
+fn output_of_an_intent_that_is_gone_is_kept_with_a_warning() {
+    let first = function::process(kpt_input("examples/seed/apps"), Layout::Files);
+    let leftovers: Vec<Value> = first.items[2..].to_vec();
+    let mut items = vec![first.items[0].clone()];
+    items.extend(leftovers.clone());
+    let out = function::process(ResourceList::new(items.clone(), None), Layout::Files);
+    assert!(!out.has_errors());
+    assert_eq!(
+        out.items, items,
+        "vmstack never deletes what it cannot account for"
+    );
+    let warnings: Vec<_> = out
+        .results
+        .iter()
+        .filter(|r| code_of(r) == "VMS302")
+        .collect();
+    assert_eq!(
+        warnings.len(),
+        leftovers.len(),
+        "one warning per orphaned object"
+    );
+    assert!(
+        warnings
+            .iter()
+            .all(|w| w.severity == vmstack::krm::Severity::Warning)
+    );
+}
+
+#[test]
+fn settings_that_flux_would_ignore_or_that_are_partly_missing_are_warned_about() {
+    let intent = read_yaml(&root().join("examples/seed/apps/vmstack.yaml"));
+    let settings = read_yaml(&root().join("examples/seed/apps/cluster-settings.yaml"));
+    let mut bad_key = settings.clone();
+    bad_key["data"]["1NOT-A-NAME"] = json!("x");
+    let out = function::process(
+        ResourceList::new(vec![intent.clone(), bad_key], Some(intent.clone())),
+        Layout::Files,
+    );
+    let w = out
+        .results
+        .iter()
+        .find(|r| code_of(r) == "VMS404")
+        .expect("a warning");
+    assert!(w.message.contains("1NOT-A-NAME"), "{}", w.message);
+    assert!(!out.has_errors());
+
+    let mut two_sources = intent.clone();
+    two_sources["spec"]["flux"]["substituteFrom"] = json!(["cluster-settings", "more-settings"]);
+    let out = function::process(
+        ResourceList::new(vec![two_sources.clone(), settings], Some(two_sources)),
+        Layout::Files,
+    );
+    let w = out
+        .results
+        .iter()
+        .find(|r| code_of(r) == "VMS404")
+        .expect("a warning");
+    assert!(w.message.contains("more-settings"), "{}", w.message);
+    assert!(!out.has_errors(), "nothing checked, nothing failed");
+}
