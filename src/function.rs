@@ -1,5 +1,6 @@
 //! The function proper: which intents to expand, and how their output replaces the previous run's
-//! (ownership, pruning, file placement). Knows intents and ResourceLists, not VictoriaMetrics.
+//! (ownership, pruning, file placement), after checking it against the settings in the input.
+//! Knows intents and ResourceLists, not VictoriaMetrics.
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -148,7 +148,7 @@ pub fn check(
             Err(bad) => {
                 let mut r = result(
                     Severity::Error,
-                    Code::UndefinedVariable,
+                    Code::InvalidVariable,
                     format!("Flux cannot parse this: {}", bad.why),
                 );
                 r.resource_ref = Some(bad.object);

@@ -351,7 +351,7 @@ pub fn render(stack: &Stack, names: &Names) -> Vec<Generated> {
                 ));
             }
 
-            if let Some(gr) = &grafana {
+            if grafana.is_some() {
                 let mut ingress = Vec::new();
                 if let Some(p) = cx.ingress_namespaces() {
                     ingress.push(flow(p, &[tcp(ports::GRAFANA_HTTP)]));
@@ -364,10 +364,12 @@ pub fn render(stack: &Stack, names: &Names) -> Vec<Generated> {
                     cx.api_server(),
                     cx.dns(),
                 ];
-                let Peer::Pods(selector) = gr.clone() else {
-                    unreachable!()
-                };
-                policies.push(cx.policy("grafana", selector, ingress, egress));
+                policies.push(cx.policy(
+                    "grafana",
+                    names.subchart_selector("grafana"),
+                    ingress,
+                    egress,
+                ));
             }
             if stack.scrape.kube_state_metrics {
                 policies.push(kube_state_metrics(&cx, scraper.clone()));
