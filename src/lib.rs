@@ -33,6 +33,7 @@
 //! );
 //! ```
 
+pub mod chart;
 pub mod flux;
 pub mod function;
 pub mod intent;

@@ -182,6 +182,24 @@ impl Names {
         }
     }
 
+    /// Pods of the chart's sync Job (chart 0.91), which the chart labels as its own component.
+    pub fn sync_job_selector(&self) -> Vec<(String, String)> {
+        vec![
+            ("app.kubernetes.io/component".into(), "syncJob".into()),
+            ("app.kubernetes.io/instance".into(), self.release.clone()),
+            (
+                "app.kubernetes.io/name".into(),
+                "victoria-metrics-k8s-stack".into(),
+            ),
+        ]
+    }
+
+    /// The chart's `global.cluster.dnsDomain`: the cluster domain with the trailing dot the
+    /// chart writes into every in-cluster URL it builds.
+    pub fn chart_dns_domain(&self) -> String {
+        format!("{}.", self.cluster_domain.trim_end_matches('.'))
+    }
+
     pub fn kube_state_metrics(&self) -> String {
         format!("{}-kube-state-metrics", self.release)
     }

@@ -232,17 +232,23 @@ fn rule_switches_in_values(s: &Stack, d: &mut Diagnostics) {
     let Some(default_rules) = s.values.get("defaultRules") else {
         return;
     };
-    let switch = s.chart.line().rules_switch();
-    if default_rules.get(switch).is_some() {
-        d.report(
-            Code::ValuesConflict,
-            &format!("spec.values.defaultRules.{switch}"),
-            "switch the chart's default rules with rules.defaultRules: vmstack decides from it \
-             which health alerts the chart already covers",
-        );
+    let switches = s.chart.line().rules_switch_keys();
+    for switch in switches {
+        if default_rules.get(switch).is_some() {
+            d.report(
+                Code::ValuesConflict,
+                &format!("spec.values.defaultRules.{switch}"),
+                "switch the chart's default rules with rules.defaultRules: vmstack decides from it \
+                 which health alerts the chart already covers",
+            );
+        }
     }
     let groups = default_rules.get("groups").and_then(Value::as_object);
-    for (name, group) in groups.into_iter().flatten() {
+    for ((name, group), switch) in groups
+        .into_iter()
+        .flatten()
+        .flat_map(|g| switches.iter().map(move |s| (g, s)))
+    {
         if group.get(switch).is_some() {
             d.report(
                 Code::ValuesConflict,

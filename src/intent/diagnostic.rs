@@ -36,6 +36,8 @@ pub enum Code {
     RemoteWriteConflict,
     InvalidSlo,
     DuplicateAgentCluster,
+    ChartWouldFail,
+    ChartContentConflict,
 }
 
 impl Code {
@@ -71,6 +73,8 @@ impl Code {
             Code::RemoteWriteConflict => "VMS207",
             Code::InvalidSlo => "VMS209",
             Code::DuplicateAgentCluster => "VMS208",
+            Code::ChartWouldFail => "VMS210",
+            Code::ChartContentConflict => "VMS211",
         }
     }
 }

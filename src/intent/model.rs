@@ -28,6 +28,23 @@ pub struct Stack {
     pub variables: Vec<super::variables::VariableUse>,
 }
 
+impl Stack {
+    /// Whether Grafana gets the chart's default dashboards.
+    pub fn chart_dashboards(&self) -> bool {
+        match &self.role {
+            Role::Global(g) => g.grafana.enabled && self.chart.content == ChartContent::Chart,
+            Role::Agent(_) => false,
+        }
+    }
+
+    /// Whether the chart's sync Job runs (chart 0.91): it fetches the chart's rules and
+    /// dashboards, so it runs only when there are some to fetch.
+    pub fn sync_job_runs(&self) -> bool {
+        let rules = matches!(&self.role, Role::Global(g) if g.rules.default_rules);
+        self.chart.line().has_sync_job() && (rules || self.chart_dashboards())
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum Role {
     Global(Box<Global>),
@@ -47,6 +64,28 @@ impl Role {
 pub struct Chart {
     pub version: String,
     pub source: ChartSource,
+    /// Where the global stack's default rules and dashboards come from.
+    pub content: ChartContent,
+}
+
+/// Who provides the default alert rules and Grafana dashboards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartContent {
+    /// The chart's own: rendered from the chart on 0.61; downloaded from GitHub at each
+    /// install and upgrade by the chart's sync Job on 0.91.
+    Chart,
+    /// None of the chart's: vmstack's health rules cover every component and vmstack's
+    /// dashboard is provisioned. Nothing is fetched at deploy time.
+    Vmstack,
+}
+
+impl ChartContent {
+    pub fn name(self) -> &'static str {
+        match self {
+            ChartContent::Chart => "chart",
+            ChartContent::Vmstack => "vmstack",
+        }
+    }
 }
 
 impl Chart {

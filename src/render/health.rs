@@ -11,7 +11,7 @@
 use serde_json::{Value, json};
 
 use crate::intent::chart_line::ChartLine;
-use crate::intent::{Global, Rules, Stack};
+use crate::intent::{Global, Stack};
 use crate::operator::{Component as C, Names};
 
 /// A default rule group of the chart, by what it covers.
@@ -23,7 +23,7 @@ pub enum ChartGroup {
     VmCluster,
     /// TooManyRemoteWriteErrors, RejectedRemoteWriteDataBlocksAreDropped, …
     VmAgent,
-    /// AlertingRulesError, RecordingRulesError (only the 0.91 line ships this group).
+    /// AlertingRulesError, RecordingRulesError, ConfigurationReloadFailure.
     VmAlert,
     /// AlertmanagerFailedToSendAlerts, …
     Alertmanager,
@@ -37,18 +37,23 @@ impl ChartGroup {
             (ChartGroup::VmHealth, ChartLine::V0_91) => Some("vm-health"),
             (ChartGroup::VmCluster, _) => Some("vmcluster"),
             (ChartGroup::VmAgent, _) => Some("vmagent"),
-            (ChartGroup::VmAlert, ChartLine::V0_61) => None,
-            (ChartGroup::VmAlert, ChartLine::V0_91) => Some("vmalert"),
+            (ChartGroup::VmAlert, _) => Some("vmalert"),
             (ChartGroup::Alertmanager, ChartLine::V0_61) => Some("alertmanager"),
             (ChartGroup::Alertmanager, ChartLine::V0_91) => Some("alertmanager.rules"),
         }
     }
 
-    /// Whether the chart renders this group for the intent.
-    pub fn is_on(self, line: ChartLine, rules: &Rules) -> bool {
+    /// Whether the chart installs this group for the intent. On 0.91 the sync Job fetches the
+    /// vmagent file only while the chart's vmagent runs; 0.61 renders every group whose switch
+    /// is on.
+    pub fn is_on(self, line: ChartLine, g: &Global) -> bool {
+        let rules = &g.rules;
         let Some(key) = self.key(line) else {
             return false;
         };
+        if line == ChartLine::V0_91 && self == ChartGroup::VmAgent && !g.vmagent.enabled {
+            return false;
+        }
         let switched = rules
             .default_groups
             .iter()
@@ -328,7 +333,7 @@ pub fn rules(stack: &Stack, g: &Global, names: &Names) -> Vec<Value> {
         out.extend(
             all_health(g, names)
                 .into_iter()
-                .filter(|h| h.covered_by.is_none_or(|c| !c.is_on(line, &g.rules)))
+                .filter(|h| h.covered_by.is_none_or(|c| !c.is_on(line, g)))
                 .map(|h| h.rule),
         );
     }

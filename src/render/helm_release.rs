@@ -97,7 +97,7 @@ fn helm_release(stack: &Stack, names: &Names) -> Value {
 pub fn values(stack: &Stack, names: &Names) -> Value {
     let mut v = match &stack.role {
         Role::Global(g) => global_values(stack, g, names),
-        Role::Agent(a) => agent_values(stack, a),
+        Role::Agent(a) => agent_values(stack, a, names),
     };
     deep_merge(&mut v, &Value::Object(stack.values.clone()));
     v
@@ -260,7 +260,9 @@ fn global_values(stack: &Stack, g: &Global, names: &Names) -> Value {
         }
     }
 
-    let switch = stack.chart.line().rules_switch();
+    let line = stack.chart.line();
+    let switch = line.rules_switch();
+    let chart_dashboards = stack.chart_dashboards();
     let mut default_rules = json!({ switch: g.rules.default_rules });
     if !g.rules.default_groups.is_empty() {
         let groups: Map<String, Value> = g
@@ -272,22 +274,23 @@ fn global_values(stack: &Stack, g: &Global, names: &Names) -> Value {
         default_rules["groups"] = Value::Object(groups);
     }
 
-    json!({
+    let mut values = json!({
         "fullnameOverride": stack.release,
+        "global": {"cluster": {"dnsDomain": names.chart_dns_domain()}},
         "victoria-metrics-operator": {"enabled": false},
-        "defaultDashboards": {"enabled": g.grafana.enabled},
+        "defaultDashboards": {"enabled": chart_dashboards},
         "defaultRules": default_rules,
-        // One default data source, straight to vmselect (see vmalert above); the chart's own
-        // list would add a second `isDefault` one, which Grafana refuses to start with.
+        // One data source, which the chart points at vmselect. The chart's default list adds a
+        // second one for a Grafana plugin vmstack does not install; an empty list makes the
+        // chart fail, since vmalert's alert links name item 0.
         "defaultDatasources": {
-            "victoriametrics": {"datasources": []},
-            "extra": [{
+            "victoriametrics": {"datasources": [{
                 "name": "VictoriaMetrics",
                 "type": "prometheus",
                 "access": "proxy",
+                "uid": "VictoriaMetrics",
                 "isDefault": true,
-                "url": read_url,
-            }],
+            }]},
         },
         "vmsingle": {"enabled": false},
         "vmcluster": {
@@ -307,10 +310,14 @@ fn global_values(stack: &Stack, g: &Global, names: &Names) -> Value {
         "grafana": grafana,
         "kube-state-metrics": exporter_values(stack.scrape.kube_state_metrics, None),
         "prometheus-node-exporter": exporter_values(stack.scrape.node_exporter, None),
-    })
+    });
+    if let Some(job) = line.sync_job_values(stack.sync_job_runs()) {
+        values["syncJob"] = job;
+    }
+    values
 }
 
-fn agent_values(stack: &Stack, a: &Agent) -> Value {
+fn agent_values(stack: &Stack, a: &Agent, names: &Names) -> Value {
     let rw = &a.remote_write;
     let mut remote_write = json!({
         "url": rw.write_url(),
@@ -335,12 +342,14 @@ fn agent_values(stack: &Stack, a: &Agent) -> Value {
     }
     vmagent.insert("remoteWriteSettings".into(), settings);
 
-    json!({
+    let line = stack.chart.line();
+    let mut values = json!({
         "fullnameOverride": stack.release,
+        "global": {"cluster": {"dnsDomain": names.chart_dns_domain()}},
         "victoria-metrics-operator": {"enabled": false},
         // Rules are evaluated and dashboards served on the global cluster.
         "defaultDashboards": {"enabled": false},
-        "defaultRules": { stack.chart.line().rules_switch(): false },
+        "defaultRules": { line.rules_switch(): false },
         "vmsingle": {"enabled": false},
         "vmcluster": {"enabled": false},
         "vmalert": {"enabled": false},
@@ -356,7 +365,11 @@ fn agent_values(stack: &Stack, a: &Agent) -> Value {
         },
         "kube-state-metrics": exporter_values(stack.scrape.kube_state_metrics, Some(&a.kube_state_metrics)),
         "prometheus-node-exporter": exporter_values(stack.scrape.node_exporter, Some(&a.node_exporter)),
-    })
+    });
+    if let Some(job) = line.sync_job_values(false) {
+        values["syncJob"] = job;
+    }
+    values
 }
 
 /// vmstack emits its own scrape objects for the exporters (scrape.yaml), so the chart's are

@@ -374,6 +374,16 @@ pub fn render(stack: &Stack, names: &Names) -> Vec<Generated> {
             if stack.scrape.kube_state_metrics {
                 policies.push(kube_state_metrics(&cx, scraper.clone()));
             }
+            if stack.sync_job_runs() {
+                // The chart's Job writes rules and dashboards through the API server from what it
+                // downloads over HTTPS (GitHub, or the mirror named in the chart's sources).
+                policies.push(cx.policy(
+                    "sync-job",
+                    names.sync_job_selector(),
+                    vec![],
+                    vec![cx.api_server(), flow(Peer::Anywhere, &[tcp(443)]), cx.dns()],
+                ));
+            }
         }
         Role::Agent(a) => {
             let mut egress = cx.scraper_egress();

@@ -1746,6 +1746,15 @@ struct ValuesCheck<'a> {
 }
 
 impl ValuesCheck<'_> {
+    /// The chart line of the values file (`k8s-stack-0.61.13-values.yaml`).
+    fn chart_line(&self) -> Option<vmstack::intent::chart_line::ChartLine> {
+        let version = self
+            .file
+            .strip_prefix("k8s-stack-")?
+            .strip_suffix("-values.yaml")?;
+        vmstack::intent::chart_line::ChartLine::of(version)
+    }
+
     fn problem(&mut self, path: &[Seg], msg: impl std::fmt::Display) {
         let p = dotted(path);
         self.out.push(format!(
@@ -1800,10 +1809,16 @@ impl ValuesCheck<'_> {
                 });
                 for (k, v) in m {
                     path.push(Seg::Key(k.clone()));
+                    let unlisted_group = sibling_shape.is_some()
+                        && self
+                            .chart_line()
+                            .is_some_and(|l| l.unlisted_rule_groups().contains(&k.as_str()));
                     match d.get(k) {
                         Some(_) if sibling_shape.is_some() => {
                             self.check(v, sibling_shape.as_ref(), path)
                         }
+                        // A group the chart renders from its rule files without listing it.
+                        None if unlisted_group => self.check(v, sibling_shape.as_ref(), path),
                         Some(dv) => self.check(v, Some(dv), path),
                         None => {
                             let hint = did_you_mean(suggest(k, d.keys().map(String::as_str)));

@@ -67,12 +67,7 @@ pub(super) fn grafana(f: &mut Fields, release: &str, d: &mut Diagnostics) -> Gra
     }
 }
 
-pub(super) fn global(
-    f: &mut Fields,
-    release: &str,
-    chart_version: &str,
-    d: &mut Diagnostics,
-) -> Global {
+pub(super) fn global(f: &mut Fields, release: &str, chart: &Chart, d: &mut Diagnostics) -> Global {
     let storage_class: Option<Text> = f.opt("storageClass", d);
     let retention: Setting<Retention> = f.or("retention", literal(Retention("30d".into())), d);
     let replication_factor: Setting<u32> = f.or("replicationFactor", literal(2), d);
@@ -195,8 +190,8 @@ pub(super) fn global(
         |s, d| agent_enabled = s.or("enabled", true, d),
         d,
     );
-    let groups = ChartLine::of(chart_version).map_or(&[][..], ChartLine::rule_groups);
-    let rules = rules(f, groups, d);
+    let groups = ChartLine::of(&chart.version).map_or(&[][..], ChartLine::rule_groups);
+    let rules = rules(f, groups, chart.content, d);
     let agents = crate::intent::alerting::agents(f, d);
     let slos = crate::intent::alerting::slos(f, d);
     Global {

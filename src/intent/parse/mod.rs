@@ -23,7 +23,7 @@ use super::scalar::{Name, Text};
 
 pub const API_VERSION: &str = "vmstack.dev/v1alpha1";
 pub const KIND: &str = "VictoriaMetricsStack";
-pub const DEFAULT_CHART_VERSION: &str = "0.61.13";
+pub const DEFAULT_CHART_VERSION: &str = "0.91.2";
 pub const CHART_OCI_URL: &str =
     "oci://ghcr.io/victoriametrics/helm-charts/victoria-metrics-k8s-stack";
 
@@ -123,7 +123,7 @@ fn read(obj: &Value, d: &mut Diagnostics) -> Option<Stack> {
     let name = name?;
     let namespace = namespace?;
     let release = name_or(&mut f, "releaseName", &name, d);
-    let chart = chart(&mut f, d);
+    let chart = chart(&mut f, role == "global", d);
     let cluster: Option<Text> = f.opt("cluster", d);
     let cluster_domain = f.or::<String>("clusterDomain", "cluster.local".into(), d);
     let helm = helm(&mut f, d);
@@ -149,7 +149,7 @@ fn read(obj: &Value, d: &mut Diagnostics) -> Option<Stack> {
 
     let (role, other_role_fields, other_role) = match role.as_str() {
         "global" => {
-            let mut g = global(&mut f, &release, &chart.version, d);
+            let mut g = global(&mut f, &release, &chart, d);
             g.remote_write_from =
                 crate::intent::networking::remote_write_from(&mut f, &namespace, d);
             (Role::Global(Box::new(g)), &AGENT_ONLY[..], "agent")

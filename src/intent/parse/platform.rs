@@ -10,12 +10,14 @@ use crate::intent::diagnostic::{Code, Diagnostics};
 use crate::intent::model::*;
 use crate::intent::scalar::{DurationStyle, Name, Text};
 
-pub(super) fn chart(f: &mut Fields, d: &mut Diagnostics) -> Chart {
+pub(super) fn chart(f: &mut Fields, global: bool, d: &mut Diagnostics) -> Chart {
+    let default_line = ChartLine::of(DEFAULT_CHART_VERSION).unwrap_or(ChartLine::V0_91);
     let default = Chart {
         version: DEFAULT_CHART_VERSION.into(),
         source: ChartSource::Generated {
             url: CHART_OCI_URL.into(),
         },
+        content: default_line.default_content(),
     };
     let path = f.path_of("chart");
     let Some(v) = f.raw("chart") else {
@@ -75,8 +77,32 @@ pub(super) fn chart(f: &mut Fields, d: &mut Diagnostics) -> Chart {
             "url and sourceRef exclude each other: with sourceRef the source object holds the URL",
         );
     }
+    let line = ChartLine::of(&version).unwrap_or(default_line);
+    let content = match c.raw("rulesAndDashboards") {
+        Some(_) if !global => {
+            d.report(
+                Code::WrongRole,
+                &c.path_of("rulesAndDashboards"),
+                "chart.rulesAndDashboards applies to role global (an agent evaluates no rules and \
+                 serves no dashboards)",
+            );
+            line.default_content()
+        }
+        Some(_) => {
+            match choice(&mut c, "rulesAndDashboards", &["chart", "vmstack"], "", d).as_str() {
+                "chart" => ChartContent::Chart,
+                "vmstack" => ChartContent::Vmstack,
+                _ => line.default_content(),
+            }
+        }
+        None => line.default_content(),
+    };
     c.finish(d);
-    Chart { version, source }
+    Chart {
+        version,
+        source,
+        content,
+    }
 }
 
 pub(super) fn helm(f: &mut Fields, d: &mut Diagnostics) -> HelmSettings {

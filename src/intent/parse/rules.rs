@@ -8,11 +8,27 @@ use crate::intent::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::intent::model::*;
 use crate::intent::scalar::DurationStyle;
 
-pub(super) fn rules(f: &mut Fields, groups_for_chart: &[&str], d: &mut Diagnostics) -> Rules {
+pub(super) fn rules(
+    f: &mut Fields,
+    groups_for_chart: &[&str],
+    content: ChartContent,
+    d: &mut Diagnostics,
+) -> Rules {
     let path = f.path_of("rules");
     let mut r = f.section("rules", d);
     let health = r.or("health", true, d);
-    let default_rules = r.or("defaultRules", true, d);
+    let chart_rules_path = r.path_of("defaultRules");
+    let chart_rules: Option<bool> = r.opt("defaultRules", d);
+    if content == ChartContent::Vmstack && chart_rules == Some(true) {
+        d.report(
+            Code::ChartContentConflict,
+            &chart_rules_path,
+            "rules.defaultRules: true asks for the chart's rule groups, but \
+             chart.rulesAndDashboards is vmstack (the default on chart 0.91): set \
+             chart.rulesAndDashboards: chart to install them",
+        );
+    }
+    let default_rules = chart_rules.unwrap_or(true) && content == ChartContent::Chart;
     let mut default_groups = Vec::new();
     if let Some(groups) = r.raw("defaultGroups") {
         let gpath = r.path_of("defaultGroups");
@@ -47,6 +63,14 @@ pub(super) fn rules(f: &mut Fields, groups_for_chart: &[&str], d: &mut Diagnosti
         }
     }
     default_groups.sort();
+    if content == ChartContent::Vmstack && !default_groups.is_empty() {
+        d.report(
+            Code::ChartContentConflict,
+            &r.path_of("defaultGroups"),
+            "rules.defaultGroups switches the chart's rule groups, which are not installed with \
+             chart.rulesAndDashboards: vmstack (the default on chart 0.91)",
+        );
+    }
     let groups = r.or("groups", Vec::new(), d);
     r.finish(d);
     let mut seen = std::collections::BTreeSet::new();
