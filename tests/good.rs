@@ -284,3 +284,34 @@ fn the_clustermesh_example_renders_what_cilium_needs() {
         "a global Service needs no export"
     );
 }
+
+#[test]
+fn the_dashboard_reads_the_provisioned_data_source_and_survives_flux() {
+    let items = render_good("minimal-global");
+    let cm = of_kind(&items, "ConfigMap")
+        .into_iter()
+        .find(|c| c["metadata"]["name"] == "vm-vmstack-dashboard")
+        .expect("a dashboard while Grafana runs");
+    assert_eq!(
+        cm["metadata"]["annotations"]["kustomize.toolkit.fluxcd.io/substitute"], "disabled",
+        "Grafana's $variables must not meet Flux's substitution"
+    );
+    let dashboard: serde_json::Value =
+        serde_json::from_str(cm["data"]["vmstack-overview.json"].as_str().unwrap()).unwrap();
+    let values = &of_kind(&items, "HelmRelease")[0]["spec"]["values"];
+    let uid = &values["defaultDatasources"]["victoriametrics"]["datasources"][0]["uid"];
+    for panel in dashboard["panels"].as_array().unwrap() {
+        if panel["type"] != "row" {
+            assert_eq!(&panel["datasource"]["uid"], uid, "{}", panel["title"]);
+        }
+    }
+    assert!(dashboard["uid"].as_str().unwrap().len() <= 40);
+
+    let lean = render_good("global-lean");
+    assert!(
+        of_kind(&lean, "ConfigMap")
+            .iter()
+            .all(|c| c["metadata"]["labels"].get("grafana_dashboard").is_none()),
+        "no Grafana, no dashboard"
+    );
+}

@@ -312,3 +312,59 @@ fn the_agent_watch_stays_without_the_health_rules() {
         BTreeSet::from(["VMAgentClusterSilent".to_string()])
     );
 }
+
+/// Every query of every vmstack dashboard, as a recording rule group per dashboard (Grafana's
+/// `$cluster` variable stands for every cluster).
+fn dashboard_rule_groups() -> Vec<(String, Value)> {
+    let mut out = Vec::new();
+    for (intent, items) in rendered_valid_intents() {
+        for cm in items.iter().filter(|i| {
+            i["kind"] == "ConfigMap" && i["metadata"]["labels"]["grafana_dashboard"] == "1"
+        }) {
+            for (file, text) in cm["data"].as_object().unwrap() {
+                let dashboard: Value = serde_json::from_str(text.as_str().unwrap())
+                    .unwrap_or_else(|e| panic!("{intent}: {file} is not JSON: {e}"));
+                let rules: Vec<Value> = dashboard["panels"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .flat_map(|p| p["targets"].as_array().cloned().unwrap_or_default())
+                    .enumerate()
+                    .map(|(i, t)| {
+                        serde_json::json!({
+                            "record": format!("dashboard:query_{i}"),
+                            "expr": t["expr"].as_str().unwrap().replace("$cluster", ".*"),
+                        })
+                    })
+                    .collect();
+                assert!(rules.len() >= 10, "{intent}: {file} has almost no queries");
+                out.push((
+                    format!("{intent} {file}"),
+                    serde_json::json!({"groups": [{"name": "dashboard", "rules": rules}]}),
+                ));
+            }
+        }
+    }
+    assert!(!out.is_empty(), "no valid intent has a vmstack dashboard");
+    out
+}
+
+#[test]
+fn every_dashboard_query_parses_as_metricsql_and_promql() {
+    let (Some(vmalert), Some(promtool)) = (
+        require_tool("vmalert", &this_test()),
+        require_tool("promtool", &this_test()),
+    ) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    for (i, (name, spec)) in dashboard_rule_groups().into_iter().enumerate() {
+        let file = write(dir.path(), &format!("dashboard-{i}.yml"), &spec);
+        let (ok, out) = run(Command::new(&vmalert)
+            .arg(format!("-rule={}", file.display()))
+            .arg("-dryRun"));
+        assert!(ok && !out.contains("\tfatal\t"), "{name}: vmalert:\n{out}");
+        let (ok, out) = run(Command::new(&promtool).arg("check").arg("rules").arg(&file));
+        assert!(ok, "{name}: promtool:\n{out}");
+    }
+}

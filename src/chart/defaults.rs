@@ -41,6 +41,7 @@ pub fn entries(line: ChartLine) -> Vec<(&'static str, Value)> {
             json!([{"name": "VictoriaMetrics"}, {"name": "VictoriaMetrics (DS)"}]),
         ),
         ("defaultDashboards.enabled", json!(true)),
+        ("prometheus-node-exporter.enabled", json!(true)),
     ];
     match line {
         ChartLine::V0_61 => out.push(("defaultRules.create", json!(true))),

@@ -85,7 +85,9 @@ pub fn cross_field(s: &Stack, d: &mut Diagnostics) {
                         Code::GrafanaReplicasNeedDatabase,
                         "spec.grafana.replicas",
                         "Grafana replicas above 1 need an external database: set \
-                         values.grafana.grafana.ini.database (type, host, name, user, password)",
+                         values.grafana.grafana.ini.database (type, host, name, user, and the \
+                         password as $__file{/path} or $__env{NAME}: the Grafana chart refuses a \
+                         password written out)",
                     );
                 }
             }

@@ -5,7 +5,7 @@ use serde_json::{Map, Value, json};
 use super::{Generated, deep_merge, files, metadata};
 use crate::intent::scalar::{Quantity, Setting, Text, ToJson};
 use crate::intent::{Agent, ChartSource, Component, Global, Role, Stack};
-use crate::operator::{Component as C, Names};
+use crate::operator::{Component as C, Names, grafana};
 
 pub fn render(stack: &Stack, names: &Names) -> Vec<Generated> {
     let mut out = Vec::new();
@@ -285,10 +285,10 @@ fn global_values(stack: &Stack, g: &Global, names: &Names) -> Value {
         // chart fail, since vmalert's alert links name item 0.
         "defaultDatasources": {
             "victoriametrics": {"datasources": [{
-                "name": "VictoriaMetrics",
+                "name": grafana::DATASOURCE_NAME,
                 "type": "prometheus",
                 "access": "proxy",
-                "uid": "VictoriaMetrics",
+                "uid": grafana::DATASOURCE_UID,
                 "isDefault": true,
             }]},
         },
