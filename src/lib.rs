@@ -33,6 +33,7 @@
 //! );
 //! ```
 
+pub mod code;
 pub mod flux;
 pub mod function;
 pub mod intent;

@@ -28,9 +28,7 @@ pub struct Expansion<'a> {
 }
 
 fn result(severity: Severity, code: Code, message: String) -> KrmResult {
-    let mut r = KrmResult::new(severity, format!("{code}: {message}"));
-    r.tags.insert("code".into(), code.as_str().into());
-    r
+    code.result(severity, message)
 }
 
 fn is_flux_kustomization(v: &Value) -> bool {

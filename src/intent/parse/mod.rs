@@ -62,7 +62,7 @@ pub fn parse(obj: &Value) -> Result<Stack, Vec<Diagnostic>> {
         }
         _ => {
             if d.is_empty() {
-                d.report(Code::NotAnIntent, "", "the intent could not be read");
+                d.report(Code::UnreadableInput, "", "the intent could not be read");
             }
             Err(d.list)
         }
