@@ -12,7 +12,7 @@ use crate::krm::object::{self, Object};
 use crate::krm::yaml::{self, VariableStyle};
 use crate::krm::{FieldRef, KrmResult, ResourceList, Severity};
 use crate::render::{self, Generated};
-use crate::settings_check::{self, Expansion};
+use crate::settings::{self, Expansion};
 
 /// Marks every generated object with the intent that produced it (`<namespace>/<name>`), so the
 /// next run replaces and prunes exactly those.
@@ -68,7 +68,7 @@ pub fn variable_inventory(generated: &[Value]) -> Vec<String> {
                 .and_then(substituter)
                 .unwrap_or_else(|| "no Flux Kustomization of vmstack (flux.enabled: false)".into())
         };
-        let Ok(reads) = crate::flux::settings::reads(std::slice::from_ref(obj)) else {
+        let Ok(reads) = settings::reads::reads(std::slice::from_ref(obj)) else {
             continue;
         };
         for r in reads {
@@ -177,7 +177,7 @@ fn output_folder(intent: &Value, stack: &Stack) -> String {
         .file_ref()
         .and_then(|f| f.path.rsplit_once('/').map(|(dir, _)| dir.to_string()))
         .unwrap_or_default();
-    match (base.as_str(), stack.layout.directory.as_str()) {
+    match (base.as_str(), stack.directory.as_str()) {
         ("", "" | ".") => String::new(),
         ("", d) => d.to_string(),
         (b, "" | ".") => b.to_string(),
@@ -229,8 +229,8 @@ pub fn process(mut rl: ResourceList, layout: Layout) -> ResourceList {
                 ));
                 r.resource_ref = Some(Object(&t.intent).resource_ref());
                 r.field = Some(FieldRef {
-                    path: "spec.directory".into(),
-                    current_value: Some(Value::String(t.stack.layout.directory.clone())),
+                    path: t.stack.directory.path.clone(),
+                    current_value: Some(Value::String(t.stack.directory.value.clone())),
                     proposed_value: None,
                 });
                 results.push(r);
@@ -298,7 +298,7 @@ pub fn process(mut rl: ResourceList, layout: Layout) -> ResourceList {
     let style = VariableStyle {
         number_keys: render::NUMBER_KEYS,
     };
-    results.extend(settings_check::check(
+    results.extend(settings::check_and_substitute(
         &input,
         &mut expansions,
         &stacks,

@@ -40,4 +40,4 @@ pub mod intent;
 pub mod krm;
 pub mod operator;
 pub mod render;
-pub mod settings_check;
+pub mod settings;

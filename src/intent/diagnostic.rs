@@ -1,6 +1,6 @@
 //! Problems found in an intent, each with a stable code and the field path it is about.
 
-pub use crate::code::Code;
+use crate::code::Code;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {

@@ -4,7 +4,7 @@ use serde_json::{Map, Value, json};
 
 use super::{Generated, deep_merge, files, metadata};
 use crate::intent::scalar::{Quantity, Setting, Text, ToJson};
-use crate::intent::{Agent, ChartSource, Component, Global, Role, Stack};
+use crate::intent::{Agent, ChartSource, ChartSourceKind, Component, Global, Role, Stack};
 use crate::operator::{Component as C, Names};
 
 pub fn render(stack: &Stack, names: &Names) -> Vec<Generated> {
@@ -50,7 +50,7 @@ fn helm_release(stack: &Stack, names: &Names) -> Value {
                 json!({"kind": "OCIRepository", "name": chart_source_name(stack), "namespace": stack.namespace}),
             );
         }
-        ChartSource::Existing(r) if r.kind == "HelmRepository" => {
+        ChartSource::Existing(r) if r.kind == ChartSourceKind::HelmRepository => {
             let mut source = json!({"kind": "HelmRepository", "name": r.name});
             if let Some(ns) = &r.namespace {
                 source["namespace"] = json!(ns);
@@ -99,7 +99,7 @@ pub fn values(stack: &Stack, names: &Names) -> Value {
         Role::Global(g) => global_values(stack, g, names),
         Role::Agent(a) => agent_values(stack, a),
     };
-    deep_merge(&mut v, &Value::Object(stack.values.clone()));
+    deep_merge(&mut v, &Value::Object(stack.values.value.clone()));
     v
 }
 
@@ -260,7 +260,7 @@ fn global_values(stack: &Stack, g: &Global, names: &Names) -> Value {
         }
     }
 
-    let switch = stack.chart.line().rules_switch();
+    let switch = stack.chart.line.rules_switch();
     let mut default_rules = json!({ switch: g.rules.default_rules });
     if !g.rules.default_groups.is_empty() {
         let groups: Map<String, Value> = g
@@ -340,7 +340,7 @@ fn agent_values(stack: &Stack, a: &Agent) -> Value {
         "victoria-metrics-operator": {"enabled": false},
         // Rules are evaluated and dashboards served on the global cluster.
         "defaultDashboards": {"enabled": false},
-        "defaultRules": { stack.chart.line().rules_switch(): false },
+        "defaultRules": { stack.chart.line.rules_switch(): false },
         "vmsingle": {"enabled": false},
         "vmcluster": {"enabled": false},
         "vmalert": {"enabled": false},
