@@ -96,6 +96,24 @@ pub enum Layout {
     Stream,
 }
 
+/// How one run expands its intents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    pub layout: Layout,
+    /// Substitute every intent's variables from the settings among the items, as if each set
+    /// `spec.flux.substitute`.
+    pub substitute: bool,
+}
+
+impl From<Layout> for Options {
+    fn from(layout: Layout) -> Self {
+        Options {
+            layout,
+            substitute: false,
+        }
+    }
+}
+
 pub fn is_intent(v: &Value) -> bool {
     Object(v).is(intent::API_VERSION, intent::KIND)
 }
@@ -187,7 +205,8 @@ fn output_folder(intent: &Value, stack: &Stack) -> String {
 
 /// Expands the intents of a ResourceList. Results carry every problem; with any error the items
 /// go back unchanged, so no partial output is ever taken for success.
-pub fn process(mut rl: ResourceList, layout: Layout) -> ResourceList {
+pub fn process(mut rl: ResourceList, options: impl Into<Options>) -> ResourceList {
+    let Options { layout, substitute } = options.into();
     let intents = match targets(&rl) {
         Ok(t) => t,
         Err(results) => {
@@ -303,6 +322,7 @@ pub fn process(mut rl: ResourceList, layout: Layout) -> ResourceList {
         &mut expansions,
         &stacks,
         style,
+        substitute,
     ));
     if results.iter().any(KrmResult::is_error) {
         rl.items = input;

@@ -153,12 +153,11 @@ fn render_mode(args: &[String]) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    if substitute {
-        for item in items.iter_mut().filter(|i| function::is_intent(i)) {
-            item["spec"]["flux"]["substitute"] = serde_json::Value::Bool(true);
-        }
-    }
-    let out = function::process(ResourceList::new(items, None), Layout::Stream);
+    let options = function::Options {
+        layout: Layout::Stream,
+        substitute,
+    };
+    let out = function::process(ResourceList::new(items, None), options);
     report(&out.results);
     if out.has_errors() {
         return Ok(ExitCode::FAILURE);

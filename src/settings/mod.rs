@@ -47,13 +47,15 @@ fn is_flux_kustomization(v: &Value) -> bool {
     Object(v).is("kustomize.toolkit.fluxcd.io/v1", "Kustomization")
 }
 
-/// Checks and, where asked (`spec.flux.substitute`), substitutes every expansion. `stacks` are all the intents of the input that validated, for the endpoint check
+/// Checks and, where asked (`spec.flux.substitute`, or `substitute_all`), substitutes every
+/// expansion. `stacks` are all the intents of the input that validated, for the endpoint check
 /// and the proposed values.
 pub fn check_and_substitute(
     input: &[Value],
     expansions: &mut [Expansion],
     stacks: &[&Stack],
     style: VariableStyle<'static>,
+    substitute_all: bool,
 ) -> Vec<KrmResult> {
     let globals: Vec<&Stack> = stacks
         .iter()
@@ -66,7 +68,7 @@ pub fn check_and_substitute(
         if !e.stack.flux.enabled {
             continue;
         }
-        let substitute = *e.stack.flux.substitute;
+        let substitute = *e.stack.flux.substitute || substitute_all;
         let Some(values) = settings_of(input, e, substitute, &mut results) else {
             continue;
         };
