@@ -2,18 +2,19 @@
 
 mod common;
 
-use common::fixtures::{cases, of_kind, render_good, render_intent, repo};
+use common::fixtures::{cases, check_each_case, of_kind, render_good, render_intent, repo};
 use serde_json::json;
 
 #[test]
 fn every_good_intent_renders_cleanly() {
-    let cases = cases("good");
-    assert!(cases.len() >= 7, "the good-intent fixtures went missing");
-    for case in cases {
-        let name = case.file_name().unwrap().to_string_lossy().to_string();
+    assert!(
+        cases("good").len() >= 7,
+        "the good-intent fixtures went missing"
+    );
+    check_each_case("good", |name, case| {
         let items = render_intent(&case.join("intent.yaml"));
         insta::assert_snapshot!(format!("good_{name}"), vmstack::function::to_stream(&items));
-    }
+    });
 }
 
 #[test]
