@@ -95,7 +95,7 @@ fn covered(group: ChartGroup, rule: Value) -> Health {
     }
 }
 
-/// The components this stack runs and alerts on, with their seed alert names.
+/// The components this stack runs and alerts on, with the name of the alert for each one down.
 fn components(g: &Global) -> Vec<(C, &'static str)> {
     let mut out = vec![
         (C::VmStorage, "VMStorageDown"),

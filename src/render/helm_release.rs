@@ -74,7 +74,8 @@ fn helm_release(stack: &Stack, names: &Names) -> Value {
     }
     spec.insert("interval".into(), stack.helm.interval.to_json());
     spec.insert("timeout".into(), stack.helm.timeout.to_json());
-    // The operator and its CRDs are installed by their own release, as in the seed.
+    // The operator and its CRDs come from their own release (the chart's operator subchart is
+    // switched off in the values), so this release skips the CRDs.
     let remediation = json!({"retries": stack.helm.retries});
     spec.insert(
         "install".into(),
@@ -324,7 +325,7 @@ fn agent_values(stack: &Stack, a: &Agent) -> Value {
         settings["flushInterval"] = f.to_json();
     }
     let mut args = a.vmagent.extra_args.clone();
-    // The seed's maxSamplesPerSend: vmagent's rows per remote-write block.
+    // The intent's maxSamplesPerSend: vmagent's rows per remote-write block.
     args.set_default(
         "remoteWrite.maxRowsPerBlock",
         &setting_text(&rw.max_rows_per_block),
