@@ -116,6 +116,26 @@ fn the_options_shown_by_the_fixtures_take_effect() {
         json!({"kind": "Secret", "name": "cluster-secrets", "optional": true})
     );
 
+    let priority = render("global-priority-class");
+    let values = &find(&priority, "HelmRelease")[0]["spec"]["values"];
+    let spec = &values["vmcluster"]["spec"];
+    assert_eq!(
+        spec["vmstorage"]["priorityClassName"],
+        "monitoring-critical"
+    );
+    assert!(
+        spec["vmselect"].get("priorityClassName").is_none(),
+        "only where asked"
+    );
+    assert_eq!(
+        values["vmalert"]["spec"]["priorityClassName"],
+        "monitoring-critical"
+    );
+    assert_eq!(
+        values["alertmanager"]["spec"]["priorityClassName"],
+        "${ALERTING_PRIORITY_CLASS}"
+    );
+
     let lean = render("global-lean");
     assert!(find(&lean, "VMRule").is_empty());
     assert!(

@@ -111,6 +111,9 @@ fn component_spec(c: &Component) -> Map<String, Value> {
     if resources.as_object().is_some_and(|r| !r.is_empty()) {
         m.insert("resources".into(), resources);
     }
+    if let Some(p) = &c.priority_class_name {
+        m.insert("priorityClassName".into(), p.to_json());
+    }
     m
 }
 

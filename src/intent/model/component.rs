@@ -1,6 +1,6 @@
 //! The settings every VictoriaMetrics component shares.
 
-use crate::intent::scalar::{ExtraArgs, Resources, Setting, literal};
+use crate::intent::scalar::{ExtraArgs, Resources, Setting, Text, literal};
 use crate::intent::spanned::Spanned;
 
 #[derive(Debug, Clone)]
@@ -13,6 +13,8 @@ pub struct Component {
     pub extra_args: ExtraArgs,
     /// Of the component's PodDisruptionBudget; 0 is refused (it blocks every node drain).
     pub max_unavailable: Spanned<Setting<u32>>,
+    /// The pods' PriorityClass; none by default (the cluster's default priority).
+    pub priority_class_name: Option<Text>,
 }
 
 impl Component {
@@ -23,6 +25,7 @@ impl Component {
             resources,
             extra_args: ExtraArgs::default(),
             max_unavailable: Spanned::unread(literal(1)),
+            priority_class_name: None,
         }
     }
 }

@@ -4,14 +4,15 @@ use crate::intent::diagnostic::Diagnostics;
 use crate::intent::fields::Fields;
 use crate::intent::model::Component;
 
-/// Reads `replicas`, `resources`, `extraArgs` and `maxUnavailable` of a section whose other
-/// fields the caller reads.
+/// Reads the fields every component has (`replicas`, `resources`, …) from a section whose
+/// other fields the caller reads.
 pub(super) fn component(s: &mut Fields, def: Component, d: &mut Diagnostics) -> Component {
     Component {
         replicas: s.or("replicas", def.replicas, d),
         resources: s.or("resources", def.resources, d),
         extra_args: s.or("extraArgs", def.extra_args, d),
         max_unavailable: s.or_spanned("maxUnavailable", def.max_unavailable, d),
+        priority_class_name: s.opt("priorityClassName", d).or(def.priority_class_name),
     }
 }
 
