@@ -34,10 +34,11 @@
 //! ```
 
 pub mod chart;
+pub mod code;
 pub mod flux;
 pub mod function;
 pub mod intent;
 pub mod krm;
 pub mod operator;
 pub mod render;
-pub mod settings_check;
+pub mod settings;

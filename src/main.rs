@@ -6,6 +6,7 @@ use std::io::{Read, Write};
 use std::process::ExitCode;
 
 use anyhow::Context;
+use vmstack::code::Code;
 use vmstack::function::{self, Layout};
 use vmstack::krm::{KrmResult, ResourceList, yaml};
 
@@ -79,9 +80,7 @@ fn resource_list_mode() -> anyhow::Result<ExitCode> {
             // Nothing could be read, so there are no items to echo; hosts discard the output of
             // a failed function, so nothing is deleted.
             let mut rl = ResourceList::default();
-            let mut r = KrmResult::error(format!("VMS001: {e}"));
-            r.tags.insert("code".into(), "VMS001".into());
-            rl.results.push(r);
+            rl.results.push(Code::UnreadableInput.error(e));
             rl
         }
     };
@@ -101,7 +100,10 @@ fn legacy_plugin_mode(file: &str) -> anyhow::Result<ExitCode> {
     let config = match yaml::parse_document(&text) {
         Ok(v) => v,
         Err(e) => {
-            eprintln!("error[VMS001] {file}: not a YAML document: {e}");
+            eprintln!(
+                "error[{}] {file}: not a YAML document: {e}",
+                Code::UnreadableInput
+            );
             return Ok(ExitCode::FAILURE);
         }
     };
@@ -146,17 +148,16 @@ fn render_mode(args: &[String]) -> anyhow::Result<ExitCode> {
         match yaml::parse_documents(&text) {
             Ok(docs) => items.extend(docs),
             Err(e) => {
-                eprintln!("error[VMS001] {file}: not YAML: {e}");
+                eprintln!("error[{}] {file}: not YAML: {e}", Code::UnreadableInput);
                 return Ok(ExitCode::FAILURE);
             }
         }
     }
-    if substitute {
-        for item in items.iter_mut().filter(|i| function::is_intent(i)) {
-            item["spec"]["flux"]["substitute"] = serde_json::Value::Bool(true);
-        }
-    }
-    let out = function::process(ResourceList::new(items, None), Layout::Stream);
+    let options = function::Options {
+        layout: Layout::Stream,
+        substitute,
+    };
+    let out = function::process(ResourceList::new(items, None), options);
     report(&out.results);
     if out.has_errors() {
         return Ok(ExitCode::FAILURE);

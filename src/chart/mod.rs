@@ -8,14 +8,15 @@ pub mod values;
 
 use serde_json::Value;
 
-use crate::intent::{Code, Diagnostic, Stack};
+use crate::code::Code;
+use crate::intent::{Diagnostic, Stack};
 use failures::{RenderFailure, dotted};
 
 /// Diagnostics for the conditions the release's values meet. Each names the key of the intent's
 /// `values` that causes it; a condition no user key explains is vmstack's own mistake and is
 /// reported as such, so that it never ships.
 pub fn check(stack: &Stack, release_values: &Value) -> Vec<Diagnostic> {
-    failures::failures(stack.chart.line(), release_values)
+    failures::failures(stack.chart.line, release_values)
         .into_iter()
         .map(|f| diagnostic(stack, &f))
         .collect()
@@ -38,7 +39,7 @@ fn diagnostic(stack: &Stack, f: &RenderFailure) -> Diagnostic {
     match f.keys.iter().find(|k| user_set(k)) {
         Some(key) => Diagnostic::new(
             Code::ChartWouldFail,
-            format!("spec.values.{}", dotted(key)),
+            format!("{}.{}", stack.values.path, dotted(key)),
             message,
         ),
         None => Diagnostic::new(

@@ -43,7 +43,8 @@ pub mod files {
     /// vmstack's Grafana dashboard, a ConfigMap for the chart's dashboard sidecar.
     pub const DASHBOARDS: &str = "dashboard.yaml";
     pub const ENDPOINTS: &str = "endpoints.yaml";
-    /// The Flux Kustomization lives beside the files but is applied by a parent, as in the seed.
+    /// The Flux Kustomization lives beside the files but is applied by a parent Kustomization,
+    /// so the folder can be listed without applying itself.
     pub const FLUX_KUSTOMIZATION: &str = "ks.yaml";
     pub const KUSTOMIZATION: &str = "kustomization.yaml";
 }
