@@ -95,6 +95,22 @@ pub const V0_91: [&str; 39] = [
 /// The chart lines vmstack knows, by the version prefix they start with.
 pub const SUPPORTED_LINES: [&str; 2] = ["0.61.", "0.91."];
 
+/// The chart's VictoriaMetrics rule groups, by what they watch (vmstack leaves its own alerts for
+/// the same conditions out while a group is on).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartGroup {
+    /// ServiceDown, TooManyRestarts, RowsRejectedOnIngestion, …
+    VmHealth,
+    /// DiskRunsOutOfSpace, …
+    VmCluster,
+    /// TooManyRemoteWriteErrors, RejectedRemoteWriteDataBlocksAreDropped, …
+    VmAgent,
+    /// AlertingRulesError, RecordingRulesError, ConfigurationReloadFailure.
+    VmAlert,
+    /// AlertmanagerFailedToSendAlerts, …
+    Alertmanager,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChartLine {
     V0_61,
@@ -110,6 +126,25 @@ impl ChartLine {
         } else {
             None
         }
+    }
+
+    /// A VictoriaMetrics group's key under `defaultRules.groups`, if this line ships it.
+    pub fn group_key(self, group: ChartGroup) -> Option<&'static str> {
+        match (group, self) {
+            (ChartGroup::VmHealth, ChartLine::V0_61) => Some("vmHealth"),
+            (ChartGroup::VmHealth, ChartLine::V0_91) => Some("vm-health"),
+            (ChartGroup::VmCluster, _) => Some("vmcluster"),
+            (ChartGroup::VmAgent, _) => Some("vmagent"),
+            (ChartGroup::VmAlert, _) => Some("vmalert"),
+            (ChartGroup::Alertmanager, ChartLine::V0_61) => Some("alertmanager"),
+            (ChartGroup::Alertmanager, ChartLine::V0_91) => Some("alertmanager.rules"),
+        }
+    }
+
+    /// Whether the group is installed only while the chart's vmagent runs: 0.91's sync Job
+    /// fetches the vmagent rule file on that condition; 0.61 renders every switched-on group.
+    pub fn group_needs_vmagent(self, group: ChartGroup) -> bool {
+        self == ChartLine::V0_91 && group == ChartGroup::VmAgent
     }
 
     /// Rule groups the chart renders without naming them in its values.yaml.
@@ -179,6 +214,29 @@ impl ChartLine {
         match self {
             ChartLine::V0_61 => "create",
             ChartLine::V0_91 => "enabled",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_chart_group_vmstack_defers_to_is_a_real_group() {
+        let groups = [
+            ChartGroup::VmHealth,
+            ChartGroup::VmCluster,
+            ChartGroup::VmAgent,
+            ChartGroup::VmAlert,
+            ChartGroup::Alertmanager,
+        ];
+        for line in [ChartLine::V0_61, ChartLine::V0_91] {
+            for g in groups {
+                if let Some(key) = line.group_key(g) {
+                    assert!(line.rule_groups().contains(&key), "{key} on {line:?}");
+                }
+            }
         }
     }
 }
