@@ -2,5 +2,5 @@
 //! settings define them, and Flux's substitution itself. Knows Flux, not VictoriaMetrics.
 
 pub mod envsubst;
-mod glob;
+pub mod gostr;
 pub mod settings;
