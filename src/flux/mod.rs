@@ -3,4 +3,6 @@
 
 pub mod envsubst;
 pub mod gostr;
+pub mod pipeline;
 pub mod settings;
+pub mod yaml_v2;

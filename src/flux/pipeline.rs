@@ -1,0 +1,160 @@
+//! What kustomize-controller does to one object when its Kustomization has `spec.postBuild`
+//! (fluxcd/pkg `kustomize.SubstituteVariables`, v1.35.4): skip it when it is marked
+//! `kustomize.toolkit.fluxcd.io/substitute: disabled`; skip it when no variable is defined
+//! (unless the strategy is `Always`); refuse every variable name Flux refuses; write the object
+//! as YAML the way go-yaml v2 does (keys sorted, the manifest's quoting gone); substitute that
+//! text; read it back as YAML 1.1 (so `"1"` becomes 1 and `yes` becomes true); and take the
+//! JSON of the result as the object to apply.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::envsubst::{self, EnvsubstVersion, Limits, Options, SubstError};
+use super::yaml_v2::{self, Yaml};
+
+/// `spec.postBuild.substituteStrategy` (kustomize-controller v1.9; earlier releases behave as
+/// `WithVariables`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Strategy {
+    /// Substitute only when at least one variable is defined.
+    #[default]
+    WithVariables,
+    /// Substitute even with none, so that defaults apply.
+    Always,
+}
+
+/// How Flux substitutes: the merged variables (see [`flux_values`]) and the controller's options.
+#[derive(Debug, Clone, Copy)]
+pub struct Substitution<'a> {
+    pub vars: &'a BTreeMap<String, String>,
+    /// The `StrictPostBuildSubstitutions` feature gate (on by default since v1.9).
+    pub strict: bool,
+    pub strategy: Strategy,
+    pub version: EnvsubstVersion,
+    pub limits: Limits,
+}
+
+impl<'a> Substitution<'a> {
+    /// kustomize-controller v1.9's defaults: strict, `WithVariables`, envsubst v1.7.0.
+    pub fn new(vars: &'a BTreeMap<String, String>) -> Self {
+        Substitution {
+            vars,
+            strict: true,
+            strategy: Strategy::WithVariables,
+            version: EnvsubstVersion::V1_7_0,
+            limits: Limits::default(),
+        }
+    }
+
+    fn options(&self) -> Options {
+        Options {
+            strict: self.strict,
+            version: self.version,
+            limits: self.limits,
+        }
+    }
+}
+
+/// Why Flux leaves an object as it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Skip {
+    /// The label or annotation `kustomize.toolkit.fluxcd.io/substitute: disabled`.
+    Disabled,
+    /// No variable defined and the strategy is `WithVariables`.
+    NoVariables,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// The object Flux applies, and the text it substituted.
+    Substituted {
+        object: Value,
+        text: String,
+    },
+    Skipped(Skip),
+}
+
+/// Why Flux fails the object (and with it the whole Kustomization).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PipelineError {
+    #[error("'{0}' var name is invalid, must match '^[_[:alpha:]][_[:alpha:][:digit:]]*$'")]
+    InvalidName(String),
+    #[error("variable substitution failed: {0}")]
+    Substitution(SubstError),
+    /// go-yaml v2 cannot read the substituted text, or its JSON is impossible.
+    #[error("YAMLToJSON: {0}")]
+    Yaml(String),
+    #[error(
+        "UnmarshalJSON: json: cannot unmarshal {0} into Go value of type map[string]interface {{}}"
+    )]
+    NotAnObject(&'static str),
+}
+
+impl PipelineError {
+    /// The error as the Kustomization's status shows it.
+    pub fn flux_message(&self) -> String {
+        match self {
+            PipelineError::Substitution(SubstError::Panic(message)) => message.clone(),
+            PipelineError::NotAnObject(_) => self.to_string(),
+            other => format!("envsubst error: {other}"),
+        }
+    }
+}
+
+pub const DISABLE_KEY: &str = "kustomize.toolkit.fluxcd.io/substitute";
+
+/// Whether Flux skips the object: the label or the annotation, with exactly `disabled`.
+pub fn disabled(object: &Value) -> bool {
+    ["labels", "annotations"].iter().any(|section| {
+        object
+            .pointer(&format!("/metadata/{section}"))
+            .and_then(|m| m.get(DISABLE_KEY))
+            .and_then(Value::as_str)
+            == Some("disabled")
+    })
+}
+
+/// Flux's variables from its sources, in order (`substituteFrom` entries, then the inline
+/// `substitute`), later ones winning, every `\n` removed from the values (`\r` stays).
+pub fn flux_values<'a>(
+    layers: impl IntoIterator<Item = &'a BTreeMap<String, String>>,
+) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for layer in layers {
+        for (k, v) in layer {
+            out.insert(k.clone(), v.replace('\n', ""));
+        }
+    }
+    out
+}
+
+/// The text Flux substitutes for an object (kustomize's `res.AsYAML()`).
+pub fn serialise(object: &Value) -> String {
+    yaml_v2::emit::to_text(&Yaml::from_json(object))
+}
+
+/// Runs Flux's pipeline on one object.
+pub fn substitute_object(object: &Value, s: &Substitution) -> Result<Outcome, PipelineError> {
+    if disabled(object) {
+        return Ok(Outcome::Skipped(Skip::Disabled));
+    }
+    if s.vars.is_empty() && s.strategy == Strategy::WithVariables {
+        return Ok(Outcome::Skipped(Skip::NoVariables));
+    }
+    if let Some(bad) = s.vars.keys().find(|k| !envsubst::is_variable_name(k)) {
+        return Err(PipelineError::InvalidName(bad.clone()));
+    }
+    let text = serialise(object);
+    let out = envsubst::eval(&text, s.vars, &s.options()).map_err(PipelineError::Substitution)?;
+    let object = match yaml_v2::read::yaml_to_json(&out).map_err(|e| PipelineError::Yaml(e.0))? {
+        Value::Object(m) => Value::Object(m),
+        // json.Unmarshal of null into a map leaves it empty.
+        Value::Null => Value::Object(serde_json::Map::new()),
+        Value::Array(_) => return Err(PipelineError::NotAnObject("array")),
+        Value::String(_) => return Err(PipelineError::NotAnObject("string")),
+        Value::Number(_) => return Err(PipelineError::NotAnObject("number")),
+        Value::Bool(_) => return Err(PipelineError::NotAnObject("bool")),
+    };
+    Ok(Outcome::Substituted { object, text })
+}
