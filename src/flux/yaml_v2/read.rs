@@ -55,8 +55,8 @@ fn check_characters(text: &[u8]) -> Result<&str, ReadError> {
 
 enum Frame {
     Seq(Vec<Yaml>, usize),
-    /// Entries so far, a key waiting for its value, the anchor.
-    Map(Vec<(Yaml, Yaml)>, Option<Yaml>, usize),
+    /// Entries so far, a key waiting for its value (and whether it is `<<`), the anchor.
+    Map(Vec<(Yaml, Yaml)>, Option<(Yaml, bool)>, usize),
 }
 
 /// The decoded `interface{}` of the first document (`Yaml::Null` for none).
@@ -75,10 +75,12 @@ pub fn decode(text: &[u8]) -> Result<Yaml, ReadError> {
     for next in Parser::new_from_str_with_options(text, options) {
         let (event, _) =
             next.map_err(|e| ReadError(format!("yaml: line {}: {}", e.marker().line(), e.info())))?;
+        let mut merge = false;
         let finished = match event {
             Event::StreamStart | Event::DocumentStart(..) => continue,
             Event::DocumentEnd | Event::StreamEnd => break,
             Event::Scalar(value, style, anchor, tag) => {
+                merge = is_merge(&value, style, tag.as_deref());
                 let node = scalar(&value, style, tag.as_deref())?;
                 if anchor != 0 {
                     anchors.insert(anchor, node.clone());
@@ -129,9 +131,9 @@ pub fn decode(text: &[u8]) -> Result<Yaml, ReadError> {
                     if matches!(finished, Yaml::Seq(_) | Yaml::Map(_)) {
                         return fail("yaml: invalid map key");
                     }
-                    *pending = Some(finished);
+                    *pending = Some((finished, merge));
                 }
-                Some(key) => insert(entries, key, finished)?,
+                Some((key, merge)) => insert(entries, key, merge, finished)?,
             },
         }
     }
@@ -166,12 +168,23 @@ fn count(node: &Yaml) -> usize {
     }
 }
 
-/// Marks the `<<` key until its mapping ends.
-const MERGE: &str = "\u{0}<<merge>>";
+/// go-yaml's `isMerge`: a plain `<<`, or one tagged `!!merge`.
+fn is_merge(value: &str, style: ScalarStyle, tag: Option<&Tag>) -> bool {
+    value == "<<"
+        && match tag {
+            None => style == ScalarStyle::Plain,
+            Some(t) => t.handle() == "tag:yaml.org,2002:" && t.suffix() == "merge",
+        }
+}
 
 /// A key and its value into a mapping: later keys win, as in a Go map, and `<<` merges.
-fn insert(entries: &mut Vec<(Yaml, Yaml)>, key: Yaml, value: Yaml) -> Result<(), ReadError> {
-    if key == Yaml::Str(MERGE.into()) {
+fn insert(
+    entries: &mut Vec<(Yaml, Yaml)>,
+    key: Yaml,
+    merge: bool,
+    value: Yaml,
+) -> Result<(), ReadError> {
+    if merge {
         let maps = match value {
             Yaml::Map(m) => vec![m],
             // Earlier maps take precedence, so they are merged last.
@@ -193,7 +206,7 @@ fn insert(entries: &mut Vec<(Yaml, Yaml)>, key: Yaml, value: Yaml) -> Result<(),
         };
         for m in maps {
             for (k, v) in m {
-                insert(entries, k, v)?;
+                insert(entries, k, false, v)?;
             }
         }
         return Ok(());
@@ -212,19 +225,17 @@ fn scalar(value: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<Yaml, Re
         if !plain {
             return Ok(Yaml::Str(value.to_string()));
         }
-        if value == "<<" {
-            return Ok(Yaml::Str(MERGE.into()));
-        }
         return Ok(resolved(resolve_plain(value), value));
     };
-    let Some(kind) = tag.core_suffix().map(str::to_string) else {
+    if tag.handle() != "tag:yaml.org,2002:" {
         // A local or unknown tag: go-yaml keeps the text.
         return Ok(Yaml::Str(value.to_string()));
-    };
+    }
+    let kind = tag.suffix().to_string();
     match kind.as_str() {
         "str" => Ok(Yaml::Str(value.to_string())),
         "binary" => base64_decode(value).map(Yaml::Str),
-        "merge" if value == "<<" => Ok(Yaml::Str(MERGE.into())),
+        "merge" => Ok(Yaml::Str(value.to_string())),
         "int" | "float" | "bool" | "null" | "timestamp" => {
             let r = resolve_plain(value);
             let got = match r {
