@@ -158,3 +158,98 @@ pub fn substitute_object(object: &Value, s: &Substitution) -> Result<Outcome, Pi
     };
     Ok(Outcome::Substituted { object, text })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn config_map(value: &str) -> Value {
+        json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"}, "data": {"k": value}})
+    }
+
+    fn run(value: &str, vars: &[(&str, &str)]) -> Result<Outcome, PipelineError> {
+        let vars: BTreeMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        substitute_object(&config_map(value), &Substitution::new(&vars))
+    }
+
+    fn data(outcome: Result<Outcome, PipelineError>) -> Value {
+        match outcome {
+            Ok(Outcome::Substituted { object, .. }) => object["data"]["k"].clone(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_manifests_quoting_does_not_survive() {
+        assert_eq!(data(run("${T}", &[("T", "1")])), json!(1));
+        assert_eq!(
+            data(run("\"${T}\"", &[("T", "1")])),
+            json!("\"1\""),
+            "quotes in the value are text"
+        );
+        assert_eq!(
+            data(run("${T}", &[("T", "'1'")])),
+            json!("1"),
+            "quotes in the setting make a string"
+        );
+        assert_eq!(data(run("${T}", &[("T", "!!str 1")])), json!("1"));
+        assert_eq!(data(run("$${T}", &[("T", "1")])), json!("${T}"));
+    }
+
+    #[test]
+    fn names_flux_refuses_fail_every_object() {
+        assert_eq!(
+            run("x", &[("T", "1"), ("my-key", "2")]),
+            Err(PipelineError::InvalidName("my-key".into()))
+        );
+        let e = run("x", &[("my-key", "2")]).unwrap_err();
+        assert_eq!(
+            e.flux_message(),
+            "envsubst error: 'my-key' var name is invalid, must match '^[_[:alpha:]][_[:alpha:][:digit:]]*$'"
+        );
+    }
+
+    #[test]
+    fn infinities_cannot_become_json() {
+        assert_eq!(
+            run("${T}", &[("T", ".inf")]),
+            Err(PipelineError::Yaml("json: unsupported value: +Inf".into()))
+        );
+    }
+
+    #[test]
+    fn newlines_go_from_values() {
+        let layer: BTreeMap<String, String> = [("T".to_string(), "a\nb\r".to_string())].into();
+        assert_eq!(flux_values([&layer])["T"], "ab\r");
+    }
+
+    #[test]
+    fn hostile_values_fail_fast() {
+        let depth = 13_000;
+        let nested = format!("{}x{}", "${A:=".repeat(depth), "}".repeat(depth));
+        assert!(matches!(
+            run(&nested, &[("A", "")]),
+            Err(PipelineError::Substitution(SubstError::TooDeep(_)))
+        ));
+        let stars = format!("${{A#{}b}}", "*a".repeat(12));
+        assert_eq!(
+            data(run(&stars, &[("A", &"a".repeat(40))])),
+            json!("a".repeat(40))
+        );
+        let a = "a".repeat(1000);
+        let growth = format!("${{A//a/${{A//a/${{A//a/{a}}}}}}}");
+        assert!(matches!(
+            run(&growth, &[("A", &a)]),
+            Err(PipelineError::Substitution(SubstError::TooLarge(_)))
+        ));
+        let brackets = "[".repeat(100_000);
+        assert!(matches!(
+            run("${T}", &[("T", &brackets)]),
+            Err(PipelineError::Yaml(_))
+        ));
+    }
+}
