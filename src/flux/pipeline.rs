@@ -134,6 +134,13 @@ pub fn serialise(object: &Value) -> String {
     yaml_v2::emit::to_text(&Yaml::from_json(object))
 }
 
+/// The field of `object` whose text holds byte `at` of [`serialise`]'s text, such as the `${`
+/// a Flux parse error ([`SubstError::Syntax`]'s offset) points at. `None` between fields.
+pub fn field_at(object: &Value, at: usize) -> Option<yaml_v2::emit::Span> {
+    let (_, spans) = yaml_v2::emit::to_text_with_spans(&Yaml::from_json(object));
+    spans.into_iter().find(|s| s.range.contains(&at))
+}
+
 /// Runs Flux's pipeline on one object.
 pub fn substitute_object(object: &Value, s: &Substitution) -> Result<Outcome, PipelineError> {
     if disabled(object) {
@@ -210,6 +217,35 @@ mod tests {
         assert_eq!(
             e.flux_message(),
             "envsubst error: 'my-key' var name is invalid, must match '^[_[:alpha:]][_[:alpha:][:digit:]]*$'"
+        );
+    }
+
+    #[test]
+    fn a_parse_error_points_at_its_field() {
+        let object = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"},
+            "data": {"a": "fine ${T}", "b": ["ok", "bad ${T"], "${K": "v"}});
+        let vars: BTreeMap<String, String> = [("T".to_string(), "1".to_string())].into();
+        let Err(PipelineError::Substitution(SubstError::Syntax(_, _, at))) =
+            substitute_object(&object, &Substitution::new(&vars))
+        else {
+            panic!("must fail");
+        };
+        let span = field_at(&object, at).unwrap();
+        assert_eq!(
+            (span.path.as_str(), span.key),
+            ("data.${K", true),
+            "keys sort first"
+        );
+        let mut fixed = object.clone();
+        fixed["data"].as_object_mut().unwrap().remove("${K");
+        let Err(PipelineError::Substitution(SubstError::Syntax(_, _, at))) =
+            substitute_object(&fixed, &Substitution::new(&vars))
+        else {
+            panic!("must fail");
+        };
+        assert_eq!(
+            field_at(&fixed, at).map(|s| s.path),
+            Some("data.b[1]".to_string())
         );
     }
 

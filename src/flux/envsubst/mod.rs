@@ -75,9 +75,10 @@ impl Options {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SubstError {
-    /// The text (or the part around the problem) and Flux's parse error, with a hint.
+    /// The text (or the part around the problem), Flux's parse error with a hint (saying where
+    /// the parser stopped), and the byte offset of the `${` that Flux could not parse.
     #[error("bad substitution in {0:?}: {1}")]
-    Syntax(String, String),
+    Syntax(String, String, usize),
     #[error("variable not set (strict mode): {}", crate::flux::gostr::quote(.0))]
     Unset(String),
     /// Go panicked (a negative substring length); kustomize-controller recovers and fails the
@@ -113,8 +114,16 @@ impl Template {
         match parse::parse(text, limits.max_depth) {
             Ok(nodes) => Ok(Template { nodes }),
             Err(e) => Err(match e.failure {
+                // Flux's parser can stop inside a character (it steps back by the wrong width
+                // once); messages point at the character's start.
                 parse::ParseFailure::TooDeep(limit) => SubstError::TooDeep(limit),
-                failure => SubstError::Syntax(snippet(text, e.at), explain(text, e.at, failure)),
+                failure => {
+                    let mut at = e.at.min(text.len());
+                    while !text.is_char_boundary(at) {
+                        at -= 1;
+                    }
+                    SubstError::Syntax(snippet(text, at), explain(text, at, failure), e.opened)
+                }
             }),
         }
     }

@@ -53,6 +53,8 @@ pub struct ParseError {
     pub failure: ParseFailure,
     /// Byte offset of the rune the parser choked on (the text's length at its end).
     pub at: usize,
+    /// Byte offset of the top-level `${` that holds the problem.
+    pub opened: usize,
 }
 
 type Parsed<T> = Result<T, ParseFailure>;
@@ -61,6 +63,7 @@ struct Parser<'a> {
     s: Scanner<'a>,
     depth: usize,
     max_depth: usize,
+    opened: usize,
 }
 
 pub fn parse(text: &str, max_depth: usize) -> Result<Vec<Node>, ParseError> {
@@ -68,10 +71,12 @@ pub fn parse(text: &str, max_depth: usize) -> Result<Vec<Node>, ParseError> {
         s: Scanner::new(text.as_bytes()),
         depth: 0,
         max_depth,
+        opened: 0,
     };
     p.any().map_err(|failure| ParseError {
         failure,
         at: p.s.last,
+        opened: p.opened,
     })
 }
 
@@ -94,7 +99,10 @@ impl Parser<'_> {
             match self.s.scan() {
                 Token::Ident => nodes.push(Node::Text(self.s.token())),
                 Token::Eof => return Ok(nodes),
-                Token::Lbrack => nodes.push(Node::Func(self.func()?)),
+                Token::Lbrack => {
+                    self.opened = self.s.pos - 2;
+                    nodes.push(Node::Func(self.func()?));
+                }
                 _ => return Err(ParseFailure::BadSubstitution),
             }
         }

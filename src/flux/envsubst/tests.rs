@@ -157,8 +157,20 @@ fn without_strict_mode_unset_variables_become_empty() {
 #[test]
 fn unsupported_and_malformed_forms_are_errors() {
     for input in [
-        "${v+x}", "${v-x}", "${v?x}", "${v", "${}", "${#}", "${v!}", "${v/abc}", "${v^x}",
-        "${v/#/x}", "${v:}", "${v:é}", "${v#}",
+        "${v+x}",
+        "${v-x}",
+        "${v?x}",
+        "${v",
+        "${}",
+        "${#}",
+        "${v!}",
+        "${v/abc}",
+        "${v^x}",
+        "${v/#/x}",
+        "${v:}",
+        "${v:é}",
+        "${v#}",
+        "${1Aÿ:é^/%B:?}",
     ] {
         assert!(
             matches!(
@@ -257,10 +269,11 @@ fn output_growth_is_bounded() {
 
 #[test]
 fn syntax_errors_carry_fluxs_message() {
-    let Err(SubstError::Syntax(text, why)) = substitute("${VM RETENTION}", &vars(&[]), true) else {
+    let Err(SubstError::Syntax(text, why, at)) = substitute("${VM RETENTION}", &vars(&[]), true)
+    else {
         panic!("must fail");
     };
-    assert_eq!(text, "${VM RETENTION}");
+    assert_eq!((text.as_str(), at), ("${VM RETENTION}", 0));
     assert!(
         why.starts_with("missing closing brace (Flux's parser stopped at"),
         "{why}"

@@ -210,8 +210,20 @@ fn requested_style(s: &str) -> Style {
     }
 }
 
+/// Where a scalar of the document landed in the text: byte range and field path (dotted, list
+/// items as `[i]`), for pointing a problem in the substituted text back at its field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    pub range: std::ops::Range<usize>,
+    pub path: String,
+    /// The scalar is the field's key, not its value.
+    pub key: bool,
+}
+
 struct Emitter {
     out: Vec<u8>,
+    path: Vec<String>,
+    spans: Vec<Span>,
     column: usize,
     whitespace: bool,
     indention: bool,
@@ -220,6 +232,8 @@ struct Emitter {
     flow_level: usize,
     mapping_context: bool,
     simple_key_context: bool,
+    /// The scalar being written is a key.
+    key: bool,
 }
 
 impl Emitter {
@@ -317,10 +331,12 @@ impl Emitter {
 
     fn block_sequence(&mut self, items: &[Yaml]) {
         self.increase_indent(false, self.mapping_context && !self.indention);
-        for item in items {
+        for (i, item) in items.iter().enumerate() {
             self.write_indent();
             self.write_indicator(b"-", true, false, true);
+            self.path.push(format!("[{i}]"));
             self.node(item, false, false);
+            self.path.pop();
         }
         self.pop_indent();
     }
@@ -333,17 +349,31 @@ impl Emitter {
             _ => std::cmp::Ordering::Equal,
         });
         for (key, value) in sorted {
+            let name = match key {
+                Yaml::Str(k) => k.clone(),
+                _ => String::new(),
+            };
+            self.path.push(if self.path.is_empty() {
+                name
+            } else {
+                format!(".{name}")
+            });
             self.write_indent();
+            self.key = true;
             if simple_key(key) {
                 self.node(key, true, true);
+                self.key = false;
                 self.write_indicator(b":", false, false, false);
             } else {
                 self.write_indicator(b"?", true, false, true);
                 self.node(key, true, false);
+                self.key = false;
                 self.write_indent();
                 self.write_indicator(b":", true, false, true);
             }
+            self.key = false;
             self.node(value, true, false);
+            self.path.pop();
         }
         self.pop_indent();
     }
@@ -363,11 +393,19 @@ impl Emitter {
         let style = self.select_style(requested, &a, value);
         self.increase_indent(true, false);
         let allow_breaks = !self.simple_key_context;
+        let start = self.out.len();
         match style {
             Style::Plain => self.plain(value, allow_breaks),
             Style::Single => self.single_quoted(value, allow_breaks),
             Style::Double => self.double_quoted(value, allow_breaks),
             Style::Literal => self.literal(value),
+        }
+        if matches!(node, Yaml::Str(_)) {
+            self.spans.push(Span {
+                range: start..self.out.len(),
+                path: self.path.concat(),
+                key: self.key,
+            });
         }
         self.pop_indent();
     }
@@ -616,8 +654,16 @@ fn simple_key(key: &Yaml) -> bool {
 
 /// The YAML text go-yaml v2 writes for a document.
 pub fn to_text(doc: &Yaml) -> String {
+    to_text_with_spans(doc).0
+}
+
+/// The text and where each string scalar is in it, in text order.
+pub fn to_text_with_spans(doc: &Yaml) -> (String, Vec<Span>) {
     let mut e = Emitter {
         out: Vec::new(),
+        path: Vec::new(),
+        spans: Vec::new(),
+        key: false,
         column: 0,
         whitespace: true,
         indention: true,
@@ -631,5 +677,5 @@ pub fn to_text(doc: &Yaml) -> String {
     // The document end: a final line break unless the last line is already empty.
     e.indent = -1;
     e.write_indent();
-    String::from_utf8(e.out).unwrap_or_default()
+    (String::from_utf8(e.out).unwrap_or_default(), e.spans)
 }
