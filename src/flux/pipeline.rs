@@ -141,6 +141,40 @@ pub fn field_at(object: &Value, at: usize) -> Option<yaml_v2::emit::Span> {
     spans.into_iter().find(|s| s.range.contains(&at))
 }
 
+/// One `${…}` Flux reads from an object's text, and the field it sits in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldRead {
+    pub name: String,
+    /// Flux's operator (`""`, `":-"`, `"#"`, …).
+    pub op: String,
+    /// Whether strict mode lets the variable be unset here (a default operator).
+    pub tolerates_unset: bool,
+    /// The field whose text holds the `${` (`None`: between fields, which Flux's writing never
+    /// produces).
+    pub field: Option<yaml_v2::emit::Span>,
+}
+
+/// Every variable Flux reads from the object, found as Flux finds them: in the whole text
+/// [`serialise`] writes, so a `${` left open in one field is seen as it swallows the next.
+pub fn variables_read(object: &Value, s: &Substitution) -> Result<Vec<FieldRead>, PipelineError> {
+    let (text, spans) = yaml_v2::emit::to_text_with_spans(&Yaml::from_json(object));
+    let template =
+        envsubst::Template::parse(&text, &s.limits).map_err(PipelineError::Substitution)?;
+    Ok(template
+        .funcs()
+        .into_iter()
+        .map(|f| FieldRead {
+            name: f.param.clone(),
+            op: f.op.clone(),
+            tolerates_unset: envsubst::tolerates_unset(&f.op, s.version),
+            field: spans
+                .iter()
+                .find(|span| span.range.contains(&f.at))
+                .cloned(),
+        })
+        .collect())
+}
+
 /// Runs Flux's pipeline on one object.
 pub fn substitute_object(object: &Value, s: &Substitution) -> Result<Outcome, PipelineError> {
     if disabled(object) {
@@ -246,6 +280,33 @@ mod tests {
         assert_eq!(
             field_at(&fixed, at).map(|s| s.path),
             Some("data.b[1]".to_string())
+        );
+    }
+
+    #[test]
+    fn the_variables_an_object_reads_are_found_in_its_text() {
+        let object = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"},
+            "data": {"a": "${A:-x} ${#B}", "b": ["$${C}", "${D:0:1}"]}});
+        let vars = BTreeMap::new();
+        let reads = variables_read(&object, &Substitution::new(&vars)).unwrap();
+        let found: Vec<(&str, &str, bool, Option<&str>)> = reads
+            .iter()
+            .map(|r| {
+                (
+                    r.name.as_str(),
+                    r.op.as_str(),
+                    r.tolerates_unset,
+                    r.field.as_ref().map(|f| f.path.as_str()),
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("A", ":-", true, Some("data.a")),
+                ("B", "#", false, Some("data.a")),
+                ("D", ":", false, Some("data.b[1]")),
+            ]
         );
     }
 

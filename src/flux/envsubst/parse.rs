@@ -18,6 +18,8 @@ pub enum Node {
 /// its arguments (a default may have several, concatenated).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Func {
+    /// Byte offset of its `${` in the text.
+    pub at: usize,
     pub param: String,
     pub op: String,
     pub args: Vec<Node>,
@@ -114,9 +116,10 @@ impl Parser<'_> {
             return Err(ParseFailure::TooDeep(self.max_depth));
         }
         self.depth += 1;
+        let at = self.s.pos - 2;
         let f = self.func_body();
         self.depth -= 1;
-        f
+        f.map(|f| Func { at, ..f })
     }
 
     fn func_body(&mut self) -> Parsed<Func> {
@@ -142,6 +145,7 @@ impl Parser<'_> {
                 self.s.mode = SCAN_RBRACK;
                 match self.s.scan() {
                     Token::Rbrack => Ok(Func {
+                        at: 0,
                         param: name,
                         op: String::new(),
                         args: vec![],
@@ -201,6 +205,7 @@ impl Parser<'_> {
         match self.s.scan() {
             Token::Rbrack => {
                 return Ok(Func {
+                    at: 0,
                     param: name,
                     op,
                     args,
@@ -212,6 +217,7 @@ impl Parser<'_> {
         args.push(self.param(Accept::NotClosing, SCAN_IDENT)?);
         self.close()?;
         Ok(Func {
+            at: 0,
             param: name,
             op,
             args,
@@ -223,6 +229,7 @@ impl Parser<'_> {
         let args = vec![self.param(Accept::NotClosing, SCAN_IDENT)?];
         self.close()?;
         Ok(Func {
+            at: 0,
             param: name,
             op,
             args,
@@ -238,6 +245,7 @@ impl Parser<'_> {
         }
         self.close()?;
         Ok(Func {
+            at: 0,
             param: name,
             op,
             args,
@@ -256,6 +264,7 @@ impl Parser<'_> {
             if self.s.peek() == rune('}') {
                 self.close()?;
                 return Ok(Func {
+                    at: 0,
                     param: name,
                     op,
                     args,
@@ -269,6 +278,7 @@ impl Parser<'_> {
         let op = self.op(Accept::CasingFunc, ParseFailure::BadSubstitution)?;
         self.close()?;
         Ok(Func {
+            at: 0,
             param: name,
             op,
             args: vec![],
@@ -281,6 +291,7 @@ impl Parser<'_> {
         let param = self.op(Accept::Ident, ParseFailure::BadSubstitution)?;
         self.close()?;
         Ok(Func {
+            at: 0,
             param,
             op,
             args: vec![],
