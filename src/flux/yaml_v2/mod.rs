@@ -8,6 +8,7 @@ pub mod number;
 pub mod read;
 pub mod resolve;
 pub mod sort;
+mod tabs;
 
 /// A node as go-yaml v2 decodes it into `interface{}`.
 #[derive(Debug, Clone, PartialEq)]

@@ -8,14 +8,16 @@
 //! (UTF-8, control characters) are done here first. Known differences from go-yaml, all outside
 //! what Flux's pipeline writes for ordinary values: NEL, LS and PS are not line breaks, anchor
 //! names may hold more than letters, digits, `_` and `-`, and error messages are granit's.
+//! The tabs go-yaml refuses and YAML 1.2 allows are refused in [`super::tabs`].
 
 use std::collections::HashMap;
 
-use granit_parser::{Event, Options, Parser, ScalarStyle, Tag};
+use granit_parser::{Event, Options, Parser, ScalarStyle, StructureStyle, Tag};
 
 use super::Yaml;
 use super::number::final_json;
 use super::resolve::{Resolved, resolve_plain};
+use super::tabs;
 
 /// Nodes a document may expand to through aliases.
 const MAX_NODES: usize = 1_000_000;
@@ -70,11 +72,29 @@ pub fn decode(text: &[u8]) -> Result<Yaml, ReadError> {
     let options: Options = options;
     let mut anchors: HashMap<usize, Yaml> = HashMap::new();
     let mut stack: Vec<Frame> = Vec::new();
+    // Whether each open collection is a flow one (tabs are free there).
+    let mut flows: Vec<bool> = Vec::new();
     let mut nodes = 0usize;
     let mut root = None;
     for next in Parser::new_from_str_with_options(text, options) {
-        let (event, _) =
+        let (event, span) =
             next.map_err(|e| ReadError(format!("yaml: line {}: {}", e.marker().line(), e.info())))?;
+        if !flows.iter().any(|&flow| flow)
+            && let Some(range) = span.byte_range()
+        {
+            match &event {
+                Event::Scalar(_, ScalarStyle::Literal | ScalarStyle::Folded, ..) => {
+                    tabs::check_block_scalar(text, range.start)?;
+                }
+                Event::Scalar(..)
+                | Event::SequenceStart(..)
+                | Event::MappingStart(..)
+                | Event::Alias(_) => {
+                    tabs::check_node_start(text, range.start)?;
+                }
+                _ => {}
+            }
+        }
         let mut merge = false;
         let finished = match event {
             Event::StreamStart | Event::DocumentStart(..) => continue,
@@ -97,20 +117,24 @@ pub fn decode(text: &[u8]) -> Result<Yaml, ReadError> {
                 }
                 None => return fail("yaml: anchor value contains itself"),
             },
-            Event::SequenceStart(_, anchor, _) => {
+            Event::SequenceStart(style, anchor, _) => {
                 push(&mut stack, Frame::Seq(Vec::new(), anchor))?;
+                flows.push(style == StructureStyle::Flow);
                 continue;
             }
-            Event::MappingStart(_, anchor, _) => {
+            Event::MappingStart(style, anchor, _) => {
                 push(&mut stack, Frame::Map(Vec::new(), None, anchor))?;
+                flows.push(style == StructureStyle::Flow);
                 continue;
             }
-            Event::SequenceEnd => match stack.pop() {
-                Some(Frame::Seq(items, anchor)) => anchored(&mut anchors, anchor, Yaml::Seq(items)),
+            Event::SequenceEnd => match (stack.pop(), flows.pop()) {
+                (Some(Frame::Seq(items, anchor)), _) => {
+                    anchored(&mut anchors, anchor, Yaml::Seq(items))
+                }
                 _ => return fail("yaml: unbalanced sequence"),
             },
-            Event::MappingEnd => match stack.pop() {
-                Some(Frame::Map(entries, None, anchor)) => {
+            Event::MappingEnd => match (stack.pop(), flows.pop()) {
+                (Some(Frame::Map(entries, None, anchor)), _) => {
                     anchored(&mut anchors, anchor, Yaml::Map(entries))
                 }
                 _ => return fail("yaml: unbalanced mapping"),
