@@ -6,11 +6,16 @@
 
 use super::read::ReadError;
 
-fn line_of(text: &[u8], at: usize) -> usize {
-    1 + text[..at.min(text.len())]
+/// go-yaml's `line N: ` prefix, which it leaves out on the first line.
+fn line_of(text: &[u8], at: usize) -> String {
+    match 1 + text[..at.min(text.len())]
         .iter()
         .filter(|&&b| b == b'\n')
         .count()
+    {
+        1 => String::new(),
+        n => format!("line {n}: "),
+    }
 }
 
 /// A node starting at `start` in block context: the whitespace before it on its line.
