@@ -78,6 +78,9 @@ pub enum Outcome {
 /// Why Flux fails the object (and with it the whole Kustomization).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PipelineError {
+    /// kustomize cannot write the object as YAML (a character go-yaml refuses).
+    #[error("{0}")]
+    AsYaml(String),
     #[error("'{0}' var name is invalid, must match '^[_[:alpha:]][_[:alpha:][:digit:]]*$'")]
     InvalidName(String),
     #[error("variable substitution failed: {0}")]
@@ -96,7 +99,7 @@ impl PipelineError {
     pub fn flux_message(&self) -> String {
         match self {
             PipelineError::Substitution(SubstError::Panic(message)) => message.clone(),
-            PipelineError::NotAnObject(_) => self.to_string(),
+            PipelineError::NotAnObject(_) | PipelineError::AsYaml(_) => self.to_string(),
             other => format!("envsubst error: {other}"),
         }
     }
@@ -130,14 +133,22 @@ pub fn flux_values<'a>(
 }
 
 /// The text Flux substitutes for an object (kustomize's `res.AsYAML()`).
-pub fn serialise(object: &Value) -> String {
-    yaml_v2::emit::to_text(&Yaml::from_json(object))
+pub fn serialise(object: &Value) -> Result<String, PipelineError> {
+    Ok(serialise_with_spans(object)?.0)
+}
+
+/// The text and where each string scalar lands in it.
+pub fn serialise_with_spans(
+    object: &Value,
+) -> Result<(String, Vec<yaml_v2::emit::Span>), PipelineError> {
+    let doc = Yaml::from_json(object).map_err(PipelineError::AsYaml)?;
+    Ok(yaml_v2::emit::to_text_with_spans(&doc))
 }
 
 /// The field of `object` whose text holds byte `at` of [`serialise`]'s text, such as the `${`
 /// a Flux parse error ([`SubstError::Syntax`]'s offset) points at. `None` between fields.
 pub fn field_at(object: &Value, at: usize) -> Option<yaml_v2::emit::Span> {
-    let (_, spans) = yaml_v2::emit::to_text_with_spans(&Yaml::from_json(object));
+    let (_, spans) = serialise_with_spans(object).ok()?;
     spans.into_iter().find(|s| s.range.contains(&at))
 }
 
@@ -157,7 +168,7 @@ pub struct FieldRead {
 /// Every variable Flux reads from the object, found as Flux finds them: in the whole text
 /// [`serialise`] writes, so a `${` left open in one field is seen as it swallows the next.
 pub fn variables_read(object: &Value, s: &Substitution) -> Result<Vec<FieldRead>, PipelineError> {
-    let (text, spans) = yaml_v2::emit::to_text_with_spans(&Yaml::from_json(object));
+    let (text, spans) = serialise_with_spans(object)?;
     let template =
         envsubst::Template::parse(&text, &s.limits).map_err(PipelineError::Substitution)?;
     Ok(template
@@ -177,6 +188,8 @@ pub fn variables_read(object: &Value, s: &Substitution) -> Result<Vec<FieldRead>
 
 /// Runs Flux's pipeline on one object.
 pub fn substitute_object(object: &Value, s: &Substitution) -> Result<Outcome, PipelineError> {
+    // kustomize writes the object before looking at the marker.
+    let text = serialise(object)?;
     if disabled(object) {
         return Ok(Outcome::Skipped(Skip::Disabled));
     }
@@ -186,7 +199,6 @@ pub fn substitute_object(object: &Value, s: &Substitution) -> Result<Outcome, Pi
     if let Some(bad) = s.vars.keys().find(|k| !envsubst::is_variable_name(k)) {
         return Err(PipelineError::InvalidName(bad.clone()));
     }
-    let text = serialise(object);
     let out = envsubst::eval(&text, s.vars, &s.options()).map_err(PipelineError::Substitution)?;
     let object = match yaml_v2::read::yaml_to_json(&out).map_err(|e| PipelineError::Yaml(e.0))? {
         Value::Object(m) => Value::Object(m),

@@ -6,7 +6,9 @@
 //!
 //! The event stream comes from granit-parser, a YAML 1.2 parser; go-yaml's reader checks
 //! (UTF-8, control characters) are done here first. Known differences from go-yaml, all outside
-//! what Flux's pipeline writes for ordinary values: NEL, LS and PS are not line breaks, anchor
+//! what Flux's pipeline writes for ordinary values: NEL, LS and PS are line breaks only as far as
+//! [`super::breaks`] mends (go-yaml's own writing round-trips; a value that puts one into a plain
+//! scalar can still differ), anchor
 //! names may hold more than letters, digits, `_` and `-`, and error messages are granit's.
 //! The tabs go-yaml refuses and YAML 1.2 allows are refused in [`super::tabs`].
 
@@ -17,7 +19,7 @@ use granit_parser::{Event, Options, Parser, ScalarStyle, StructureStyle, Tag};
 use super::Yaml;
 use super::number::final_json;
 use super::resolve::{Resolved, resolve_plain};
-use super::tabs;
+use super::{breaks, tabs};
 
 /// Nodes a document may expand to through aliases.
 const MAX_NODES: usize = 1_000_000;
@@ -100,6 +102,10 @@ pub fn decode(text: &[u8]) -> Result<Yaml, ReadError> {
             Event::StreamStart | Event::DocumentStart(..) => continue,
             Event::DocumentEnd | Event::StreamEnd => break,
             Event::Scalar(value, style, anchor, tag) => {
+                let value = match span.byte_range() {
+                    Some(range) => breaks::as_libyaml(text, range, style, &value),
+                    None => value,
+                };
                 merge = is_merge(&value, style, tag.as_deref());
                 let node = scalar(&value, style, tag.as_deref())?;
                 if anchor != 0 {
