@@ -5,7 +5,7 @@ mod common;
 
 use common::fixtures::{read_yaml, repo};
 use serde_json::{Value, json};
-use vmstack::flux::envsubst;
+use vmstack::flux::pipeline::{self, Outcome, Skip, Substitution};
 use vmstack::function::{self, Layout, variable_style};
 use vmstack::krm::{ResourceList, yaml};
 
@@ -220,8 +220,14 @@ fn substitution_at_render_time_equals_fluxs() {
             if obj["apiVersion"] == "kustomize.toolkit.fluxcd.io/v1" {
                 return obj; // substituted by its parent, not by its own Kustomization
             }
-            let text = yaml::to_yaml_styled(&obj, &variable_style(&obj).unwrap());
-            yaml::parse_document(&envsubst::substitute(&text, &values, true).unwrap()).unwrap()
+            // Flux's own pipeline: the object written again by go-yaml v2, substituted, read
+            // back as YAML 1.1.
+            match pipeline::substitute_object(&obj, &Substitution::new(&values)).unwrap() {
+                Outcome::Substituted { object, .. } => object,
+                // The dashboard's Grafana variables are kept from Flux by its marker.
+                Outcome::Skipped(Skip::Disabled) => obj,
+                Outcome::Skipped(why) => panic!("{why:?}"),
+            }
         })
         .collect();
     assert_eq!(ours.len(), by_flux.len());

@@ -1,6 +1,10 @@
-//! Flux's own rules, as vmstack needs them: its variable substitution (envsubst), and where it
-//! finds the settings it substitutes from. Knows Flux, not VictoriaMetrics.
+//! Flux's own rules, as vmstack needs them: its variable substitution (envsubst), the per-object
+//! pipeline kustomize-controller runs it in (yaml_v2, pipeline, drift), and where it finds the
+//! settings it substitutes from. Knows Flux, not VictoriaMetrics.
 
+pub mod drift;
 pub mod envsubst;
-mod glob;
+pub mod gostr;
+pub mod pipeline;
 pub mod substitute_from;
+pub mod yaml_v2;

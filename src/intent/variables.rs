@@ -8,7 +8,8 @@
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VarRef {
     pub name: String,
-    /// Whether a default operator (`:=`, `:-`, `=`, `-`) covers the variable being unset.
+    /// Whether a default operator (`:-`, `:=`, `=`, `:+`, `:?`: all of them "the value unless
+    /// empty, else the word" in Flux) covers the variable being unset.
     pub has_default: bool,
 }
 
@@ -104,12 +105,19 @@ mod tests {
 
     #[test]
     fn rejects_what_flux_rejects() {
-        assert!(references("${A:+x}").is_err());
-        assert!(references("${A:?x}").is_err());
         assert!(references("${A+x}").is_err());
+        assert!(references("${A-x}").is_err());
         assert!(references("${1A}").is_err());
         assert!(references("${A B}").is_err());
         assert!(references("${A").is_err());
+    }
+
+    #[test]
+    fn colon_plus_and_colon_question_are_defaults_in_flux() {
+        for text in ["${A:+x}", "${A:?x}"] {
+            let r = references(text).unwrap();
+            assert!(r[0].name == "A" && r[0].has_default, "{text}");
+        }
     }
 
     #[test]

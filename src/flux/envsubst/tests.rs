@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{SubstError, substitute, variables};
+use super::{EnvsubstVersion, Limits, Options, SubstError, eval, substitute, variables};
 
 fn vars(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
     pairs
@@ -40,17 +40,18 @@ const CASES: &[Case] = &[
     // `:-` is the default operator, so a negative offset cannot be written right after the colon.
     (&[("p", "abcdef")], "${p:-2}", "abcdef"),
     (&[("p", "abcdef")], "${p:4}", "ef"),
-    (&[("p", "abcdef")], "${p:1:-1}", "bcde"),
     (&[("p", "abcdef")], "${p:10}", ""),
     (&[("p", "abcdef")], "${p:x}", "abcdef"),
     (&[("v", "abc")], "${v=xyz}", "abc"),
     (&[], "${v=xyz}", "xyz"),
     (&[], "${v:=xyz}", "xyz"),
     (&[], "${v:-xyz}", "xyz"),
-    (&[], "${v-xyz}", "xyz"),
-    // Flux's defaults also replace an empty value, unlike a shell's `=` and `-`.
+    // Flux's defaults also replace an empty value, unlike a shell's `=`, and `:+`/`:?` are
+    // defaults too.
     (&[("v", "")], "${v=xyz}", "xyz"),
-    (&[("v", "")], "${v-xyz}", "xyz"),
+    (&[("v", "")], "${v:+xyz}", "xyz"),
+    (&[("v", "abc")], "${v:+xyz}", "abc"),
+    (&[], "${v:?xyz}", "xyz"),
     (&[("d", "foo")], "something ${v=${d}}", "something foo"),
     (
         &[("d", "foo1")],
@@ -77,8 +78,10 @@ const CASES: &[Case] = &[
         "${s/%abc/XYZ}",
         "abcABC123ABCXYZ",
     ),
-    (&[("s", "value")], "${s/#/prefix-}", "prefix-value"),
-    (&[("s", "value")], "${s/%/-suffix}", "value-suffix"),
+    // A prefix or suffix replacement with an empty replacement is no replacement at all.
+    (&[("s", "value")], "${s/#va/}", "value"),
+    (&[("s", "value")], "${s/%ue/}", "value"),
+    (&[("s", "value")], "${s/ue/}", "val"),
     (&[("s", "foo.bar")], "${s/./}", "foobar"),
     (&[("s", "foo/bar/baz")], r"${s//\//-}", "foo-bar-baz"),
     (&[("f", "bash.string.txt")], "${f#*.}", "string.txt"),
@@ -127,7 +130,8 @@ fn strict_mode_fails_on_unset_variables_unless_a_default_covers_them() {
         "${missing:-x}",
         "${missing:=x}",
         "${missing=x}",
-        "${missing-x}",
+        "${missing:+x}",
+        "${missing:?x}",
     ] {
         assert_eq!(
             substitute(input, &vars(&[]), true).as_deref(),
@@ -153,8 +157,20 @@ fn without_strict_mode_unset_variables_become_empty() {
 #[test]
 fn unsupported_and_malformed_forms_are_errors() {
     for input in [
-        "${v+x}", "${v:+x}", "${v:?x}", "${v?x}", "${v", "${}", "${#}", "${v!}", "${v/abc}",
+        "${v+x}",
+        "${v-x}",
+        "${v?x}",
+        "${v",
+        "${}",
+        "${#}",
+        "${v!}",
+        "${v/abc}",
         "${v^x}",
+        "${v/#/x}",
+        "${v:}",
+        "${v:é}",
+        "${v#}",
+        "${1Aÿ:é^/%B:?}",
     ] {
         assert!(
             matches!(
@@ -177,5 +193,89 @@ fn the_variables_a_text_reads() {
             ("D".to_string(), true),
             ("E".to_string(), false)
         ]
+    );
+}
+
+#[test]
+fn a_negative_substring_length_panics_as_in_go() {
+    assert_eq!(
+        substitute("${p:1:-1}", &vars(&[("p", "abcdef")]), true),
+        Err(SubstError::Panic(
+            "runtime error: slice bounds out of range [1:0]".into()
+        ))
+    );
+    assert_eq!(
+        substitute("${p:0:-1}", &vars(&[("p", "abcdef")]), true),
+        Err(SubstError::Panic(
+            "runtime error: slice bounds out of range [:-1]".into()
+        ))
+    );
+    assert_eq!(
+        substitute("${p:9:-1}", &vars(&[("p", "abcdef")]), true).as_deref(),
+        Ok(""),
+        "an offset past the end returns before slicing"
+    );
+}
+
+#[test]
+fn envsubst_1_5_only_fails_on_a_bare_unset_variable() {
+    let opts = Options {
+        strict: true,
+        version: EnvsubstVersion::V1_5_0,
+        ..Options::default()
+    };
+    assert_eq!(
+        eval("[${#A}${A^^}]", &vars(&[]), &opts),
+        Ok(b"[0]".to_vec())
+    );
+    assert_eq!(
+        eval("${A}", &vars(&[]), &opts),
+        Err(SubstError::Unset("A".into()))
+    );
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_stack_overflow() {
+    let depth = 13_000;
+    let text = format!("{}x{}", "${A:=".repeat(depth), "}".repeat(depth));
+    assert_eq!(
+        substitute(&text, &vars(&[]), true),
+        Err(SubstError::TooDeep(Limits::default().max_depth))
+    );
+    let ok = format!("{}x{}", "${A:=".repeat(60), "}".repeat(60));
+    assert_eq!(substitute(&ok, &vars(&[]), true).as_deref(), Ok("x"));
+}
+
+#[test]
+fn many_star_patterns_match_in_polynomial_time() {
+    let value = "a".repeat(40);
+    let text = format!("${{A#{}b}}|${{A%%{}}}", "*a".repeat(12), "*a".repeat(12));
+    assert_eq!(
+        substitute(&text, &vars(&[("A", &value)]), true).as_deref(),
+        Ok(format!("{value}|").as_str()),
+        "no prefix ends in b; the longest suffix of a's is the whole value"
+    );
+}
+
+#[test]
+fn output_growth_is_bounded() {
+    let a = "a".repeat(1000);
+    let text = format!("${{A//a/${{A//a/${{A//a/{a}}}}}}}");
+    assert_eq!(
+        substitute(&text, &vars(&[("A", &a)]), true),
+        Err(SubstError::TooLarge(Limits::default().max_output))
+    );
+}
+
+#[test]
+fn syntax_errors_carry_fluxs_message() {
+    let Err(SubstError::Syntax(text, why, at)) = substitute("${VM RETENTION}", &vars(&[]), true)
+    else {
+        panic!("must fail");
+    };
+    assert_eq!((text.as_str(), at), ("${VM RETENTION}", 0));
+    assert!(
+        why.starts_with("missing closing brace (Flux's parser stopped at"),
+        "{why}"
     );
 }

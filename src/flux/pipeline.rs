@@ -1,0 +1,364 @@
+//! What kustomize-controller does to one object when its Kustomization has `spec.postBuild`
+//! (fluxcd/pkg `kustomize.SubstituteVariables`, v1.35.4): skip it when it is marked
+//! `kustomize.toolkit.fluxcd.io/substitute: disabled`; skip it when no variable is defined
+//! (unless the strategy is `Always`); refuse every variable name Flux refuses; write the object
+//! as YAML the way go-yaml v2 does (keys sorted, the manifest's quoting gone); substitute that
+//! text; read it back as YAML 1.1 (so `"1"` becomes 1 and `yes` becomes true); and take the
+//! JSON of the result as the object to apply.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::envsubst::{self, EnvsubstVersion, Limits, Options, SubstError};
+use super::yaml_v2::{self, Yaml};
+
+/// `spec.postBuild.substituteStrategy` (kustomize-controller v1.9; earlier releases behave as
+/// `WithVariables`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Strategy {
+    /// Substitute only when at least one variable is defined.
+    #[default]
+    WithVariables,
+    /// Substitute even with none, so that defaults apply.
+    Always,
+}
+
+/// How Flux substitutes: the merged variables (see [`flux_values`]) and the controller's options.
+#[derive(Debug, Clone, Copy)]
+pub struct Substitution<'a> {
+    pub vars: &'a BTreeMap<String, String>,
+    /// The `StrictPostBuildSubstitutions` feature gate (on by default since v1.9).
+    pub strict: bool,
+    pub strategy: Strategy,
+    pub version: EnvsubstVersion,
+    pub limits: Limits,
+}
+
+impl<'a> Substitution<'a> {
+    /// kustomize-controller v1.9's defaults: strict, `WithVariables`, envsubst v1.7.0.
+    pub fn new(vars: &'a BTreeMap<String, String>) -> Self {
+        Substitution {
+            vars,
+            strict: true,
+            strategy: Strategy::WithVariables,
+            version: EnvsubstVersion::V1_7_0,
+            limits: Limits::default(),
+        }
+    }
+
+    fn options(&self) -> Options {
+        Options {
+            strict: self.strict,
+            version: self.version,
+            limits: self.limits,
+        }
+    }
+}
+
+/// Why Flux leaves an object as it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Skip {
+    /// The label or annotation `kustomize.toolkit.fluxcd.io/substitute: disabled`.
+    Disabled,
+    /// No variable defined and the strategy is `WithVariables`.
+    NoVariables,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// The object Flux applies, and the text it substituted.
+    Substituted {
+        object: Value,
+        text: String,
+    },
+    Skipped(Skip),
+}
+
+/// Why Flux fails the object (and with it the whole Kustomization).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PipelineError {
+    /// kustomize cannot write the object as YAML (a character go-yaml refuses).
+    #[error("{0}")]
+    AsYaml(String),
+    #[error("'{0}' var name is invalid, must match '^[_[:alpha:]][_[:alpha:][:digit:]]*$'")]
+    InvalidName(String),
+    #[error("variable substitution failed: {0}")]
+    Substitution(SubstError),
+    /// go-yaml v2 cannot read the substituted text, or its JSON is impossible.
+    #[error("YAMLToJSON: {0}")]
+    Yaml(String),
+    #[error(
+        "UnmarshalJSON: json: cannot unmarshal {0} into Go value of type map[string]interface {{}}"
+    )]
+    NotAnObject(&'static str),
+}
+
+impl PipelineError {
+    /// The error as the Kustomization's status shows it.
+    pub fn flux_message(&self) -> String {
+        match self {
+            PipelineError::Substitution(SubstError::Panic(message)) => message.clone(),
+            PipelineError::NotAnObject(_) | PipelineError::AsYaml(_) => self.to_string(),
+            other => format!("envsubst error: {other}"),
+        }
+    }
+}
+
+pub const DISABLE_KEY: &str = "kustomize.toolkit.fluxcd.io/substitute";
+
+/// Whether Flux skips the object: the label or the annotation, with exactly `disabled`.
+pub fn disabled(object: &Value) -> bool {
+    ["labels", "annotations"].iter().any(|section| {
+        object
+            .pointer(&format!("/metadata/{section}"))
+            .and_then(|m| m.get(DISABLE_KEY))
+            .and_then(Value::as_str)
+            == Some("disabled")
+    })
+}
+
+/// Flux's variables from its sources, in order (`substituteFrom` entries, then the inline
+/// `substitute`), later ones winning, every `\n` removed from the values (`\r` stays).
+pub fn flux_values<'a>(
+    layers: impl IntoIterator<Item = &'a BTreeMap<String, String>>,
+) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for layer in layers {
+        for (k, v) in layer {
+            out.insert(k.clone(), v.replace('\n', ""));
+        }
+    }
+    out
+}
+
+/// The text Flux substitutes for an object (kustomize's `res.AsYAML()`).
+pub fn serialise(object: &Value) -> Result<String, PipelineError> {
+    Ok(serialise_with_spans(object)?.0)
+}
+
+/// The text and where each string scalar lands in it.
+pub fn serialise_with_spans(
+    object: &Value,
+) -> Result<(String, Vec<yaml_v2::emit::Span>), PipelineError> {
+    let doc = Yaml::from_json(object).map_err(PipelineError::AsYaml)?;
+    Ok(yaml_v2::emit::to_text_with_spans(&doc))
+}
+
+/// The field of `object` whose text holds byte `at` of [`serialise`]'s text, such as the `${`
+/// a Flux parse error ([`SubstError::Syntax`]'s offset) points at. `None` between fields.
+pub fn field_at(object: &Value, at: usize) -> Option<yaml_v2::emit::Span> {
+    let (_, spans) = serialise_with_spans(object).ok()?;
+    spans.into_iter().find(|s| s.range.contains(&at))
+}
+
+/// One `${…}` Flux reads from an object's text, and the field it sits in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldRead {
+    pub name: String,
+    /// Flux's operator (`""`, `":-"`, `"#"`, …).
+    pub op: String,
+    /// Whether strict mode lets the variable be unset here (a default operator).
+    pub tolerates_unset: bool,
+    /// The field whose text holds the `${` (`None`: between fields, which Flux's writing never
+    /// produces).
+    pub field: Option<yaml_v2::emit::Span>,
+}
+
+/// Every variable Flux reads from the object, found as Flux finds them: in the whole text
+/// [`serialise`] writes, so a `${` left open in one field is seen as it swallows the next.
+pub fn variables_read(object: &Value, s: &Substitution) -> Result<Vec<FieldRead>, PipelineError> {
+    let (text, spans) = serialise_with_spans(object)?;
+    let template =
+        envsubst::Template::parse(&text, &s.limits).map_err(PipelineError::Substitution)?;
+    Ok(template
+        .funcs()
+        .into_iter()
+        .map(|f| FieldRead {
+            name: f.param.clone(),
+            op: f.op.clone(),
+            tolerates_unset: envsubst::tolerates_unset(&f.op, s.version),
+            field: spans
+                .iter()
+                .find(|span| span.range.contains(&f.at))
+                .cloned(),
+        })
+        .collect())
+}
+
+/// Runs Flux's pipeline on one object.
+pub fn substitute_object(object: &Value, s: &Substitution) -> Result<Outcome, PipelineError> {
+    // kustomize writes the object before looking at the marker.
+    let text = serialise(object)?;
+    if disabled(object) {
+        return Ok(Outcome::Skipped(Skip::Disabled));
+    }
+    if s.vars.is_empty() && s.strategy == Strategy::WithVariables {
+        return Ok(Outcome::Skipped(Skip::NoVariables));
+    }
+    if let Some(bad) = s.vars.keys().find(|k| !envsubst::is_variable_name(k)) {
+        return Err(PipelineError::InvalidName(bad.clone()));
+    }
+    let out = envsubst::eval(&text, s.vars, &s.options()).map_err(PipelineError::Substitution)?;
+    let object = match yaml_v2::read::yaml_to_json(&out).map_err(|e| PipelineError::Yaml(e.0))? {
+        Value::Object(m) => Value::Object(m),
+        // json.Unmarshal of null into a map leaves it empty.
+        Value::Null => Value::Object(serde_json::Map::new()),
+        Value::Array(_) => return Err(PipelineError::NotAnObject("array")),
+        Value::String(_) => return Err(PipelineError::NotAnObject("string")),
+        Value::Number(_) => return Err(PipelineError::NotAnObject("number")),
+        Value::Bool(_) => return Err(PipelineError::NotAnObject("bool")),
+    };
+    Ok(Outcome::Substituted { object, text })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn config_map(value: &str) -> Value {
+        json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"}, "data": {"k": value}})
+    }
+
+    fn run(value: &str, vars: &[(&str, &str)]) -> Result<Outcome, PipelineError> {
+        let vars: BTreeMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        substitute_object(&config_map(value), &Substitution::new(&vars))
+    }
+
+    fn data(outcome: Result<Outcome, PipelineError>) -> Value {
+        match outcome {
+            Ok(Outcome::Substituted { object, .. }) => object["data"]["k"].clone(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_manifests_quoting_does_not_survive() {
+        assert_eq!(data(run("${T}", &[("T", "1")])), json!(1));
+        assert_eq!(
+            data(run("\"${T}\"", &[("T", "1")])),
+            json!("\"1\""),
+            "quotes in the value are text"
+        );
+        assert_eq!(
+            data(run("${T}", &[("T", "'1'")])),
+            json!("1"),
+            "quotes in the setting make a string"
+        );
+        assert_eq!(data(run("${T}", &[("T", "!!str 1")])), json!("1"));
+        assert_eq!(data(run("$${T}", &[("T", "1")])), json!("${T}"));
+    }
+
+    #[test]
+    fn names_flux_refuses_fail_every_object() {
+        assert_eq!(
+            run("x", &[("T", "1"), ("my-key", "2")]),
+            Err(PipelineError::InvalidName("my-key".into()))
+        );
+        let e = run("x", &[("my-key", "2")]).unwrap_err();
+        assert_eq!(
+            e.flux_message(),
+            "envsubst error: 'my-key' var name is invalid, must match '^[_[:alpha:]][_[:alpha:][:digit:]]*$'"
+        );
+    }
+
+    #[test]
+    fn a_parse_error_points_at_its_field() {
+        let object = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"},
+            "data": {"a": "fine ${T}", "b": ["ok", "bad ${T"], "${K": "v"}});
+        let vars: BTreeMap<String, String> = [("T".to_string(), "1".to_string())].into();
+        let Err(PipelineError::Substitution(SubstError::Syntax(_, _, at))) =
+            substitute_object(&object, &Substitution::new(&vars))
+        else {
+            panic!("must fail");
+        };
+        let span = field_at(&object, at).unwrap();
+        assert_eq!(
+            (span.path.as_str(), span.key),
+            ("data.${K", true),
+            "keys sort first"
+        );
+        let mut fixed = object.clone();
+        fixed["data"].as_object_mut().unwrap().remove("${K");
+        let Err(PipelineError::Substitution(SubstError::Syntax(_, _, at))) =
+            substitute_object(&fixed, &Substitution::new(&vars))
+        else {
+            panic!("must fail");
+        };
+        assert_eq!(
+            field_at(&fixed, at).map(|s| s.path),
+            Some("data.b[1]".to_string())
+        );
+    }
+
+    #[test]
+    fn the_variables_an_object_reads_are_found_in_its_text() {
+        let object = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"},
+            "data": {"a": "${A:-x} ${#B}", "b": ["$${C}", "${D:0:1}"]}});
+        let vars = BTreeMap::new();
+        let reads = variables_read(&object, &Substitution::new(&vars)).unwrap();
+        let found: Vec<(&str, &str, bool, Option<&str>)> = reads
+            .iter()
+            .map(|r| {
+                (
+                    r.name.as_str(),
+                    r.op.as_str(),
+                    r.tolerates_unset,
+                    r.field.as_ref().map(|f| f.path.as_str()),
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("A", ":-", true, Some("data.a")),
+                ("B", "#", false, Some("data.a")),
+                ("D", ":", false, Some("data.b[1]")),
+            ]
+        );
+    }
+
+    #[test]
+    fn infinities_cannot_become_json() {
+        assert_eq!(
+            run("${T}", &[("T", ".inf")]),
+            Err(PipelineError::Yaml("json: unsupported value: +Inf".into()))
+        );
+    }
+
+    #[test]
+    fn newlines_go_from_values() {
+        let layer: BTreeMap<String, String> = [("T".to_string(), "a\nb\r".to_string())].into();
+        assert_eq!(flux_values([&layer])["T"], "ab\r");
+    }
+
+    #[test]
+    fn hostile_values_fail_fast() {
+        let depth = 13_000;
+        let nested = format!("{}x{}", "${A:=".repeat(depth), "}".repeat(depth));
+        assert!(matches!(
+            run(&nested, &[("A", "")]),
+            Err(PipelineError::Substitution(SubstError::TooDeep(_)))
+        ));
+        let stars = format!("${{A#{}b}}", "*a".repeat(12));
+        assert_eq!(
+            data(run(&stars, &[("A", &"a".repeat(40))])),
+            json!("a".repeat(40))
+        );
+        let a = "a".repeat(1000);
+        let growth = format!("${{A//a/${{A//a/${{A//a/{a}}}}}}}");
+        assert!(matches!(
+            run(&growth, &[("A", &a)]),
+            Err(PipelineError::Substitution(SubstError::TooLarge(_)))
+        ));
+        let brackets = "[".repeat(100_000);
+        assert!(matches!(
+            run("${T}", &[("T", &brackets)]),
+            Err(PipelineError::Yaml(_))
+        ));
+    }
+}

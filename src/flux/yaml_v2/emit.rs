@@ -1,0 +1,681 @@
+//! go-yaml v2's `Marshal` of a decoded JSON object (`encode.go`, `emitterc.go`): block style,
+//! keys in [`super::sort`] order, sequences inside a mapping at the key's indentation, `{}` and
+//! `[]` for empty collections, and each string in the first style that keeps it a string:
+//! plain, single-quoted, double-quoted, or a literal block when it has a newline. Lines are
+//! folded at spaces past column 80, as go-yaml does.
+
+use super::Yaml;
+use super::number::format_g;
+use super::resolve::{Resolved, is_base60_float, resolve_plain};
+
+const BEST_INDENT: i64 = 2;
+const BEST_WIDTH: usize = 80;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Style {
+    Plain,
+    Single,
+    Double,
+    Literal,
+}
+
+/// What `yaml_emitter_analyze_scalar` finds out about a value.
+#[derive(Debug, Clone, Copy, Default)]
+struct Analysis {
+    multiline: bool,
+    flow_plain: bool,
+    block_plain: bool,
+    single_quoted: bool,
+    block: bool,
+}
+
+fn width(b: u8) -> usize {
+    match b {
+        0x00..=0x7F => 1,
+        _ if b & 0xE0 == 0xC0 => 2,
+        _ if b & 0xF0 == 0xE0 => 3,
+        _ if b & 0xF8 == 0xF0 => 4,
+        _ => 1,
+    }
+}
+
+fn at(b: &[u8], i: usize) -> u8 {
+    b.get(i).copied().unwrap_or(0)
+}
+
+fn is_space(b: &[u8], i: usize) -> bool {
+    at(b, i) == b' '
+}
+
+fn is_blank(b: &[u8], i: usize) -> bool {
+    matches!(at(b, i), b' ' | b'\t')
+}
+
+/// CR, LF, NEL, LS and PS: YAML 1.1 line breaks.
+pub fn is_break(b: &[u8], i: usize) -> bool {
+    match at(b, i) {
+        b'\r' | b'\n' => true,
+        0xC2 => at(b, i + 1) == 0x85,
+        0xE2 => at(b, i + 1) == 0x80 && matches!(at(b, i + 2), 0xA8 | 0xA9),
+        _ => false,
+    }
+}
+
+fn is_blankz(b: &[u8], i: usize) -> bool {
+    is_blank(b, i) || is_break(b, i) || at(b, i) == 0
+}
+
+/// libyaml's printable set, byte-wise: tab, CR, C1 controls, U+FEFF, U+FFFE/F and everything
+/// outside the Basic Multilingual Plane count as not printable.
+fn is_printable(b: &[u8], i: usize) -> bool {
+    let c = at(b, i);
+    c == 0x0A
+        || (0x20..=0x7E).contains(&c)
+        || (c == 0xC2 && at(b, i + 1) >= 0xA0)
+        || (c > 0xC2 && c < 0xED)
+        || (c == 0xED && at(b, i + 1) < 0xA0)
+        || c == 0xEE
+        || (c == 0xEF
+            && !(at(b, i + 1) == 0xBB && at(b, i + 2) == 0xBF)
+            && !(at(b, i + 1) == 0xBF && matches!(at(b, i + 2), 0xBE | 0xBF)))
+}
+
+fn analyze(value: &[u8]) -> Analysis {
+    if value.is_empty() {
+        return Analysis {
+            multiline: false,
+            flow_plain: false,
+            block_plain: true,
+            single_quoted: true,
+            block: false,
+        };
+    }
+    let mut block_indicators = false;
+    let mut flow_indicators = false;
+    let mut line_breaks = false;
+    let mut special = false;
+    let (mut leading_space, mut leading_break) = (false, false);
+    let (mut trailing_space, mut trailing_break) = (false, false);
+    let (mut break_space, mut space_break) = (false, false);
+    let (mut previous_space, mut previous_break) = (false, false);
+    if value.starts_with(b"---") || value.starts_with(b"...") {
+        block_indicators = true;
+        flow_indicators = true;
+    }
+    let mut preceded_by_whitespace = true;
+    let mut i = 0;
+    while i < value.len() {
+        let w = width(value[i]);
+        let followed_by_whitespace = i + w >= value.len() || is_blank(value, i + w);
+        if i == 0 {
+            match value[i] {
+                b'#' | b',' | b'[' | b']' | b'{' | b'}' | b'&' | b'*' | b'!' | b'|' | b'>'
+                | b'\'' | b'"' | b'%' | b'@' | b'`' => {
+                    flow_indicators = true;
+                    block_indicators = true;
+                }
+                b'?' | b':' => {
+                    flow_indicators = true;
+                    block_indicators |= followed_by_whitespace;
+                }
+                b'-' if followed_by_whitespace => {
+                    flow_indicators = true;
+                    block_indicators = true;
+                }
+                _ => {}
+            }
+        } else {
+            match value[i] {
+                b',' | b'?' | b'[' | b']' | b'{' | b'}' => flow_indicators = true,
+                b':' => {
+                    flow_indicators = true;
+                    block_indicators |= followed_by_whitespace;
+                }
+                b'#' if preceded_by_whitespace => {
+                    flow_indicators = true;
+                    block_indicators = true;
+                }
+                _ => {}
+            }
+        }
+        if !is_printable(value, i) {
+            special = true;
+        }
+        if is_space(value, i) {
+            leading_space |= i == 0;
+            trailing_space |= i + w == value.len();
+            break_space |= previous_break;
+            previous_space = true;
+            previous_break = false;
+        } else if is_break(value, i) {
+            line_breaks = true;
+            leading_break |= i == 0;
+            trailing_break |= i + w == value.len();
+            space_break |= previous_space;
+            previous_space = false;
+            previous_break = true;
+        } else {
+            previous_space = false;
+            previous_break = false;
+        }
+        preceded_by_whitespace = is_blankz(value, i);
+        i += w;
+    }
+    let mut a = Analysis {
+        multiline: line_breaks,
+        flow_plain: true,
+        block_plain: true,
+        single_quoted: true,
+        block: true,
+    };
+    if leading_space || leading_break || trailing_space || trailing_break {
+        a.flow_plain = false;
+        a.block_plain = false;
+    }
+    if trailing_space {
+        a.block = false;
+    }
+    if break_space {
+        a.flow_plain = false;
+        a.block_plain = false;
+        a.single_quoted = false;
+    }
+    if space_break || special {
+        a = Analysis {
+            multiline: a.multiline,
+            ..Analysis::default()
+        };
+    }
+    if line_breaks {
+        a.flow_plain = false;
+        a.block_plain = false;
+    }
+    if flow_indicators {
+        a.flow_plain = false;
+    }
+    if block_indicators {
+        a.block_plain = false;
+    }
+    a
+}
+
+/// The style `encode.go` asks for: a string that would read back as something else is quoted.
+fn requested_style(s: &str) -> Style {
+    if s.contains('\n') {
+        Style::Literal
+    } else if resolve_plain(s) == Resolved::Str && !is_base60_float(s) {
+        Style::Plain
+    } else {
+        Style::Double
+    }
+}
+
+/// Where a scalar of the document landed in the text: byte range and field path (dotted, list
+/// items as `[i]`), for pointing a problem in the substituted text back at its field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    pub range: std::ops::Range<usize>,
+    pub path: String,
+    /// The scalar is the field's key, not its value.
+    pub key: bool,
+}
+
+struct Emitter {
+    out: Vec<u8>,
+    path: Vec<String>,
+    spans: Vec<Span>,
+    column: usize,
+    whitespace: bool,
+    indention: bool,
+    indent: i64,
+    indents: Vec<i64>,
+    flow_level: usize,
+    mapping_context: bool,
+    simple_key_context: bool,
+    /// The scalar being written is a key.
+    key: bool,
+}
+
+impl Emitter {
+    fn put(&mut self, b: u8) {
+        self.out.push(b);
+        self.column += 1;
+    }
+
+    fn put_break(&mut self) {
+        self.out.push(b'\n');
+        self.column = 0;
+    }
+
+    /// Copies one character.
+    fn write(&mut self, s: &[u8], i: &mut usize) {
+        let w = width(s[*i]).min(s.len() - *i);
+        self.out.extend_from_slice(&s[*i..*i + w]);
+        self.column += 1;
+        *i += w;
+    }
+
+    fn write_break(&mut self, s: &[u8], i: &mut usize) {
+        if s[*i] == b'\n' {
+            self.put_break();
+            *i += 1;
+        } else {
+            self.write(s, i);
+            self.column = 0;
+        }
+    }
+
+    fn write_indent(&mut self) {
+        let indent = self.indent.max(0) as usize;
+        if !self.indention || self.column > indent || (self.column == indent && !self.whitespace) {
+            self.put_break();
+        }
+        while self.column < indent {
+            self.put(b' ');
+        }
+        self.whitespace = true;
+        self.indention = true;
+    }
+
+    fn write_indicator(
+        &mut self,
+        s: &[u8],
+        need_whitespace: bool,
+        is_whitespace: bool,
+        is_indention: bool,
+    ) {
+        if need_whitespace && !self.whitespace {
+            self.put(b' ');
+        }
+        let mut i = 0;
+        while i < s.len() {
+            self.write(s, &mut i);
+        }
+        self.whitespace = is_whitespace;
+        self.indention = self.indention && is_indention;
+    }
+
+    fn increase_indent(&mut self, flow: bool, indentless: bool) {
+        self.indents.push(self.indent);
+        if self.indent < 0 {
+            self.indent = if flow { BEST_INDENT } else { 0 };
+        } else if !indentless {
+            self.indent += BEST_INDENT;
+        }
+    }
+
+    fn pop_indent(&mut self) {
+        self.indent = self.indents.pop().unwrap_or(-1);
+    }
+
+    fn node(&mut self, node: &Yaml, mapping: bool, simple_key: bool) {
+        self.mapping_context = mapping;
+        self.simple_key_context = simple_key;
+        match node {
+            Yaml::Seq(items) if items.is_empty() || self.flow_level > 0 => self.empty_flow(b"[]"),
+            Yaml::Map(entries) if entries.is_empty() || self.flow_level > 0 => {
+                self.empty_flow(b"{}")
+            }
+            Yaml::Seq(items) => self.block_sequence(items),
+            Yaml::Map(entries) => self.block_mapping(entries),
+            scalar => self.scalar(scalar),
+        }
+    }
+
+    fn empty_flow(&mut self, brackets: &[u8]) {
+        self.write_indicator(&brackets[..1], true, true, false);
+        self.increase_indent(true, false);
+        self.pop_indent();
+        self.write_indicator(&brackets[1..], false, false, false);
+    }
+
+    fn block_sequence(&mut self, items: &[Yaml]) {
+        self.increase_indent(false, self.mapping_context && !self.indention);
+        for (i, item) in items.iter().enumerate() {
+            self.write_indent();
+            self.write_indicator(b"-", true, false, true);
+            self.path.push(format!("[{i}]"));
+            self.node(item, false, false);
+            self.path.pop();
+        }
+        self.pop_indent();
+    }
+
+    fn block_mapping(&mut self, entries: &[(Yaml, Yaml)]) {
+        self.increase_indent(false, false);
+        let mut sorted: Vec<&(Yaml, Yaml)> = entries.iter().collect();
+        sorted.sort_by(|(a, _), (b, _)| match (a, b) {
+            (Yaml::Str(a), Yaml::Str(b)) => super::sort::compare(a, b),
+            _ => std::cmp::Ordering::Equal,
+        });
+        for (key, value) in sorted {
+            let name = match key {
+                Yaml::Str(k) => k.clone(),
+                _ => String::new(),
+            };
+            self.path.push(if self.path.is_empty() {
+                name
+            } else {
+                format!(".{name}")
+            });
+            self.write_indent();
+            self.key = true;
+            if simple_key(key) {
+                self.node(key, true, true);
+                self.key = false;
+                self.write_indicator(b":", false, false, false);
+            } else {
+                self.write_indicator(b"?", true, false, true);
+                self.node(key, true, false);
+                self.key = false;
+                self.write_indent();
+                self.write_indicator(b":", true, false, true);
+            }
+            self.key = false;
+            self.node(value, true, false);
+            self.path.pop();
+        }
+        self.pop_indent();
+    }
+
+    fn scalar(&mut self, node: &Yaml) {
+        let (text, requested) = match node {
+            Yaml::Null => ("null".to_string(), Style::Plain),
+            Yaml::Bool(b) => (b.to_string(), Style::Plain),
+            Yaml::Int(i) => (i.to_string(), Style::Plain),
+            Yaml::Uint(u) => (u.to_string(), Style::Plain),
+            Yaml::Float(f) => (format_g(*f), Style::Plain),
+            Yaml::Str(s) => (s.clone(), requested_style(s)),
+            Yaml::Seq(_) | Yaml::Map(_) => return,
+        };
+        let value = text.as_bytes();
+        let a = analyze(value);
+        let style = self.select_style(requested, &a, value);
+        self.increase_indent(true, false);
+        let allow_breaks = !self.simple_key_context;
+        let start = self.out.len();
+        match style {
+            Style::Plain => self.plain(value, allow_breaks),
+            Style::Single => self.single_quoted(value, allow_breaks),
+            Style::Double => self.double_quoted(value, allow_breaks),
+            Style::Literal => self.literal(value),
+        }
+        if matches!(node, Yaml::Str(_)) {
+            self.spans.push(Span {
+                range: start..self.out.len(),
+                path: self.path.concat(),
+                key: self.key,
+            });
+        }
+        self.pop_indent();
+    }
+
+    fn select_style(&self, requested: Style, a: &Analysis, value: &[u8]) -> Style {
+        let mut style = requested;
+        if self.simple_key_context && a.multiline {
+            style = Style::Double;
+        }
+        if style == Style::Plain {
+            let plain_ok = if self.flow_level > 0 {
+                a.flow_plain
+            } else {
+                a.block_plain
+            };
+            if !plain_ok || (value.is_empty() && (self.flow_level > 0 || self.simple_key_context)) {
+                style = Style::Single;
+            }
+        }
+        if style == Style::Single && !a.single_quoted {
+            style = Style::Double;
+        }
+        if style == Style::Literal && (!a.block || self.flow_level > 0 || self.simple_key_context) {
+            style = Style::Double;
+        }
+        style
+    }
+
+    fn plain(&mut self, value: &[u8], allow_breaks: bool) {
+        if !self.whitespace {
+            self.put(b' ');
+        }
+        let (mut spaces, mut breaks) = (false, false);
+        let mut i = 0;
+        while i < value.len() {
+            if is_space(value, i) {
+                if allow_breaks && !spaces && self.column > BEST_WIDTH && !is_space(value, i + 1) {
+                    self.write_indent();
+                    i += 1;
+                } else {
+                    self.write(value, &mut i);
+                }
+                spaces = true;
+            } else if is_break(value, i) {
+                if !breaks && value[i] == b'\n' {
+                    self.put_break();
+                }
+                self.write_break(value, &mut i);
+                self.indention = true;
+                breaks = true;
+            } else {
+                if breaks {
+                    self.write_indent();
+                }
+                self.write(value, &mut i);
+                self.indention = false;
+                spaces = false;
+                breaks = false;
+            }
+        }
+        self.whitespace = false;
+        self.indention = false;
+    }
+
+    fn single_quoted(&mut self, value: &[u8], allow_breaks: bool) {
+        self.write_indicator(b"'", true, false, false);
+        let (mut spaces, mut breaks) = (false, false);
+        let mut i = 0;
+        while i < value.len() {
+            if is_space(value, i) {
+                if allow_breaks
+                    && !spaces
+                    && self.column > BEST_WIDTH
+                    && i > 0
+                    && i < value.len() - 1
+                    && !is_space(value, i + 1)
+                {
+                    self.write_indent();
+                    i += 1;
+                } else {
+                    self.write(value, &mut i);
+                }
+                spaces = true;
+            } else if is_break(value, i) {
+                if !breaks && value[i] == b'\n' {
+                    self.put_break();
+                }
+                self.write_break(value, &mut i);
+                self.indention = true;
+                breaks = true;
+            } else {
+                if breaks {
+                    self.write_indent();
+                }
+                if value[i] == b'\'' {
+                    self.put(b'\'');
+                }
+                self.write(value, &mut i);
+                self.indention = false;
+                spaces = false;
+                breaks = false;
+            }
+        }
+        self.write_indicator(b"'", false, false, false);
+        self.whitespace = false;
+        self.indention = false;
+    }
+
+    fn double_quoted(&mut self, value: &[u8], allow_breaks: bool) {
+        self.write_indicator(b"\"", true, false, false);
+        // libyaml checks the start of the whole value for a byte-order mark, at every character.
+        let bom = value.starts_with(&[0xEF, 0xBB, 0xBF]);
+        let mut spaces = false;
+        let mut i = 0;
+        while i < value.len() {
+            if !is_printable(value, i)
+                || bom
+                || is_break(value, i)
+                || value[i] == b'"'
+                || value[i] == b'\\'
+            {
+                let w = width(value[i]).min(value.len() - i);
+                let c = std::str::from_utf8(&value[i..i + w])
+                    .ok()
+                    .and_then(|s| s.chars().next())
+                    .map_or(u32::from(value[i]), u32::from);
+                i += w;
+                self.put(b'\\');
+                match c {
+                    0x00 => self.put(b'0'),
+                    0x07 => self.put(b'a'),
+                    0x08 => self.put(b'b'),
+                    0x09 => self.put(b't'),
+                    0x0A => self.put(b'n'),
+                    0x0B => self.put(b'v'),
+                    0x0C => self.put(b'f'),
+                    0x0D => self.put(b'r'),
+                    0x1B => self.put(b'e'),
+                    0x22 => self.put(b'"'),
+                    0x5C => self.put(b'\\'),
+                    0x85 => self.put(b'N'),
+                    0xA0 => self.put(b'_'),
+                    0x2028 => self.put(b'L'),
+                    0x2029 => self.put(b'P'),
+                    _ => {
+                        let (letter, digits) = match c {
+                            0..=0xFF => (b'x', 2),
+                            0x100..=0xFFFF => (b'u', 4),
+                            _ => (b'U', 8),
+                        };
+                        self.put(letter);
+                        for b in format!("{c:0digits$X}").bytes() {
+                            self.put(b);
+                        }
+                    }
+                }
+                spaces = false;
+            } else if is_space(value, i) {
+                if allow_breaks
+                    && !spaces
+                    && self.column > BEST_WIDTH
+                    && i > 0
+                    && i < value.len() - 1
+                {
+                    self.write_indent();
+                    if is_space(value, i + 1) {
+                        self.put(b'\\');
+                    }
+                    i += 1;
+                } else {
+                    self.write(value, &mut i);
+                }
+                spaces = true;
+            } else {
+                self.write(value, &mut i);
+                spaces = false;
+            }
+        }
+        self.write_indicator(b"\"", false, false, false);
+        self.whitespace = false;
+        self.indention = false;
+    }
+
+    fn literal(&mut self, value: &[u8]) {
+        self.write_indicator(b"|", true, false, false);
+        if is_space(value, 0) || is_break(value, 0) {
+            self.write_indicator(&[b'0' + BEST_INDENT as u8], false, false, false);
+        }
+        let chomp = block_chomping(value);
+        if let Some(c) = chomp {
+            self.write_indicator(&[c], false, false, false);
+        }
+        self.put_break();
+        self.indention = true;
+        self.whitespace = true;
+        let mut breaks = true;
+        let mut i = 0;
+        while i < value.len() {
+            if is_break(value, i) {
+                self.write_break(value, &mut i);
+                self.indention = true;
+                breaks = true;
+            } else {
+                if breaks {
+                    self.write_indent();
+                }
+                self.write(value, &mut i);
+                self.indention = false;
+                breaks = false;
+            }
+        }
+    }
+}
+
+/// `-` when the value does not end in a line break, `+` when it ends in two (or is one), none
+/// otherwise.
+fn block_chomping(value: &[u8]) -> Option<u8> {
+    if value.is_empty() {
+        return Some(b'-');
+    }
+    let mut i = value.len() - 1;
+    while i > 0 && value[i] & 0xC0 == 0x80 {
+        i -= 1;
+    }
+    if !is_break(value, i) {
+        return Some(b'-');
+    }
+    if i == 0 {
+        return Some(b'+');
+    }
+    i -= 1;
+    while i > 0 && value[i] & 0xC0 == 0x80 {
+        i -= 1;
+    }
+    is_break(value, i).then_some(b'+')
+}
+
+/// Whether a key fits on its line before `:` (at most 128 bytes, one line).
+fn simple_key(key: &Yaml) -> bool {
+    match key {
+        Yaml::Str(s) => !analyze(s.as_bytes()).multiline && s.len() <= 128,
+        Yaml::Seq(_) | Yaml::Map(_) => false,
+        _ => true,
+    }
+}
+
+/// The YAML text go-yaml v2 writes for a document.
+pub fn to_text(doc: &Yaml) -> String {
+    to_text_with_spans(doc).0
+}
+
+/// The text and where each string scalar is in it, in text order.
+pub fn to_text_with_spans(doc: &Yaml) -> (String, Vec<Span>) {
+    let mut e = Emitter {
+        out: Vec::new(),
+        path: Vec::new(),
+        spans: Vec::new(),
+        key: false,
+        column: 0,
+        whitespace: true,
+        indention: true,
+        indent: -1,
+        indents: Vec::new(),
+        flow_level: 0,
+        mapping_context: false,
+        simple_key_context: false,
+    };
+    e.node(doc, false, false);
+    // The document end: a final line break unless the last line is already empty.
+    e.indent = -1;
+    e.write_indent();
+    (String::from_utf8(e.out).unwrap_or_default(), e.spans)
+}
