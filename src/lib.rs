@@ -37,6 +37,7 @@ pub mod flux;
 pub mod function;
 pub mod intent;
 pub mod krm;
+pub mod locate;
 pub mod operator;
 pub mod render;
 pub mod settings_check;
