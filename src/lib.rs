@@ -33,6 +33,7 @@
 //! );
 //! ```
 
+pub mod cli;
 pub mod flux;
 pub mod function;
 pub mod intent;
