@@ -35,15 +35,26 @@ pub fn is_flux_kustomization(v: &Value) -> bool {
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
     #[error(
-        "{}: not written, it holds objects vmstack did not generate for these intents ({why}); move it away or render elsewhere",
-        .path.display()
+        "nothing written: {} hold{} objects vmstack did not generate for these intents ({}); move {} away or render elsewhere",
+        list(.files),
+        if .files.len() == 1 { "s" } else { "" },
+        .files.iter().map(|(_, why)| why.as_str()).collect::<Vec<_>>().join("; "),
+        if .files.len() == 1 { "it" } else { "them" }
     )]
-    Foreign { path: PathBuf, why: String },
+    Foreign { files: Vec<(PathBuf, String)> },
     #[error("{}: {source}", .path.display())]
     Io {
         path: PathBuf,
         source: std::io::Error,
     },
+}
+
+fn list(files: &[(PathBuf, String)]) -> String {
+    files
+        .iter()
+        .map(|(p, _)| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError + '_ {
@@ -209,21 +220,20 @@ pub fn write(
 ) -> Result<Written, OutputError> {
     let mut done = Written::default();
     let mut to_write = Vec::new();
+    let mut foreign = Vec::new();
     for (path, text) in files {
         match std::fs::read(path) {
             Ok(existing) if existing == text.as_bytes() => done.unchanged.push(path.clone()),
             Ok(_) => match owned_file(path, owners) {
                 Ok(_) => to_write.push((path, text)),
-                Err(why) => {
-                    return Err(OutputError::Foreign {
-                        path: path.clone(),
-                        why,
-                    });
-                }
+                Err(why) => foreign.push((path.clone(), why)),
             },
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => to_write.push((path, text)),
             Err(e) => return Err(io(path)(e)),
         }
+    }
+    if !foreign.is_empty() {
+        return Err(OutputError::Foreign { files: foreign });
     }
     let mut stale = Vec::new();
     for root in prune_below {
@@ -349,13 +359,19 @@ mod tests {
         std::fs::create_dir_all(root.join("out")).unwrap();
         let hand = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: hand-written}\n";
         std::fs::write(root.join("out/a.yaml"), hand).unwrap();
+        std::fs::write(root.join("out/c.yaml"), "not: [yaml\n").unwrap();
         let objs = [
             generated("ConfigMap", "a", "out/a.yaml", 0),
             generated("ConfigMap", "b", "out/b.yaml", 0),
+            generated("ConfigMap", "c", "out/c.yaml", 0),
         ];
         let files = files(&objs, root, &FluxKustomization::InFolder);
-        let err = write(&files, &[root], &owners()).unwrap_err();
-        assert!(err.to_string().contains("hand-written"), "{err}");
+        let err = write(&files, &[root], &owners()).unwrap_err().to_string();
+        assert!(err.contains("ConfigMap hand-written"), "{err}");
+        assert!(
+            err.contains("a.yaml") && err.contains("c.yaml"),
+            "every one: {err}"
+        );
         assert_eq!(
             std::fs::read_to_string(root.join("out/a.yaml")).unwrap(),
             hand
