@@ -1149,3 +1149,67 @@ fn flux_ci_route_render_then_plain_kubectl_kustomize() {
         );
     }
 }
+
+// ----------------------------------------------------------------------------------------------
+// The hosts' other quiet traps, as docs/troubleshooting.md describes them
+// ----------------------------------------------------------------------------------------------
+
+/// Without --enable-alpha-plugins, kubectl kustomize refuses the generator (and says so).
+#[test]
+fn kubectl_kustomize_without_alpha_plugins_refuses_the_generator() {
+    let test = "kubectl_kustomize_without_alpha_plugins_refuses_the_generator";
+    let Some(kubectl) = require_tool("kubectl", test) else {
+        return;
+    };
+    let home = plugin_home();
+    let mut cmd = Command::new(kubectl);
+    cmd.arg("kustomize").arg(repo("examples/kustomize"));
+    with_home(&mut cmd, &home.home);
+    let run = Run::from(cmd.output().unwrap());
+    assert!(!run.ok, "{}", run.describe());
+    assert!(
+        run.stderr.contains("external plugins disabled"),
+        "{}",
+        run.describe()
+    );
+}
+
+/// kpt resolves a Kptfile's `exec:` path from its own working directory (or PATH), not from the
+/// package: `exec: ./vmstack` beside the Kptfile fails when kpt runs elsewhere.
+#[test]
+fn kpt_resolves_exec_paths_from_its_working_directory_not_the_package() {
+    let test = "kpt_resolves_exec_paths_from_its_working_directory_not_the_package";
+    let Some(kpt) = require_tool("kpt", test) else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let pkg = tmp.path().join("apps");
+    copy_dir(&repo("examples/seed/apps"), &pkg);
+    link_binary(&pkg.join("vmstack"));
+    edit(&pkg.join("Kptfile"), "- exec: vmstack", "- exec: ./vmstack");
+    let elsewhere = tmp.path().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    let run = |dir: &Path| {
+        Run::from(
+            Command::new(&kpt)
+                .args(["fn", "render", "--allow-exec"])
+                .arg(&pkg)
+                .current_dir(dir)
+                .output()
+                .unwrap(),
+        )
+    };
+    let failed = run(&elsewhere);
+    assert!(!failed.ok, "{}", failed.describe());
+    assert!(
+        failed.both().contains("no such file"),
+        "{}",
+        failed.describe()
+    );
+    let worked = run(&pkg);
+    assert!(
+        worked.ok,
+        "from the package folder itself: {}",
+        worked.describe()
+    );
+}
