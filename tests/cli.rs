@@ -561,3 +561,30 @@ fn install_plugin_puts_the_binary_where_kustomize_looks() {
         plugin_at(&chosen)
     );
 }
+
+/// The terminal output the README and docs/hosts.md show is what vmstack prints.
+#[test]
+fn the_output_shown_in_the_docs_is_the_real_output() {
+    let readme = std::fs::read_to_string(repo("README.md")).unwrap();
+    let command = "$ vmstack check tests/fixtures/bad/unknown-field/intent.yaml\n";
+    let shown = readme
+        .split_once(command)
+        .and_then(|(_, rest)| rest.split_once("```"))
+        .map(|(block, _)| block)
+        .expect("README shows the check of the unknown-field fixture");
+    let out = vmstack(&["check", "tests/fixtures/bad/unknown-field/intent.yaml"]);
+    assert_eq!(out.stderr, shown, "README.md");
+
+    let hosts = std::fs::read_to_string(repo("docs/hosts.md")).unwrap();
+    let shown = hosts
+        .split_once("At a terminal each problem is shown on its line:\n\n```\n")
+        .and_then(|(_, rest)| rest.split_once("```"))
+        .map(|(block, _)| block)
+        .expect("docs/hosts.md shows a located problem");
+    let out = vmstack(&["check", "tests/fixtures/bad/several-problems/intent.yaml"]);
+    assert!(
+        out.stderr.contains(shown),
+        "docs/hosts.md:\n{shown}\nvs\n{}",
+        out.stderr
+    );
+}
