@@ -6,12 +6,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
+use crate::code::Code;
 use crate::intent::{self, Diagnostic, Stack};
 use crate::krm::object::{self, Object};
 use crate::krm::yaml::{self, VariableStyle};
 use crate::krm::{FieldRef, KrmResult, ResourceList, Severity};
 use crate::render::{self, Generated};
-use crate::settings_check::{self, Expansion};
+use crate::settings::{self, Expansion};
 
 /// Marks every generated object with the intent that produced it (`<namespace>/<name>`), so the
 /// next run replaces and prunes exactly those.
@@ -67,7 +68,7 @@ pub fn variable_inventory(generated: &[Value]) -> Vec<String> {
                 .and_then(substituter)
                 .unwrap_or_else(|| "no Flux Kustomization of vmstack (flux.enabled: false)".into())
         };
-        let Ok(reads) = crate::flux::settings::reads(std::slice::from_ref(obj)) else {
+        let Ok(reads) = settings::reads::reads(std::slice::from_ref(obj)) else {
             continue;
         };
         for r in reads {
@@ -95,6 +96,24 @@ pub enum Layout {
     Stream,
 }
 
+/// How one run expands its intents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    pub layout: Layout,
+    /// Substitute every intent's variables from the settings among the items, as if each set
+    /// `spec.flux.substitute`.
+    pub substitute: bool,
+}
+
+impl From<Layout> for Options {
+    fn from(layout: Layout) -> Self {
+        Options {
+            layout,
+            substitute: false,
+        }
+    }
+}
+
 pub fn is_intent(v: &Value) -> bool {
     Object(v).is(intent::API_VERSION, intent::KIND)
 }
@@ -110,7 +129,7 @@ pub fn diagnostic_results(intent: &Value, diagnostics: &[Diagnostic]) -> Vec<Krm
     diagnostics
         .iter()
         .map(|d| {
-            let mut r = KrmResult::error(format!("{}: {}", d.code, d.message));
+            let mut r = d.code.error(&d.message);
             r.resource_ref = Some(o.resource_ref());
             if !d.path.is_empty() {
                 r.field = Some(FieldRef {
@@ -120,7 +139,6 @@ pub fn diagnostic_results(intent: &Value, diagnostics: &[Diagnostic]) -> Vec<Krm
                 });
             }
             r.file = o.file_ref();
-            r.tags.insert("code".into(), d.code.as_str().into());
             r
         })
         .collect()
@@ -151,8 +169,8 @@ fn targets(rl: &ResourceList) -> Result<Vec<Value>, Vec<KrmResult>> {
         Some(fc) if is_intent(fc) => Ok(vec![fc.clone()]),
         Some(fc) => {
             let o = Object(fc);
-            let mut r = KrmResult::error(format!(
-                "VMS001: functionConfig {} {:?} is not accepted: give a {} ({}) as functionConfig, \
+            let mut r = Code::UnreadableInput.error(format!(
+                "functionConfig {} {:?} is not accepted: give a {} ({}) as functionConfig, \
                  or none to expand every {} among the items",
                 if o.kind().is_empty() {
                     "<no kind>"
@@ -165,7 +183,6 @@ fn targets(rl: &ResourceList) -> Result<Vec<Value>, Vec<KrmResult>> {
                 intent::KIND
             ));
             r.resource_ref = Some(o.resource_ref());
-            r.tags.insert("code".into(), "VMS001".into());
             Err(vec![r])
         }
     }
@@ -178,7 +195,7 @@ fn output_folder(intent: &Value, stack: &Stack) -> String {
         .file_ref()
         .and_then(|f| f.path.rsplit_once('/').map(|(dir, _)| dir.to_string()))
         .unwrap_or_default();
-    match (base.as_str(), stack.layout.directory.as_str()) {
+    match (base.as_str(), stack.directory.as_str()) {
         ("", "" | ".") => String::new(),
         ("", d) => d.to_string(),
         (b, "" | ".") => b.to_string(),
@@ -188,7 +205,8 @@ fn output_folder(intent: &Value, stack: &Stack) -> String {
 
 /// Expands the intents of a ResourceList. Results carry every problem; with any error the items
 /// go back unchanged, so no partial output is ever taken for success.
-pub fn process(mut rl: ResourceList, layout: Layout) -> ResourceList {
+pub fn process(mut rl: ResourceList, options: impl Into<Options>) -> ResourceList {
+    let Options { layout, substitute } = options.into();
     let intents = match targets(&rl) {
         Ok(t) => t,
         Err(results) => {
@@ -204,13 +222,12 @@ pub fn process(mut rl: ResourceList, layout: Layout) -> ResourceList {
     sorted.sort_by_key(key);
     for intent in sorted {
         if !seen.insert(key(&intent)) {
-            let mut r = KrmResult::error(format!(
-                "VMS205: intent {} appears twice: each VictoriaMetricsStack needs its own name",
+            let mut r = Code::DuplicateIntent.error(format!(
+                "intent {} appears twice: each VictoriaMetricsStack needs its own name",
                 key(&intent)
             ));
             r.resource_ref = Some(Object(&intent).resource_ref());
             r.file = Object(&intent).file_ref();
-            r.tags.insert("code".into(), "VMS205".into());
             results.push(r);
             continue;
         }
@@ -225,18 +242,17 @@ pub fn process(mut rl: ResourceList, layout: Layout) -> ResourceList {
         for t in &expanded {
             let folder = output_folder(&t.intent, &t.stack);
             if let Some(other) = folders.insert(folder.clone(), key(&t.intent)) {
-                let mut r = KrmResult::error(format!(
-                    "VMS205: intents {other} and {} both write to folder {folder:?}: give one a \
+                let mut r = Code::DuplicateIntent.error(format!(
+                    "intents {other} and {} both write to folder {folder:?}: give one a \
                      different spec.directory",
                     key(&t.intent)
                 ));
                 r.resource_ref = Some(Object(&t.intent).resource_ref());
                 r.field = Some(FieldRef {
-                    path: "spec.directory".into(),
-                    current_value: Some(Value::String(t.stack.layout.directory.clone())),
+                    path: t.stack.directory.path.clone(),
+                    current_value: Some(Value::String(t.stack.directory.value.clone())),
                     proposed_value: None,
                 });
-                r.tags.insert("code".into(), "VMS205".into());
                 results.push(r);
             }
         }
@@ -254,16 +270,15 @@ pub fn process(mut rl: ResourceList, layout: Layout) -> ResourceList {
             // Last run's output of an intent expanded now: replaced below.
             Some(owner) if owners.contains(&owner) => continue,
             Some(owner) if !present.contains(&owner) => {
-                let mut r = KrmResult::new(
+                let mut r = Code::OrphanedOutput.result(
                     Severity::Warning,
                     format!(
-                        "VMS302: generated by intent {owner}, which is not in the input any more; \
+                        "generated by intent {owner}, which is not in the input any more; \
                          delete this object, or restore the intent"
                     ),
                 );
                 r.resource_ref = Some(Object(&item).resource_ref());
                 r.file = Object(&item).file_ref();
-                r.tags.insert("code".into(), "VMS302".into());
                 results.push(r);
             }
             _ => {}
@@ -301,11 +316,12 @@ pub fn process(mut rl: ResourceList, layout: Layout) -> ResourceList {
     let style = VariableStyle {
         number_keys: render::NUMBER_KEYS,
     };
-    results.extend(settings_check::check(
+    results.extend(settings::check_and_substitute(
         &input,
         &mut expansions,
         &stacks,
         style,
+        substitute,
     ));
     if results.iter().any(KrmResult::is_error) {
         rl.items = input;

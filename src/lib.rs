@@ -34,6 +34,7 @@
 //! ```
 
 pub mod cli;
+pub mod code;
 pub mod flux;
 pub mod function;
 pub mod intent;
@@ -41,4 +42,4 @@ pub mod krm;
 pub mod locate;
 pub mod operator;
 pub mod render;
-pub mod settings_check;
+pub mod settings;

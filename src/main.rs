@@ -11,8 +11,9 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use vmstack::cli::output::{self, FluxKustomization};
 use vmstack::cli::{self, Run, plugin};
+use vmstack::code::Code;
 use vmstack::function::{self, Layout};
-use vmstack::krm::{KrmResult, ResourceList};
+use vmstack::krm::ResourceList;
 
 const ABOUT: &str =
     "Expand VictoriaMetricsStack intents into VictoriaMetrics manifests (a KRM function)";
@@ -329,9 +330,7 @@ fn resource_list_mode() -> anyhow::Result<ExitCode> {
             // Nothing could be read, so there are no items to echo; hosts discard the output of
             // a failed function, so nothing is deleted.
             let mut rl = ResourceList::default();
-            let mut r = KrmResult::error(format!("VMS001: {e}"));
-            r.tags.insert("code".into(), "VMS001".into());
-            rl.results.push(r);
+            rl.results.push(Code::UnreadableInput.error(e));
             rl
         }
     };

@@ -6,8 +6,6 @@
 //! `app.kubernetes.io/instance: X` and `managed-by: vm-operator`; the operator's self-scrape job
 //! label is the Service name. Subcharts ignore fullnameOverride and take the release name.
 
-use crate::intent::Role;
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Component {
     VmStorage,
@@ -104,6 +102,14 @@ impl Component {
             Component::VmAlertmanager => "VMAlertmanager",
         }
     }
+}
+
+/// The chart's subcharts that run pods, whose objects take the release name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subchart {
+    Grafana,
+    KubeStateMetrics,
+    NodeExporter,
 }
 
 /// Names derived from one release in one namespace.
@@ -213,25 +219,26 @@ impl Names {
         )
     }
 
-    /// Objects whose names derive from the release, each with the longest name Kubernetes
-    /// accepts for it.
-    pub fn derived_names(&self, role: &Role) -> Vec<(String, usize)> {
+    /// The workload of a subchart.
+    pub fn subchart(&self, s: Subchart) -> String {
+        match s {
+            Subchart::Grafana => self.grafana(),
+            Subchart::KubeStateMetrics => self.kube_state_metrics(),
+            Subchart::NodeExporter => self.node_exporter(),
+        }
+    }
+
+    /// The names the release gives these components' and subcharts' objects, each with the
+    /// longest name Kubernetes accepts for it.
+    pub fn derived_names(
+        &self,
+        components: &[Component],
+        subcharts: &[Subchart],
+    ) -> Vec<(String, usize)> {
         // A StatefulSet's pods carry `controller-revision-hash: <name>-<10 chars>` (≤ 63).
         const STATEFULSET: usize = 52;
         const LABEL: usize = 63;
         let mut out = Vec::new();
-        let components: &[Component] = match role {
-            Role::Global(_) => &[
-                Component::VmStorage,
-                Component::VmSelect,
-                Component::VmInsert,
-                Component::VmAlert,
-                Component::VmAuth,
-                Component::VmAlertmanager,
-                Component::VmAgent,
-            ],
-            Role::Agent(_) => &[Component::VmAgent],
-        };
         for c in components {
             let limit = match c.workload() {
                 Workload::StatefulSet => STATEFULSET,
@@ -239,13 +246,7 @@ impl Names {
             };
             out.push((self.workload(*c), limit));
         }
-        match role {
-            Role::Global(_) => out.push((self.grafana(), LABEL)),
-            Role::Agent(_) => {
-                out.push((self.kube_state_metrics(), LABEL));
-                out.push((self.node_exporter(), LABEL));
-            }
-        }
+        out.extend(subcharts.iter().map(|s| (self.subchart(*s), LABEL)));
         out
     }
 }

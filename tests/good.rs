@@ -2,18 +2,19 @@
 
 mod common;
 
-use common::fixtures::{cases, of_kind, render_good, render_intent, repo};
+use common::fixtures::{cases, check_each_case, of_kind, render_good, render_intent, repo};
 use serde_json::json;
 
 #[test]
 fn every_good_intent_renders_cleanly() {
-    let cases = cases("good");
-    assert!(cases.len() >= 7, "the good-intent fixtures went missing");
-    for case in cases {
-        let name = case.file_name().unwrap().to_string_lossy().to_string();
+    assert!(
+        cases("good").len() >= 7,
+        "the good-intent fixtures went missing"
+    );
+    check_each_case("good", |name, case| {
         let items = render_intent(&case.join("intent.yaml"));
         insta::assert_snapshot!(format!("good_{name}"), vmstack::function::to_stream(&items));
-    }
+    });
 }
 
 #[test]
@@ -113,6 +114,26 @@ fn the_options_shown_by_the_fixtures_take_effect() {
     assert_eq!(
         ks["spec"]["postBuild"]["substituteFrom"][1],
         json!({"kind": "Secret", "name": "cluster-secrets", "optional": true})
+    );
+
+    let priority = render("global-priority-class");
+    let values = &find(&priority, "HelmRelease")[0]["spec"]["values"];
+    let spec = &values["vmcluster"]["spec"];
+    assert_eq!(
+        spec["vmstorage"]["priorityClassName"],
+        "monitoring-critical"
+    );
+    assert!(
+        spec["vmselect"].get("priorityClassName").is_none(),
+        "only where asked"
+    );
+    assert_eq!(
+        values["vmalert"]["spec"]["priorityClassName"],
+        "monitoring-critical"
+    );
+    assert_eq!(
+        values["alertmanager"]["spec"]["priorityClassName"],
+        "${ALERTING_PRIORITY_CLASS}"
     );
 
     let lean = render("global-lean");

@@ -240,8 +240,7 @@ fn run_binary(args: &[&str], stdin: &str) -> (i32, String, String) {
 fn every_bad_intent_fails_with_a_precise_result() {
     let cases = common::fixtures::cases("bad");
     assert!(cases.len() >= 20, "the bad-intent fixtures went missing");
-    for case in cases {
-        let name = case.file_name().unwrap().to_string_lossy().to_string();
+    common::fixtures::check_each_case("bad", |name, case| {
         let intent_text = std::fs::read_to_string(case.join("intent.yaml")).unwrap();
         let intent = with_file(
             yaml::parse_document(&intent_text).unwrap(),
@@ -282,7 +281,26 @@ fn every_bad_intent_fails_with_a_precise_result() {
             assert!(found, "{name}: no error {code} at {path} in {results:#?}");
         }
         insta::assert_snapshot!(format!("bad_{name}"), stderr);
-    }
+    });
+}
+
+#[test]
+fn a_failing_case_does_not_hide_the_cases_after_it() {
+    let seen = std::cell::RefCell::new(Vec::new());
+    let cases = ["a", "b", "c"].map(|n| (n.to_string(), n));
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        common::fixtures::check_each(cases, |name, _| {
+            seen.borrow_mut().push(name.to_string());
+            assert_ne!(name, "a", "the first case fails");
+        })
+    }));
+    assert_eq!(*seen.borrow(), ["a", "b", "c"], "every case ran");
+    let message = outcome.expect_err("the failure is reported at the end");
+    let message = message.downcast_ref::<String>().unwrap();
+    assert!(
+        message.contains("1 case(s) failed") && message.ends_with(": a"),
+        "{message}"
+    );
 }
 
 #[test]

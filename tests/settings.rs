@@ -368,6 +368,54 @@ fn the_render_command_checks_and_substitutes() {
 }
 
 #[test]
+fn substituting_is_an_option_of_the_run_not_an_edit_of_the_intent() {
+    let intent = infra();
+    let options = function::Options {
+        layout: Layout::Files,
+        substitute: true,
+    };
+    let out = function::process(
+        ResourceList::new(vec![intent.clone(), infra_settings()], None),
+        options,
+    );
+    assert!(out.results.is_empty(), "{:?}", out.results);
+    let generated: Vec<&Value> = out
+        .items
+        .iter()
+        .filter(|i| variable_style(i).is_some() && i["kind"] != "Kustomization")
+        .collect();
+    assert!(!generated.is_empty());
+    assert!(
+        generated.iter().all(|g| !yaml::to_yaml(g).contains("${")),
+        "every variable substituted"
+    );
+    let echoed = out
+        .items
+        .iter()
+        .find(|i| i["kind"] == "VictoriaMetricsStack")
+        .unwrap();
+    assert_eq!(
+        echoed["spec"], intent["spec"],
+        "the intent itself is left as it was"
+    );
+
+    // The binary used to write the flag into the intent, which panicked on a flux that is not a
+    // mapping: now that is an ordinary error.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("vmstack.yaml");
+    let mut bad = intent.clone();
+    bad["spec"]["flux"] = json!("on");
+    std::fs::write(&file, yaml::to_yaml(&bad)).unwrap();
+    let (code, stdout, stderr) = vmstack(&["render", "--substitute", file.to_str().unwrap()]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stdout.is_empty());
+    assert!(
+        stderr.contains("VMS101") && stderr.contains("spec.flux"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn the_variable_inventory_names_object_field_and_substituter() {
     let (code, stdout, stderr) =
         vmstack(&["render", "--variables", "examples/seed/infra/vmstack.yaml"]);

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::intent::Code;
+use crate::code::Code;
 use crate::krm::object::{self, Object};
 use crate::krm::{FileRef, KrmResult, ResourceRef, yaml};
 use crate::locate::{Place, Positions};
@@ -87,9 +87,7 @@ pub struct Inputs {
 }
 
 pub fn problem(message: String, file: Option<&str>) -> KrmResult {
-    let code = Code::NotAnIntent.as_str();
-    let mut r = KrmResult::error(format!("{code}: {message}"));
-    r.tags.insert("code".into(), code.into());
+    let mut r = Code::UnreadableInput.error(message);
     r.file = file.map(|path| FileRef {
         path: path.to_string(),
         index: 0,
@@ -244,7 +242,7 @@ mod tests {
         assert!(
             read.problems
                 .iter()
-                .all(|p| p.result.tags["code"] == "VMS001")
+                .all(|p| p.result.tags["code"] == Code::UnreadableInput.as_str())
         );
         let (file, at) = read.problems[0]
             .at

@@ -15,20 +15,17 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use crate::code::Code;
 use crate::function::{self, Layout, OWNER};
 use crate::krm::object::Object;
 use crate::krm::{KrmResult, ResourceList};
 use inputs::{Input, Inputs};
 
-/// Nothing to render: the inputs hold no intent. An error, so that a CI step never commits an
-/// empty folder that Flux would then prune the stack to.
-pub const NOTHING_TO_RENDER: &str = "VMS002";
-
 /// Options of an expansion on the command line.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Options {
-    /// Substitute the Flux variables from the settings among the inputs (`spec.flux.substitute`
-    /// on every intent).
+    /// Substitute the Flux variables from the settings among the inputs, as if every intent set
+    /// `spec.flux.substitute`.
     pub substitute: bool,
 }
 
@@ -49,18 +46,17 @@ fn owner_key(v: &Value) -> String {
 
 /// Expands every intent among the inputs of one package.
 pub fn expand(prefix: PathBuf, inputs: Inputs, layout: Layout, options: Options) -> Expansion {
-    let mut items = inputs.items.clone();
-    if options.substitute {
-        for item in items.iter_mut().filter(|i| function::is_intent(i)) {
-            item["spec"]["flux"]["substitute"] = Value::Bool(true);
-        }
-    }
+    let items = inputs.items.clone();
     let owners: BTreeSet<String> = items
         .iter()
         .filter(|i| function::is_intent(i))
         .map(owner_key)
         .collect();
-    let list = function::process(ResourceList::new(items, None), layout);
+    let options = function::Options {
+        layout,
+        substitute: options.substitute,
+    };
+    let list = function::process(ResourceList::new(items, None), options);
     Expansion {
         prefix,
         inputs,
@@ -138,14 +134,16 @@ pub fn run_file(
 fn finish(expansions: Vec<Expansion>, mut problems: Vec<KrmResult>) -> Run {
     let nothing = expansions.iter().all(|e| e.owners.is_empty());
     let quiet = problems.is_empty() && expansions.iter().all(|e| e.inputs.problems.is_empty());
+    // Nothing to render is an error, so that a CI step never commits an empty folder that Flux
+    // would then prune the stack to.
     if nothing && quiet {
         let read: Vec<&str> = expansions
             .iter()
             .flat_map(|e| &e.inputs.files)
             .map(|f| f.shown.as_str())
             .collect();
-        let mut r = KrmResult::error(format!(
-            "{NOTHING_TO_RENDER}: nothing to render: no {} ({}) in {}",
+        problems.push(Code::NothingToRender.error(format!(
+            "nothing to render: no {} ({}) in {}",
             crate::intent::KIND,
             crate::intent::API_VERSION,
             if read.is_empty() {
@@ -153,9 +151,7 @@ fn finish(expansions: Vec<Expansion>, mut problems: Vec<KrmResult>) -> Run {
             } else {
                 read.join(", ")
             }
-        ));
-        r.tags.insert("code".into(), NOTHING_TO_RENDER.into());
-        problems.push(r);
+        )));
     }
     Run {
         expansions,

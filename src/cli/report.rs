@@ -8,6 +8,7 @@ use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use serde_json::Value;
 
 use super::inputs::{InputFile, Inputs, Problem};
+use crate::code::Code;
 use crate::krm::{KrmResult, Severity};
 use crate::locate::Located;
 
@@ -64,7 +65,7 @@ fn first_line(text: &str, bytes: Range<usize>) -> Range<usize> {
 fn pointed(located: &Located, code: &str) -> Range<usize> {
     let key = located.key.as_ref().map(|k| k.bytes.clone());
     let value = located.value.bytes.clone();
-    if !located.exact || code == "VMS100" || !located.scalar {
+    if !located.exact || code == Code::UnknownField.as_str() || !located.scalar {
         key.unwrap_or(value)
     } else {
         value

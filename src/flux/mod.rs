@@ -1,6 +1,6 @@
-//! Flux's side of the output: which variables the generated objects read, whether the cluster's
-//! settings define them, and Flux's substitution itself. Knows Flux, not VictoriaMetrics.
+//! Flux's own rules, as vmstack needs them: its variable substitution (envsubst), and where it
+//! finds the settings it substitutes from. Knows Flux, not VictoriaMetrics.
 
 pub mod envsubst;
 mod glob;
-pub mod settings;
+pub mod substitute_from;

@@ -2,9 +2,11 @@
 
 use serde_json::Value;
 
-use super::diagnostic::{Code, Diagnostic, Diagnostics};
+use super::decode::child;
+use super::diagnostic::{Diagnostic, Diagnostics};
 use super::model::{Agent, Component, RemoteWriteVia, Role, Stack};
-use crate::operator::Names;
+use crate::code::Code;
+use crate::operator::{self, Names, Subchart};
 
 pub fn cross_field(s: &Stack, d: &mut Diagnostics) {
     derived_names(s, d);
@@ -12,18 +14,19 @@ pub fn cross_field(s: &Stack, d: &mut Diagnostics) {
         Role::Global(g) => {
             let storage = g.vmstorage.component.replicas.literal();
             let rf = g.replication_factor.literal();
+            let rf_path = &g.replication_factor.path;
             if let (Some(rf), Some(replicas)) = (rf, storage) {
                 if *rf == 0 {
                     d.report(
                         Code::OutOfRange,
-                        "spec.replicationFactor",
+                        rf_path,
                         "replicationFactor must be at least 1",
                     );
                 } else if rf > replicas {
                     d.push(
                         Diagnostic::new(
                             Code::ReplicationAboveReplicas,
-                            "spec.replicationFactor",
+                            rf_path,
                             format!(
                                 "replicationFactor {rf} is above the {replicas} vmstorage replicas: \
                                  vminsert cannot place {rf} copies of a sample"
@@ -33,14 +36,15 @@ pub fn cross_field(s: &Stack, d: &mut Diagnostics) {
                     );
                 }
             }
+            let storage_max = &g.vmstorage.component.max_unavailable;
             if let Some(rf) = rf
-                && let Some(max) = g.vmstorage.component.max_unavailable.literal()
+                && let Some(max) = storage_max.literal()
                 && *rf >= 2
                 && max >= rf
             {
                 d.report(
                     Code::DisruptionTooLarge,
-                    "spec.vmstorage.maxUnavailable",
+                    &storage_max.path,
                     format!(
                         "maxUnavailable {} lets a drain take down {rf} or more vmstorage nodes at once, \
                          which with replicationFactor {rf} makes some samples unreadable; use at most {}",
@@ -49,30 +53,31 @@ pub fn cross_field(s: &Stack, d: &mut Diagnostics) {
                     ),
                 );
             }
-            let components: [(&str, &Component); 6] = [
-                ("vmstorage", &g.vmstorage.component),
-                ("vmselect", &g.vmselect.component),
-                ("vminsert", &g.vminsert),
-                ("vmalert", &g.vmalert.component),
-                ("alertmanager", &g.alertmanager.component),
-                ("vmauth", &g.vmauth.component),
+            let components = [
+                &g.vmstorage.component,
+                &g.vmselect.component,
+                &g.vminsert,
+                &g.vmalert.component,
+                &g.alertmanager.component,
+                &g.vmauth.component,
             ];
-            for (key, c) in components {
-                disruption(key, c, d);
+            for c in components {
+                disruption(c, d);
             }
-            if g.grafana.enabled && g.grafana.replicas > 1 && g.grafana.persistence.is_some() {
+            let replicas = &g.grafana.replicas;
+            if g.grafana.enabled && replicas.value > 1 && g.grafana.persistence.is_some() {
                 d.report(
                     Code::GrafanaReplicasNeedDatabase,
-                    "spec.grafana.replicas",
+                    &replicas.path,
                     format!(
                         "{} Grafana replicas cannot share one ReadWriteOnce volume holding SQLite: set \
                          grafana.persistence.enabled: false and give Grafana an external database \
                          (values.grafana.grafana.ini.database), or keep 1 replica",
-                        g.grafana.replicas
+                        replicas.value
                     ),
                 );
             }
-            if g.grafana.enabled && g.grafana.replicas > 1 && g.grafana.persistence.is_none() {
+            if g.grafana.enabled && replicas.value > 1 && g.grafana.persistence.is_none() {
                 let has_db = s
                     .values
                     .get("grafana")
@@ -83,7 +88,7 @@ pub fn cross_field(s: &Stack, d: &mut Diagnostics) {
                 if !has_db {
                     d.report(
                         Code::GrafanaReplicasNeedDatabase,
-                        "spec.grafana.replicas",
+                        &replicas.path,
                         "Grafana replicas above 1 need an external database: set \
                          values.grafana.grafana.ini.database (type, host, name, user, password)",
                     );
@@ -91,31 +96,32 @@ pub fn cross_field(s: &Stack, d: &mut Diagnostics) {
             }
         }
         Role::Agent(a) => {
-            disruption("vmagent", &a.vmagent, d);
+            disruption(&a.vmagent, d);
             agent_networking(s, a, d);
         }
     }
     values_conflicts(s, d);
 }
 
-fn disruption(key: &str, c: &Component, d: &mut Diagnostics) {
+fn disruption(c: &Component, d: &mut Diagnostics) {
     let Some(max) = c.max_unavailable.literal() else {
         return;
     };
+    let path = &c.max_unavailable.path;
     if let Some(replicas) = c.replicas.literal()
         && *replicas > 1
         && max >= replicas
     {
         d.report(
             Code::DisruptionTooLarge,
-            &format!("spec.{key}.maxUnavailable"),
+            path,
             format!("maxUnavailable {max} of {replicas} replicas lets a node drain evict every pod at once"),
         );
     }
     if *max == 0 {
         d.report(
             Code::DisruptionTooLarge,
-            &format!("spec.{key}.maxUnavailable"),
+            path,
             "maxUnavailable 0 blocks every voluntary eviction, so node drains never finish",
         );
     }
@@ -126,20 +132,34 @@ fn disruption(key: &str, c: &Component, d: &mut Diagnostics) {
 /// name plus 11 characters, which must fit in 63).
 fn derived_names(s: &Stack, d: &mut Diagnostics) {
     let names = Names::new(&s.release, &s.namespace, &s.cluster_domain);
-    let path = if s.release == s.name {
-        "metadata.name"
-    } else {
-        "spec.releaseName"
+    use operator::Component as C;
+    let (components, subcharts): (&[C], &[Subchart]) = match &s.role {
+        Role::Global(_) => (
+            &[
+                C::VmStorage,
+                C::VmSelect,
+                C::VmInsert,
+                C::VmAlert,
+                C::VmAuth,
+                C::VmAlertmanager,
+                C::VmAgent,
+            ],
+            &[Subchart::Grafana],
+        ),
+        Role::Agent(_) => (
+            &[C::VmAgent],
+            &[Subchart::KubeStateMetrics, Subchart::NodeExporter],
+        ),
     };
-    for (object, limit) in names.derived_names(&s.role) {
+    for (object, limit) in names.derived_names(components, subcharts) {
         if object.len() > limit {
             d.report(
                 Code::NameTooLong,
-                path,
+                &s.release.path,
                 format!(
                     "{:?} is too long: it makes {object:?} ({} characters, at most {limit} allowed); \
                      shorten the name or set spec.releaseName",
-                    s.release,
+                    s.release.value,
                     object.len()
                 ),
             );
@@ -150,7 +170,8 @@ fn derived_names(s: &Stack, d: &mut Diagnostics) {
 
 /// The `values` escape hatch must not undo what vmstack relies on.
 fn values_conflicts(s: &Stack, d: &mut Diagnostics) {
-    let v = &s.values;
+    let v = &s.values.value;
+    let values_path = |rest: &str| child(&s.values.path, rest);
     let at = |path: &[&str]| -> Option<&Value> {
         let mut cur = v.get(path[0])?;
         for p in &path[1..] {
@@ -161,7 +182,7 @@ fn values_conflicts(s: &Stack, d: &mut Diagnostics) {
     if at(&["vmsingle", "enabled"]) == Some(&Value::Bool(true)) {
         d.report(
             Code::ValuesConflict,
-            "spec.values.vmsingle.enabled",
+            &values_path("vmsingle.enabled"),
             match s.role {
                 Role::Global(_) => "vmsingle cannot be enabled: the chart refuses to render vmsingle beside vmcluster",
                 Role::Agent(_) => "vmsingle cannot be enabled: an agent forwards everything and stores nothing locally",
@@ -173,7 +194,7 @@ fn values_conflicts(s: &Stack, d: &mut Diagnostics) {
     {
         d.report(
             Code::ValuesConflict,
-            "spec.values.fullnameOverride",
+            &values_path("fullnameOverride"),
             "fullnameOverride is set from the release name: every generated name, selector and health \
              check depends on it; set spec.releaseName instead",
         );
@@ -191,7 +212,7 @@ fn values_conflicts(s: &Stack, d: &mut Diagnostics) {
         if at(p).is_some() {
             d.report(
                 Code::ValuesConflict,
-                &format!("spec.values.{}", p.join(".")),
+                &values_path(&p.join(".")),
                 "vmstack already emits a PodDisruptionBudget for these pods; a second one from the \
                  operator makes the eviction API refuse every eviction (set maxUnavailable on the \
                  component instead)",
@@ -202,20 +223,20 @@ fn values_conflicts(s: &Stack, d: &mut Diagnostics) {
 
 /// Networking fields an agent cannot use, and the stub Service name a cross-cluster write needs.
 fn agent_networking(s: &Stack, a: &Agent, d: &mut Diagnostics) {
-    if s.network.alertmanager_receivers.is_some() {
+    if let Some(receivers) = &s.network.alertmanager_receivers {
         d.report(
             Code::WrongRole,
-            "spec.networkPolicies.alertmanagerReceivers",
+            &receivers.path,
             "alertmanagerReceivers applies to role global (an agent runs no Alertmanager)",
         );
     }
     if let RemoteWriteVia::CrossCluster(t) = &a.remote_write.via {
         let service = Names::new(&t.release, &t.namespace, &s.cluster_domain)
-            .service(crate::operator::Component::VmInsert);
+            .service(operator::Component::VmInsert);
         if service.len() > 63 {
             d.report(
                 Code::NameTooLong,
-                "spec.remoteWrite.release",
+                &t.release.path,
                 format!(
                     "{service:?} ({} characters) is longer than a Service name may be (63)",
                     service.len()
@@ -232,11 +253,12 @@ fn rule_switches_in_values(s: &Stack, d: &mut Diagnostics) {
     let Some(default_rules) = s.values.get("defaultRules") else {
         return;
     };
-    let switch = s.chart.line().rules_switch();
+    let switch = s.chart.line.rules_switch();
+    let values_path = |rest: &str| child(&s.values.path, rest);
     if default_rules.get(switch).is_some() {
         d.report(
             Code::ValuesConflict,
-            &format!("spec.values.defaultRules.{switch}"),
+            &values_path(&format!("defaultRules.{switch}")),
             "switch the chart's default rules with rules.defaultRules: vmstack decides from it \
              which health alerts the chart already covers",
         );
@@ -246,7 +268,7 @@ fn rule_switches_in_values(s: &Stack, d: &mut Diagnostics) {
         if group.get(switch).is_some() {
             d.report(
                 Code::ValuesConflict,
-                &format!("spec.values.defaultRules.groups.{name}.{switch}"),
+                &values_path(&format!("defaultRules.groups.{name}.{switch}")),
                 format!(
                     "switch chart rule group {name:?} with rules.defaultGroups: vmstack decides \
                      from it which health alerts the chart already covers"

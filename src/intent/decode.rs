@@ -1,13 +1,13 @@
-//! Strict decoding of the raw intent into typed values, collecting every problem with its path.
+//! Strict decoding of raw values into typed ones, collecting every problem with its path (the
+//! mappings of the intent are read field by field with [`crate::intent::fields::Fields`]).
 //!
 //! Hand-written rather than `#[serde(deny_unknown_fields)]`: serde stops at the first error and
 //! cannot suggest the field that was meant, while an intent author wants all problems at once.
 
-use std::sync::LazyLock;
-
 use serde_json::{Map, Value};
 
-use super::diagnostic::{Code, Diagnostic, Diagnostics};
+use super::diagnostic::{Diagnostic, Diagnostics};
+use crate::code::Code;
 
 pub fn child(path: &str, key: &str) -> String {
     if path.is_empty() {
@@ -47,6 +47,34 @@ pub fn wrong_type(d: &mut Diagnostics, path: &str, expected: &str, v: &Value) {
         )
         .with_current(v),
     );
+}
+
+/// A string or a number, as text (quantities and retentions may be written either way).
+pub fn scalar_text(v: &Value, path: &str, what: &str, d: &mut Diagnostics) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => {
+            wrong_type(d, path, what, v);
+            None
+        }
+    }
+}
+
+/// A mapping of string to string (labels, annotations), in its order.
+pub fn string_map(v: &Value, path: &str, d: &mut Diagnostics) -> Option<Vec<(String, String)>> {
+    let Value::Object(m) = v else {
+        wrong_type(d, path, "a mapping of string to string", v);
+        return None;
+    };
+    let mut out = Vec::new();
+    for (k, val) in m {
+        match val {
+            Value::String(s) => out.push((k.clone(), s.clone())),
+            other => wrong_type(d, &child(path, k), "a string", other),
+        }
+    }
+    Some(out)
 }
 
 /// A value that can be read from the intent.
@@ -121,108 +149,6 @@ impl Decode for Map<String, Value> {
     }
 }
 
-/// Reads the fields of one mapping, remembering which keys were asked for so that `finish`
-/// can report the rest as unknown, with the nearest known name.
-pub struct Fields<'v> {
-    map: &'v Map<String, Value>,
-    path: String,
-    known: Vec<&'static str>,
-}
-
-impl<'v> Fields<'v> {
-    pub fn new(v: &'v Value, path: &str, d: &mut Diagnostics) -> Option<Self> {
-        match v {
-            Value::Object(map) => Some(Fields {
-                map,
-                path: path.to_string(),
-                known: Vec::new(),
-            }),
-            _ => {
-                wrong_type(d, path, "a mapping", v);
-                None
-            }
-        }
-    }
-
-    /// An optional nested mapping: its fields, or an empty reader when it is absent (or not a
-    /// mapping, which `Fields::new` has reported), so that every default still applies.
-    pub fn section(&mut self, key: &'static str, d: &mut Diagnostics) -> Fields<'v> {
-        static EMPTY: LazyLock<Map<String, Value>> = LazyLock::new(Map::new);
-        let path = self.path_of(key);
-        match self.raw(key).and_then(|v| Fields::new(v, &path, d)) {
-            Some(fields) => fields,
-            None => Fields {
-                map: &EMPTY,
-                path,
-                known: Vec::new(),
-            },
-        }
-    }
-
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-
-    pub fn path_of(&self, key: &str) -> String {
-        child(&self.path, key)
-    }
-
-    /// The raw value of a key, `null` counting as absent.
-    pub fn raw(&mut self, key: &'static str) -> Option<&'v Value> {
-        self.known.push(key);
-        self.map.get(key).filter(|v| !v.is_null())
-    }
-
-    pub fn has(&self, key: &str) -> bool {
-        self.map.get(key).is_some_and(|v| !v.is_null())
-    }
-
-    pub fn opt<T: Decode>(&mut self, key: &'static str, d: &mut Diagnostics) -> Option<T> {
-        let v = self.raw(key)?;
-        T::decode(v, &child(&self.path, key), d)
-    }
-
-    pub fn or<T: Decode>(&mut self, key: &'static str, default: T, d: &mut Diagnostics) -> T {
-        self.opt(key, d).unwrap_or(default)
-    }
-
-    pub fn req<T: Decode>(&mut self, key: &'static str, d: &mut Diagnostics) -> Option<T> {
-        if self.raw(key).is_none() {
-            d.report(
-                Code::MissingField,
-                &child(&self.path, key),
-                format!("{key} is required"),
-            );
-            return None;
-        }
-        self.opt(key, d)
-    }
-
-    /// Reports every key that no reader asked for.
-    pub fn finish(self, d: &mut Diagnostics) {
-        for key in self.map.keys() {
-            if self.known.iter().any(|k| k == key) {
-                continue;
-            }
-            let mut message = format!("unknown field {key:?}");
-            let nearest = nearest(key, &self.known);
-            if let Some(n) = nearest {
-                message.push_str(&format!(", did you mean {n:?}?"));
-            } else if !self.known.is_empty() {
-                let mut known = self.known.clone();
-                known.sort_unstable();
-                known.dedup();
-                message.push_str(&format!(" (known fields: {})", known.join(", ")));
-            }
-            let mut diag = Diagnostic::new(Code::UnknownField, child(&self.path, key), message);
-            if let Some(n) = nearest {
-                diag = diag.with_proposed(Value::String(child(&self.path, n)));
-            }
-            d.push(diag);
-        }
-    }
-}
-
 /// The known name closest to a mistyped one, if it is close enough to be a typo.
 pub fn nearest<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
     let lower = key.to_ascii_lowercase();
@@ -235,40 +161,4 @@ pub fn nearest<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
         .filter(|(score, _)| *score >= 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, k)| k)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn unknown_field_names_the_nearest_one() {
-        let v = json!({"replica": 3});
-        let mut d = Diagnostics::default();
-        let mut f = Fields::new(&v, "spec.vmstorage", &mut d).unwrap();
-        let _: Option<u32> = f.opt("replicas", &mut d);
-        let _: Option<String> = f.opt("size", &mut d);
-        f.finish(&mut d);
-        assert_eq!(d.list.len(), 1);
-        assert_eq!(d.list[0].code, Code::UnknownField);
-        assert_eq!(d.list[0].path, "spec.vmstorage.replica");
-        assert!(
-            d.list[0].message.contains("did you mean \"replicas\""),
-            "{}",
-            d.list[0].message
-        );
-    }
-
-    #[test]
-    fn wrong_types_are_reported_with_their_path() {
-        let v = json!({"replicas": "three", "list": [1, "x"]});
-        let mut d = Diagnostics::default();
-        let mut f = Fields::new(&v, "spec", &mut d).unwrap();
-        assert!(f.opt::<u32>("replicas", &mut d).is_none());
-        assert!(f.opt::<Vec<String>>("list", &mut d).is_none());
-        f.finish(&mut d);
-        let paths: Vec<_> = d.list.iter().map(|x| x.path.as_str()).collect();
-        assert_eq!(paths, ["spec.replicas", "spec.list[0]"]);
-    }
 }

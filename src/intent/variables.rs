@@ -58,6 +58,11 @@ pub fn references(s: &str) -> Result<Vec<VarRef>, String> {
         .collect()
 }
 
+/// Whether a text is exactly one `${…}` reference and nothing around it.
+pub fn is_one_variable(s: &str) -> bool {
+    s.starts_with("${") && s.ends_with('}') && s.matches("${").count() == 1
+}
+
 /// The text of a string in which every variable is replaced by `placeholder`, for checking the
 /// shape of what is around it (a URL with a variable host, say).
 pub fn with_placeholders(s: &str, placeholder: &str) -> String {

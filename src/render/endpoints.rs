@@ -1,5 +1,6 @@
-//! A ConfigMap with the global stack's real endpoints, under the keys the seed's cluster settings
-//! use, so the values an agent's settings need come from the intent rather than by hand.
+//! A ConfigMap with the global stack's real endpoints, under the settings keys agents' intents
+//! read them from (`GLOBAL_VM_INSERT_ENDPOINT`, …), so the values an agent's settings need come
+//! from the intent rather than by hand.
 
 use serde_json::{Map, Value, json};
 
@@ -7,7 +8,7 @@ use super::{Generated, files, metadata};
 use crate::intent::{Role, Stack};
 use crate::operator::{Component as C, Names};
 
-/// The global stack's endpoints under the seed's settings keys (none for an agent).
+/// The global stack's endpoints under their settings keys (none for an agent).
 pub fn endpoint_settings(stack: &Stack) -> Vec<(String, String)> {
     let Role::Global(g) = &stack.role else {
         return Vec::new();

@@ -95,7 +95,7 @@ fn covered(group: ChartGroup, rule: Value) -> Health {
     }
 }
 
-/// The components this stack runs and alerts on, with their seed alert names.
+/// The components this stack runs and alerts on, with the name of the alert for each one down.
 fn components(g: &Global) -> Vec<(C, &'static str)> {
     let mut out = vec![
         (C::VmStorage, "VMStorageDown"),
@@ -322,7 +322,7 @@ fn silent_agents(g: &Global) -> Option<Value> {
 /// ones left out while their group is on); and the watch on every listed agent cluster, which
 /// `agents` asks for explicitly, so it stays even with `rules.health: false`.
 pub fn rules(stack: &Stack, g: &Global, names: &Names) -> Vec<Value> {
-    let line = stack.chart.line();
+    let line = stack.chart.line;
     let mut out: Vec<Value> = Vec::new();
     if g.rules.health {
         out.extend(

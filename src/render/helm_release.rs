@@ -4,7 +4,7 @@ use serde_json::{Map, Value, json};
 
 use super::{Generated, deep_merge, files, metadata};
 use crate::intent::scalar::{Quantity, Setting, Text, ToJson};
-use crate::intent::{Agent, ChartSource, Component, Global, Role, Stack};
+use crate::intent::{Agent, ChartSource, ChartSourceKind, Component, Global, Role, Stack};
 use crate::operator::{Component as C, Names};
 
 pub fn render(stack: &Stack, names: &Names) -> Vec<Generated> {
@@ -50,7 +50,7 @@ fn helm_release(stack: &Stack, names: &Names) -> Value {
                 json!({"kind": "OCIRepository", "name": chart_source_name(stack), "namespace": stack.namespace}),
             );
         }
-        ChartSource::Existing(r) if r.kind == "HelmRepository" => {
+        ChartSource::Existing(r) if r.kind == ChartSourceKind::HelmRepository => {
             let mut source = json!({"kind": "HelmRepository", "name": r.name});
             if let Some(ns) = &r.namespace {
                 source["namespace"] = json!(ns);
@@ -74,7 +74,8 @@ fn helm_release(stack: &Stack, names: &Names) -> Value {
     }
     spec.insert("interval".into(), stack.helm.interval.to_json());
     spec.insert("timeout".into(), stack.helm.timeout.to_json());
-    // The operator and its CRDs are installed by their own release, as in the seed.
+    // The operator and its CRDs come from their own release (the chart's operator subchart is
+    // switched off in the values), so this release skips the CRDs.
     let remediation = json!({"retries": stack.helm.retries});
     spec.insert(
         "install".into(),
@@ -99,7 +100,7 @@ pub fn values(stack: &Stack, names: &Names) -> Value {
         Role::Global(g) => global_values(stack, g, names),
         Role::Agent(a) => agent_values(stack, a),
     };
-    deep_merge(&mut v, &Value::Object(stack.values.clone()));
+    deep_merge(&mut v, &Value::Object(stack.values.value.clone()));
     v
 }
 
@@ -109,6 +110,9 @@ fn component_spec(c: &Component) -> Map<String, Value> {
     let resources = c.resources.to_json();
     if resources.as_object().is_some_and(|r| !r.is_empty()) {
         m.insert("resources".into(), resources);
+    }
+    if let Some(p) = &c.priority_class_name {
+        m.insert("priorityClassName".into(), p.to_json());
     }
     m
 }
@@ -260,7 +264,7 @@ fn global_values(stack: &Stack, g: &Global, names: &Names) -> Value {
         }
     }
 
-    let switch = stack.chart.line().rules_switch();
+    let switch = stack.chart.line.rules_switch();
     let mut default_rules = json!({ switch: g.rules.default_rules });
     if !g.rules.default_groups.is_empty() {
         let groups: Map<String, Value> = g
@@ -324,7 +328,7 @@ fn agent_values(stack: &Stack, a: &Agent) -> Value {
         settings["flushInterval"] = f.to_json();
     }
     let mut args = a.vmagent.extra_args.clone();
-    // The seed's maxSamplesPerSend: vmagent's rows per remote-write block.
+    // The intent's maxSamplesPerSend: vmagent's rows per remote-write block.
     args.set_default(
         "remoteWrite.maxRowsPerBlock",
         &setting_text(&rw.max_rows_per_block),
@@ -340,7 +344,7 @@ fn agent_values(stack: &Stack, a: &Agent) -> Value {
         "victoria-metrics-operator": {"enabled": false},
         // Rules are evaluated and dashboards served on the global cluster.
         "defaultDashboards": {"enabled": false},
-        "defaultRules": { stack.chart.line().rules_switch(): false },
+        "defaultRules": { stack.chart.line.rules_switch(): false },
         "vmsingle": {"enabled": false},
         "vmcluster": {"enabled": false},
         "vmalert": {"enabled": false},

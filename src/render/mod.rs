@@ -40,7 +40,8 @@ pub mod files {
     pub const VMRULE: &str = "vmrule.yaml";
     pub const SCRAPE: &str = "scrape.yaml";
     pub const ENDPOINTS: &str = "endpoints.yaml";
-    /// The Flux Kustomization lives beside the files but is applied by a parent, as in the seed.
+    /// The Flux Kustomization lives beside the files but is applied by a parent Kustomization,
+    /// so the folder can be listed without applying itself.
     pub const FLUX_KUSTOMIZATION: &str = "ks.yaml";
     pub const KUSTOMIZATION: &str = "kustomization.yaml";
 }

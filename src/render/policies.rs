@@ -7,7 +7,7 @@
 use serde_json::{Value, json};
 
 use super::{Generated, files, labels_map, metadata};
-use crate::intent::scalar::url_problem;
+use crate::intent::scalar::Url;
 use crate::intent::{Role, Stack};
 use crate::operator::{Component as C, Names, ports};
 
@@ -154,7 +154,7 @@ impl Context<'_> {
             .network
             .api_server_ports
             .iter()
-            .map(|p| tcp(*p as u16))
+            .map(|p| tcp(*p))
             .collect();
         flow(Peer::Anywhere, &p)
     }
@@ -231,7 +231,10 @@ pub fn render(stack: &Stack, names: &Names) -> Vec<Generated> {
     let cx = Context { stack, names };
     let mut policies = vec![Policy {
         name: format!("{}-default-deny", stack.release),
-        selector: vec![("app.kubernetes.io/instance".into(), stack.release.clone())],
+        selector: vec![(
+            "app.kubernetes.io/instance".into(),
+            stack.release.to_string(),
+        )],
         ingress: vec![],
         egress: vec![],
     }];
@@ -377,7 +380,7 @@ pub fn render(stack: &Stack, names: &Names) -> Vec<Generated> {
         }
         Role::Agent(a) => {
             let mut egress = cx.scraper_egress();
-            let rw_ports: Vec<Port> = remote_write_ports(&a.remote_write.url.0)
+            let rw_ports: Vec<Port> = remote_write_ports(&a.remote_write.url)
                 .into_iter()
                 .map(tcp)
                 .collect();
@@ -417,17 +420,12 @@ fn kube_state_metrics(cx: &Context, scraper: Option<Peer>) -> Policy {
 }
 
 /// The port(s) remote write leaves on: the URL's own, or vminsert's 8480 when a Flux variable
-/// hides it (the seed's `${GLOBAL_VM_INSERT_ENDPOINT}` points at vminsert).
-pub fn remote_write_ports(url: &str) -> Vec<u16> {
-    if url.contains("${") || url_problem(url).is_some() {
-        return vec![ports::VMINSERT_HTTP];
-    }
-    let (scheme, rest) = url.split_once("://").unwrap_or(("http", url));
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let port = authority
-        .rsplit_once(':')
-        .and_then(|(_, p)| p.parse::<u16>().ok());
-    vec![port.unwrap_or(if scheme == "https" { 443 } else { 80 })]
+/// hides it (a settings key like `${GLOBAL_VM_INSERT_ENDPOINT}` names vminsert).
+pub fn remote_write_ports(url: &Url) -> Vec<u16> {
+    vec![
+        url.parts()
+            .map_or(ports::VMINSERT_HTTP, |p| p.port_or_default()),
+    ]
 }
 
 #[cfg(test)]
@@ -436,8 +434,18 @@ mod tests {
 
     #[test]
     fn remote_write_port_from_url() {
-        assert_eq!(remote_write_ports("http://vminsert-x.o.svc:8480"), [8480]);
-        assert_eq!(remote_write_ports("https://vm.example.com"), [443]);
-        assert_eq!(remote_write_ports("${GLOBAL_VM_INSERT_ENDPOINT}"), [8480]);
+        let url = |s: &str| {
+            let mut d = crate::intent::diagnostic::Diagnostics::default();
+            crate::intent::decode::Decode::decode(&serde_json::json!(s), "u", &mut d).unwrap()
+        };
+        assert_eq!(
+            remote_write_ports(&url("http://vminsert-x.o.svc:8480")),
+            [8480]
+        );
+        assert_eq!(remote_write_ports(&url("https://vm.example.com")), [443]);
+        assert_eq!(
+            remote_write_ports(&url("${GLOBAL_VM_INSERT_ENDPOINT}")),
+            [8480]
+        );
     }
 }

@@ -195,7 +195,7 @@ pub fn group(release: &str, slo: &Slo) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::intent::scalar::Duration;
+    use crate::intent::Spanned;
 
     #[test]
     fn numbers_print_without_float_noise() {
@@ -208,13 +208,13 @@ mod tests {
     #[test]
     fn a_slo_expands_to_windows_budget_and_two_alerts() {
         let slo = Slo {
-            name: "api".into(),
+            name: Spanned::new("api".into(), "spec.slos[0].name"),
             objective: 99.9,
             events: SloEvents::Errors {
                 errors: "e".into(),
                 total: "t".into(),
             },
-            window: Duration("30d".into()),
+            window: "30d".into(),
             labels: vec![("team".into(), "a".into())],
         };
         let g = group("r", &slo);

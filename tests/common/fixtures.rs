@@ -76,3 +76,35 @@ pub fn of_kind(items: &[Value], kind: &str) -> Vec<Value> {
         .cloned()
         .collect()
 }
+
+/// Runs `check` on every case folder of `tests/fixtures/<kind>/` (named by its folder) and fails
+/// afterwards, naming every case that failed: one run shows every snapshot mismatch and every
+/// missing result, as `insta::glob!` would, not only the first.
+pub fn check_each_case(kind: &str, check: impl Fn(&str, &Path)) {
+    let cases = cases(kind);
+    assert!(!cases.is_empty(), "the {kind} fixtures went missing");
+    check_each(
+        cases.iter().map(|c| {
+            let name = c.file_name().unwrap().to_string_lossy().to_string();
+            (name, c.as_path())
+        }),
+        |name, case| check(name, case),
+    );
+}
+
+/// Runs `check` on every named case, then fails naming each case whose check panicked.
+pub fn check_each<T>(cases: impl IntoIterator<Item = (String, T)>, check: impl Fn(&str, T)) {
+    let mut failed = Vec::new();
+    for (name, case) in cases {
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check(&name, case)));
+        if run.is_err() {
+            failed.push(name);
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "{} case(s) failed (see each one's message above): {}",
+        failed.len(),
+        failed.join(", ")
+    );
+}

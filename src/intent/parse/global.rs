@@ -1,242 +1,104 @@
-//! The global role: the store, the query side, alerting and Grafana.
+//! The global role: the store, the query side and alerting (Grafana, rules and the alerting
+//! fields have their own readers).
 
-use super::fields::*;
-use super::rules::*;
+use super::component::{component, plain};
+use super::{alerting, grafana, remote_write, rules};
 use crate::intent::chart_line::ChartLine;
-use crate::intent::decode::Fields;
 use crate::intent::diagnostic::Diagnostics;
+use crate::intent::fields::Fields;
 use crate::intent::model::*;
-use crate::intent::scalar::{
-    Duration, DurationStyle, Quantity, Resources, Retention, Setting, Text,
-};
 
-pub(super) fn grafana(f: &mut Fields, release: &str, d: &mut Diagnostics) -> Grafana {
-    let mut g = f.section("grafana", d);
-    let enabled = g.or("enabled", true, d);
-    let replicas = g.or("replicas", 1, d);
-    let resources = g.or(
-        "resources",
-        Resources::of(
-            &[("cpu", "100m"), ("memory", "256Mi")],
-            &[("cpu", "1"), ("memory", "512Mi")],
-        ),
-        d,
-    );
-    let admin = g.raw("adminCredentials").and_then(|a| {
-        let mut a = Fields::new(a, &g.path_of("adminCredentials"), d)?;
-        let creds = AdminCredentials {
-            store: a.req("store", d).unwrap_or(Text(String::new())),
-            store_kind: choice(
-                &mut a,
-                "storeKind",
-                &["ClusterSecretStore", "SecretStore"],
-                "ClusterSecretStore",
-                d,
-            ),
-            key: a.req("key", d).unwrap_or(Text(String::new())),
-            username_property: a.or("usernameProperty", Text("username".into()), d),
-            password_property: a.or("passwordProperty", Text("password".into()), d),
-            secret_name: name_or(&mut a, "secretName", &format!("{release}-grafana-admin"), d),
-            refresh_interval: duration(&mut a, "refreshInterval", DurationStyle::Go, "1h", d),
-        };
-        a.finish(d);
-        Some(creds)
-    });
-    let persistence = match g.raw("persistence") {
-        None => Some(Persistence {
-            size: literal(Quantity("10Gi".into())),
-            storage_class: None,
-        }),
-        Some(p) => Fields::new(p, &g.path_of("persistence"), d).and_then(|mut p| {
-            let on = p.or("enabled", true, d);
-            let persistence = Persistence {
-                size: quantity(&mut p, "size", "10Gi", d),
-                storage_class: p.opt("storageClass", d),
-            };
-            p.finish(d);
-            on.then_some(persistence)
-        }),
-    };
-    g.finish(d);
-    Grafana {
-        enabled,
-        replicas,
-        resources,
-        admin,
-        persistence,
-    }
-}
-
+/// Reads the global role's fields of the spec. Without a known chart line, no chart rule group
+/// is accepted in `rules.defaultGroups`.
 pub(super) fn global(
     f: &mut Fields,
     release: &str,
-    chart_version: &str,
+    chart_line: Option<ChartLine>,
+    namespace: &str,
     d: &mut Diagnostics,
 ) -> Global {
-    let storage_class: Option<Text> = f.opt("storageClass", d);
-    let retention: Setting<Retention> = f.or("retention", literal(Retention("30d".into())), d);
-    let replication_factor: Setting<u32> = f.or("replicationFactor", literal(2), d);
-    let dedup_interval = duration(f, "dedupInterval", DurationStyle::Metrics, "30s", d);
-
-    let mut size = literal(Quantity("50Gi".into()));
-    let mut storage_class_override = None;
-    let vmstorage = component(
-        f,
-        "vmstorage",
-        (
-            3,
-            Resources::of(
-                &[("cpu", "500m"), ("memory", "2Gi")],
-                &[("cpu", "2"), ("memory", "4Gi")],
-            ),
-        ),
-        |s, d| {
-            size = quantity(s, "size", "50Gi", d);
-            storage_class_override = s.opt("storageClass", d);
-        },
-        d,
-    );
-    let mut cache_size = literal(Quantity("10Gi".into()));
-    let mut max_points = literal(30000);
-    let vmselect = component(
-        f,
-        "vmselect",
-        (
-            3,
-            Resources::of(
-                &[("cpu", "200m"), ("memory", "500Mi")],
-                &[("cpu", "2"), ("memory", "2Gi")],
-            ),
-        ),
-        |s, d| {
-            cache_size = quantity(s, "cacheSize", "10Gi", d);
-            max_points = s.or("maxPointsPerTimeseries", literal(30000), d);
-        },
-        d,
-    );
-    let vminsert = component(
-        f,
-        "vminsert",
-        (
-            3,
-            Resources::of(
-                &[("cpu", "200m"), ("memory", "500Mi")],
-                &[("cpu", "1"), ("memory", "1Gi")],
-            ),
-        ),
-        |_, _| {},
-        d,
-    );
-    let mut evaluation_interval = literal(Duration("15s".into()));
-    let vmalert = component(
-        f,
-        "vmalert",
-        (
-            2,
-            Resources::of(
-                &[("cpu", "100m"), ("memory", "256Mi")],
-                &[("cpu", "1"), ("memory", "512Mi")],
-            ),
-        ),
-        |s, d| {
-            evaluation_interval =
-                duration(s, "evaluationInterval", DurationStyle::Metrics, "15s", d)
-        },
-        d,
-    );
-    let mut am_retention = literal(Duration("120h".into()));
-    let mut am_size = literal(Quantity("10Gi".into()));
-    let alertmanager = component(
-        f,
-        "alertmanager",
-        (
-            3,
-            Resources::of(
-                &[("cpu", "50m"), ("memory", "128Mi")],
-                &[("cpu", "1"), ("memory", "256Mi")],
-            ),
-        ),
-        |s, d| {
-            am_retention = duration(s, "retention", DurationStyle::Go, "120h", d);
-            am_size = quantity(s, "size", "10Gi", d);
-        },
-        d,
-    );
-    let mut auth_enabled = true;
-    let mut anonymous_read = false;
-    let vmauth = component(
-        f,
-        "vmauth",
-        (
-            1,
-            Resources::of(
-                &[("cpu", "100m"), ("memory", "128Mi")],
-                &[("cpu", "1"), ("memory", "256Mi")],
-            ),
-        ),
-        |s, d| {
-            auth_enabled = s.or("enabled", true, d);
-            anonymous_read = s.or("anonymousRead", false, d);
-        },
-        d,
-    );
-    let grafana = grafana(f, release, d);
-    let mut agent_enabled = true;
-    let vmagent = component(
-        f,
-        "vmagent",
-        (
-            1,
-            Resources::of(
-                &[("cpu", "100m"), ("memory", "256Mi")],
-                &[("cpu", "1"), ("memory", "1Gi")],
-            ),
-        ),
-        |s, d| agent_enabled = s.or("enabled", true, d),
-        d,
-    );
-    let groups = ChartLine::of(chart_version).map_or(&[][..], ChartLine::rule_groups);
-    let rules = rules(f, groups, d);
-    let agents = crate::intent::alerting::agents(f, d);
-    let slos = crate::intent::alerting::slos(f, d);
+    let def = Global::default();
+    let groups = chart_line.map_or(&[][..], ChartLine::rule_groups);
     Global {
-        retention,
-        replication_factor,
-        dedup_interval,
-        storage_class,
-        vmstorage: Storage {
-            component: vmstorage,
-            size,
-            storage_class: storage_class_override,
-        },
-        vmselect: Select {
-            component: vmselect,
-            cache_size,
-            max_points_per_timeseries: max_points,
-        },
-        vminsert,
-        vmalert: Alert {
-            component: vmalert,
-            evaluation_interval,
-        },
-        alertmanager: Alertmanager {
-            component: alertmanager,
-            retention: am_retention,
-            size: am_size,
-        },
-        vmauth: Auth {
-            enabled: auth_enabled,
-            anonymous_read,
-            component: vmauth,
-        },
-        grafana,
-        vmagent: SelfScrape {
-            enabled: agent_enabled,
-            component: vmagent,
-        },
-        rules,
-        remote_write_from: None,
-        agents,
-        slos,
+        storage_class: f.opt("storageClass", d),
+        retention: f.or("retention", def.retention, d),
+        replication_factor: f.or_spanned("replicationFactor", def.replication_factor, d),
+        dedup_interval: f.or("dedupInterval", def.dedup_interval, d),
+        vmstorage: storage(f, def.vmstorage, d),
+        vmselect: select(f, def.vmselect, d),
+        vminsert: plain(f, "vminsert", def.vminsert, d),
+        vmalert: alert(f, def.vmalert, d),
+        alertmanager: alertmanager(f, def.alertmanager, d),
+        vmauth: auth(f, def.vmauth, d),
+        grafana: grafana::grafana(f, def.grafana, release, d),
+        vmagent: self_scrape(f, def.vmagent, d),
+        rules: rules::rules(f, def.rules, groups, d),
+        agents: alerting::agents(f, d),
+        slos: alerting::slos(f, d),
+        remote_write_from: remote_write::remote_write_from(f, namespace, d),
     }
+}
+
+fn storage(f: &mut Fields, def: Storage, d: &mut Diagnostics) -> Storage {
+    let mut s = f.section("vmstorage", d);
+    let storage = Storage {
+        component: component(&mut s, def.component, d),
+        size: s.or("size", def.size, d),
+        storage_class: s.opt("storageClass", d),
+    };
+    s.finish(d);
+    storage
+}
+
+fn select(f: &mut Fields, def: Select, d: &mut Diagnostics) -> Select {
+    let mut s = f.section("vmselect", d);
+    let select = Select {
+        component: component(&mut s, def.component, d),
+        cache_size: s.or("cacheSize", def.cache_size, d),
+        max_points_per_timeseries: s.or("maxPointsPerTimeseries", def.max_points_per_timeseries, d),
+    };
+    s.finish(d);
+    select
+}
+
+fn alert(f: &mut Fields, def: Alert, d: &mut Diagnostics) -> Alert {
+    let mut s = f.section("vmalert", d);
+    let alert = Alert {
+        component: component(&mut s, def.component, d),
+        evaluation_interval: s.or("evaluationInterval", def.evaluation_interval, d),
+    };
+    s.finish(d);
+    alert
+}
+
+fn alertmanager(f: &mut Fields, def: Alertmanager, d: &mut Diagnostics) -> Alertmanager {
+    let mut s = f.section("alertmanager", d);
+    let alertmanager = Alertmanager {
+        component: component(&mut s, def.component, d),
+        retention: s.or("retention", def.retention, d),
+        size: s.or("size", def.size, d),
+    };
+    s.finish(d);
+    alertmanager
+}
+
+fn auth(f: &mut Fields, def: Auth, d: &mut Diagnostics) -> Auth {
+    let mut s = f.section("vmauth", d);
+    let auth = Auth {
+        component: component(&mut s, def.component, d),
+        enabled: s.or("enabled", def.enabled, d),
+        anonymous_read: s.or("anonymousRead", def.anonymous_read, d),
+    };
+    s.finish(d);
+    auth
+}
+
+fn self_scrape(f: &mut Fields, def: SelfScrape, d: &mut Diagnostics) -> SelfScrape {
+    let mut s = f.section("vmagent", d);
+    let vmagent = SelfScrape {
+        component: component(&mut s, def.component, d),
+        enabled: s.or("enabled", def.enabled, d),
+    };
+    s.finish(d);
+    vmagent
 }

@@ -1,54 +1,32 @@
-//! Reading a `VictoriaMetricsStack` object into the typed model, defaults applied.
-//!
-//! Defaults are the seed story's intent, corrected where the reference shows it wrong; each
-//! correction is listed in docs/intent.md.
+//! Reading a `VictoriaMetricsStack` object into the typed model: one reader per subject, each
+//! taking its defaults from the model and returning its own part of it.
 
 mod agent;
-mod fields;
+mod alerting;
+mod component;
 mod global;
+mod grafana;
+mod network;
 mod platform;
+mod remote_write;
 mod rules;
+
+use std::collections::BTreeSet;
+use std::sync::LazyLock;
 
 use serde_json::{Map, Value};
 
-use agent::*;
-use fields::*;
-use global::*;
-use platform::*;
-
-use super::decode::{Decode, Fields, wrong_type};
-use super::diagnostic::{Code, Diagnostic, Diagnostics};
+use super::choice::Choice;
+use super::decode::{Decode, wrong_type};
+use super::diagnostic::{Diagnostic, Diagnostics};
+use super::fields::Fields;
 use super::model::*;
 use super::scalar::{Name, Text};
+use super::spanned::Spanned;
+use crate::code::Code;
 
 pub const API_VERSION: &str = "vmstack.dev/v1alpha1";
 pub const KIND: &str = "VictoriaMetricsStack";
-pub const DEFAULT_CHART_VERSION: &str = "0.61.13";
-pub const CHART_OCI_URL: &str =
-    "oci://ghcr.io/victoriametrics/helm-charts/victoria-metrics-k8s-stack";
-
-/// Fields that belong to one role only: named in the other role, they get a clear message
-/// instead of "unknown field".
-const GLOBAL_ONLY: [&str; 15] = [
-    "retention",
-    "replicationFactor",
-    "dedupInterval",
-    "storageClass",
-    "vmstorage",
-    "vmselect",
-    "vminsert",
-    "vmalert",
-    "alertmanager",
-    "vmauth",
-    "grafana",
-    "rules",
-    "remoteWriteFrom",
-    "agents",
-    "slos",
-];
-const AGENT_ONLY: [&str; 3] = ["remoteWrite", "kubeStateMetrics", "nodeExporter"];
-
-pub(in crate::intent) use fields::invalid_choice;
 
 /// Reads one intent object. On any problem, returns every diagnostic found.
 pub fn parse(obj: &Value) -> Result<Stack, Vec<Diagnostic>> {
@@ -62,7 +40,7 @@ pub fn parse(obj: &Value) -> Result<Stack, Vec<Diagnostic>> {
         }
         _ => {
             if d.is_empty() {
-                d.report(Code::NotAnIntent, "", "the intent could not be read");
+                d.report(Code::UnreadableInput, "", "the intent could not be read");
             }
             Err(d.list)
         }
@@ -112,8 +90,8 @@ fn read(obj: &Value, d: &mut Diagnostics) -> Option<Stack> {
         return None;
     };
     let mut f = Fields::new(spec, "spec", d)?;
-    let role = choice(&mut f, "role", &["global", "agent"], "", d);
-    if role.is_empty() && !f.has("role") {
+    let role = f.choice::<RoleKind>("role", d);
+    if role.is_none() && !f.has("role") {
         d.report(
             Code::MissingField,
             "spec.role",
@@ -122,39 +100,26 @@ fn read(obj: &Value, d: &mut Diagnostics) -> Option<Stack> {
     }
     let name = name?;
     let namespace = namespace?;
-    let release = name_or(&mut f, "releaseName", &name, d);
-    let chart = chart(&mut f, d);
+    let release = release(&mut f, &name, d);
+    let chart = platform::chart(&mut f, d);
     let cluster: Option<Text> = f.opt("cluster", d);
-    let cluster_domain = f.or::<String>("clusterDomain", "cluster.local".into(), d);
-    let helm = helm(&mut f, d);
-    let flux = flux(&mut f, &name, &namespace, d);
-    let layout = {
-        let dir = f.or::<String>("directory", name.clone(), d);
-        if dir.starts_with('/') || dir.split('/').any(|p| p == "..") {
-            d.report(
-                Code::InvalidName,
-                "spec.directory",
-                format!(
-                    "{dir:?} must be a relative folder inside the package (no leading / or ..)"
-                ),
-            );
-        }
-        Layout {
-            directory: dir.trim_end_matches('/').to_string(),
-        }
-    };
-    let network = network(&mut f, d);
-    let scrape = scrape(&mut f, role == "global", d);
-    let values: Map<String, Value> = f.or("values", Map::new(), d);
+    let cluster_domain = f.or::<String>("clusterDomain", DEFAULT_CLUSTER_DOMAIN.into(), d);
+    let helm = platform::helm(&mut f, d);
+    let flux = platform::flux(&mut f, &name, &namespace, d);
+    let directory = platform::directory(&mut f, &name, d);
+    let network = network::network(&mut f, d);
+    // Without a role nothing is rendered; the agent's defaults only let the reader go on.
+    let scrape = network::scrape(&mut f, role.unwrap_or(RoleKind::Agent), d);
+    let values = f.or_spanned("values", Spanned::unread(Map::new()), d);
 
-    let (role, other_role_fields, other_role) = match role.as_str() {
-        "global" => {
-            let mut g = global(&mut f, &release, &chart.version, d);
-            g.remote_write_from =
-                crate::intent::networking::remote_write_from(&mut f, &namespace, d);
-            (Role::Global(Box::new(g)), &AGENT_ONLY[..], "agent")
+    let kind = role?;
+    let role = match kind {
+        RoleKind::Global => {
+            let line = chart.as_ref().map(|c| c.line);
+            let g = global::global(&mut f, &release, line, &namespace, d);
+            Some(Role::Global(Box::new(g)))
         }
-        "agent" => {
+        RoleKind::Agent => {
             if f.raw("cluster").is_none() {
                 d.report(
                     Code::MissingField,
@@ -162,41 +127,100 @@ fn read(obj: &Value, d: &mut Diagnostics) -> Option<Stack> {
                     "spec.cluster is required for an agent: it becomes the cluster label on every series",
                 );
             }
-            let mut a = agent(&mut f, d);
-            crate::intent::networking::resolve_remote_write(
-                &mut a.remote_write,
-                &namespace,
-                &cluster_domain,
-            );
-            (Role::Agent(Box::new(a)), &GLOBAL_ONLY[..], "global")
+            agent::agent(&mut f, &namespace, &cluster_domain, d).map(|a| Role::Agent(Box::new(a)))
         }
-        _ => return None,
     };
-    for key in other_role_fields {
-        if f.has(key) {
-            let _ = f.raw(key);
-            d.report(
-                Code::WrongRole,
-                &format!("spec.{key}"),
-                format!("{key} applies to role {other_role}, not {}", role.name()),
-            );
-        }
-    }
+    wrong_role_fields(&mut f, kind, d);
     f.finish(d);
     Some(Stack {
         name,
         namespace,
         release,
-        chart,
+        chart: chart?,
         cluster,
         cluster_domain,
         helm,
         flux,
-        layout,
+        directory,
         network,
         scrape,
-        role,
+        role: role?,
         values,
         variables: Vec::new(),
     })
+}
+
+/// The release name: `spec.releaseName`, or the intent's own name.
+fn release(f: &mut Fields, name: &str, d: &mut Diagnostics) -> Spanned<String> {
+    let path = f.path_of("releaseName");
+    match f.opt::<Name>("releaseName", d) {
+        Some(n) => Spanned::new(n.0, path),
+        None => Spanned::new(name.to_string(), "metadata.name"),
+    }
+}
+
+/// The spec fields a role's reader asks for, found by reading an empty spec as that role.
+fn fields_of(role: RoleKind) -> Vec<&'static str> {
+    let mut empty = Fields::empty("spec");
+    let mut ignored = Diagnostics::default();
+    match role {
+        RoleKind::Global => {
+            global::global(&mut empty, "", None, "", &mut ignored);
+        }
+        RoleKind::Agent => {
+            agent::agent(&mut empty, "", "", &mut ignored);
+        }
+    }
+    empty.asked()
+}
+
+static GLOBAL_FIELDS: LazyLock<Vec<&'static str>> = LazyLock::new(|| fields_of(RoleKind::Global));
+static AGENT_FIELDS: LazyLock<Vec<&'static str>> = LazyLock::new(|| fields_of(RoleKind::Agent));
+
+/// Fields only the other role reads, named here: a clear message instead of "unknown field".
+fn wrong_role_fields(f: &mut Fields, role: RoleKind, d: &mut Diagnostics) {
+    let (other, other_fields) = match role {
+        RoleKind::Global => (RoleKind::Agent, &*AGENT_FIELDS),
+        RoleKind::Agent => (RoleKind::Global, &*GLOBAL_FIELDS),
+    };
+    let asked = f.asked();
+    for key in other_fields.iter().filter(|k| !asked.contains(k)) {
+        if f.has(key) {
+            let _ = f.raw(key);
+            d.report(
+                Code::WrongRole,
+                &f.path_of(key),
+                format!(
+                    "{key} applies to role {}, not {}",
+                    other.name(),
+                    role.name()
+                ),
+            );
+        }
+    }
+}
+
+/// A name-valued field (a DNS-1123 label), or its default.
+fn name_or(f: &mut Fields, key: &'static str, default: String, d: &mut Diagnostics) -> String {
+    f.opt::<Name>(key, d).map_or(default, |n| n.0)
+}
+
+/// The names in order, each once: a name an earlier item already has is reported at the later
+/// item's path and left out.
+fn each_once(
+    names: impl IntoIterator<Item = Spanned<String>>,
+    d: &mut Diagnostics,
+    repeated: impl Fn(&str) -> (Code, String),
+) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for n in names {
+        if seen.insert(n.value.clone()) {
+            out.push(n.value);
+        } else {
+            let (code, message) = repeated(&n.value);
+            d.report(code, &n.path, message);
+        }
+    }
+    out
 }

@@ -1,59 +1,32 @@
-//! The fields both roles share: chart source, Helm and Flux settings, networking and scraping.
+//! The fields around the stack itself: chart source, Helm and Flux settings, and where the
+//! generated files go.
 
 use serde_json::Value;
 
-use super::fields::*;
-use super::{CHART_OCI_URL, DEFAULT_CHART_VERSION};
-use crate::intent::chart_line::ChartLine;
-use crate::intent::decode::{Decode, Fields, index, wrong_type};
-use crate::intent::diagnostic::{Code, Diagnostics};
+use super::name_or;
+use crate::code::Code;
+use crate::flux::substitute_from::{Source, SourceKind};
+use crate::intent::chart_line::{self, ChartLine};
+use crate::intent::choice::Choice;
+use crate::intent::decode::{Decode, index, wrong_type};
+use crate::intent::diagnostic::Diagnostics;
+use crate::intent::fields::Fields;
 use crate::intent::model::*;
-use crate::intent::scalar::{DurationStyle, Name, Text};
+use crate::intent::scalar::{Name, Text};
+use crate::intent::spanned::Spanned;
 
-pub(super) fn chart(f: &mut Fields, d: &mut Diagnostics) -> Chart {
-    let default = Chart {
-        version: DEFAULT_CHART_VERSION.into(),
-        source: ChartSource::Generated {
-            url: CHART_OCI_URL.into(),
-        },
-    };
-    let path = f.path_of("chart");
-    let Some(v) = f.raw("chart") else {
-        return default;
-    };
-    let Some(mut c) = Fields::new(v, &path, d) else {
-        return default;
-    };
+/// The chart, or `None` (reported) when its version or source cannot be used.
+pub(super) fn chart(f: &mut Fields, d: &mut Diagnostics) -> Option<Chart> {
+    let mut c = f.section("chart", d);
     let version_path = c.path_of("version");
-    let version = c.opt::<String>("version", d).unwrap_or(default.version);
-    let semver_like = {
-        let parts: Vec<_> = version.split('.').collect();
-        parts.len() == 3
-            && parts
-                .iter()
-                .all(|p| !p.is_empty() && p.chars().all(|ch| ch.is_ascii_digit()))
-    };
-    if !semver_like {
-        d.report(
-            Code::WrongType,
-            &version_path,
-            format!("{version:?} is not a chart version like 0.61.13"),
-        );
-    } else if ChartLine::of(&version).is_none() {
-        d.report(
-            Code::InvalidChoice,
-            &version_path,
-            format!(
-                "chart {version} is not a line vmstack knows: the values it writes are checked \
-                 against the {}x lines",
-                crate::intent::chart_line::SUPPORTED_LINES.join("x and ")
-            ),
-        );
-    }
+    let version = c
+        .opt::<String>("version", d)
+        .unwrap_or_else(|| DEFAULT_CHART_VERSION.into());
+    let line = chart_line(&version, &version_path, d);
     let source = match c.raw("sourceRef") {
-        Some(r) => object_ref(r, &c.path_of("sourceRef"), "OCIRepository", d)
-            .map(ChartSource::Existing)
-            .unwrap_or(default.source),
+        Some(r) => {
+            object_ref::<ChartSourceKind>(r, &c.path_of("sourceRef"), d).map(ChartSource::Existing)
+        }
         None => {
             let url = c
                 .opt::<String>("url", d)
@@ -65,10 +38,10 @@ pub(super) fn chart(f: &mut Fields, d: &mut Diagnostics) -> Chart {
                     format!("{url:?} is not an oci:// URL"),
                 );
             }
-            ChartSource::Generated { url }
+            Some(ChartSource::Generated { url })
         }
     };
-    if c.has("url") && matches!(source, ChartSource::Existing(_)) {
+    if c.has("url") && matches!(source, Some(ChartSource::Existing(_))) {
         d.report(
             Code::ValuesConflict,
             &c.path_of("url"),
@@ -76,27 +49,63 @@ pub(super) fn chart(f: &mut Fields, d: &mut Diagnostics) -> Chart {
         );
     }
     c.finish(d);
-    Chart { version, source }
+    Some(Chart {
+        version,
+        line: line?,
+        source: source?,
+    })
+}
+
+/// The chart line of a version like `0.61.13`, if vmstack knows it.
+fn chart_line(version: &str, path: &str, d: &mut Diagnostics) -> Option<ChartLine> {
+    let parts: Vec<_> = version.split('.').collect();
+    let semver_like = parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|ch| ch.is_ascii_digit()));
+    if !semver_like {
+        d.report(
+            Code::WrongType,
+            path,
+            format!("{version:?} is not a chart version like 0.61.13"),
+        );
+        return None;
+    }
+    let line = ChartLine::of(version);
+    if line.is_none() {
+        d.report(
+            Code::InvalidChoice,
+            path,
+            format!(
+                "chart {version} is not a line vmstack knows: the values it writes are checked \
+                 against the {}x lines",
+                chart_line::SUPPORTED_LINES.join("x and ")
+            ),
+        );
+    }
+    line
 }
 
 pub(super) fn helm(f: &mut Fields, d: &mut Diagnostics) -> HelmSettings {
+    let def = HelmSettings::default();
     let mut h = f.section("helm", d);
     let s = HelmSettings {
-        interval: duration(&mut h, "interval", DurationStyle::Go, "1h", d),
-        timeout: duration(&mut h, "timeout", DurationStyle::Go, "15m", d),
-        retries: h.or("retries", 3, d),
+        interval: h.or("interval", def.interval, d),
+        timeout: h.or("timeout", def.timeout, d),
+        retries: h.or("retries", def.retries, d),
     };
     h.finish(d);
     s
 }
 
 pub(super) fn flux(f: &mut Fields, name: &str, namespace: &str, d: &mut Diagnostics) -> Flux {
+    let def = Flux::defaults(namespace, name);
     let mut x = f.section("flux", d);
-    let enabled = x.or("enabled", true, d);
-    let flux_name = name_or(&mut x, "name", &format!("{namespace}-{name}"), d);
-    let flux_namespace = name_or(&mut x, "namespace", "flux-system", d);
-    let path_value = x.opt::<Text>("path", d);
-    if enabled && path_value.is_none() && !x.has("path") {
+    let enabled = x.or("enabled", def.enabled, d);
+    let flux_name = name_or(&mut x, "name", def.name, d);
+    let flux_namespace = name_or(&mut x, "namespace", def.namespace, d);
+    let path = x.opt::<Text>("path", d);
+    if enabled && path.is_none() && !x.has("path") {
         d.report(
             Code::MissingField,
             &x.path_of("path"),
@@ -105,144 +114,136 @@ pub(super) fn flux(f: &mut Fields, name: &str, namespace: &str, d: &mut Diagnost
         );
     }
     let source_ref = match x.raw("sourceRef") {
-        Some(r) => object_ref(r, &x.path_of("sourceRef"), "GitRepository", d),
+        Some(r) => object_ref(r, &x.path_of("sourceRef"), d),
         None => None,
     }
-    .unwrap_or(ObjectRef {
-        kind: "GitRepository".into(),
-        name: "flux-system".into(),
-        namespace: None,
-    });
-    let depends_on = match x.raw("dependsOn") {
-        Some(Value::Array(items)) => items
-            .iter()
-            .enumerate()
-            .filter_map(|(i, item)| {
-                object_ref(item, &index(&x.path_of("dependsOn"), i), "Kustomization", d)
-            })
-            .collect(),
-        Some(other) => {
-            wrong_type(
-                d,
-                &x.path_of("dependsOn"),
-                "a list of Kustomization names",
-                other,
-            );
-            Vec::new()
-        }
-        None => Vec::new(),
-    };
-    let substitute_from = match x.raw("substituteFrom") {
-        Some(Value::Array(items)) => items
-            .iter()
-            .enumerate()
-            .filter_map(|(i, item)| {
-                substitute_ref(item, &index(&x.path_of("substituteFrom"), i), d)
-            })
-            .collect(),
-        Some(other) => {
-            wrong_type(
-                d,
-                &x.path_of("substituteFrom"),
-                "a list of ConfigMap or Secret references",
-                other,
-            );
-            Vec::new()
-        }
-        None => vec![SubstituteRef {
-            kind: "ConfigMap".into(),
-            name: "cluster-settings".into(),
-            optional: false,
-        }],
-    };
+    .unwrap_or(def.source_ref);
+    let depends_on = list(
+        &mut x,
+        "dependsOn",
+        "a list of Kustomization names",
+        d,
+        object_ref,
+    )
+    .unwrap_or(def.depends_on);
+    let from_path = x.path_of("substituteFrom");
+    let substitute_from = list(
+        &mut x,
+        "substituteFrom",
+        "a list of ConfigMap or Secret references",
+        d,
+        substitute_ref,
+    )
+    .unwrap_or(def.substitute_from.value);
     let flux = Flux {
         enabled,
         name: flux_name,
         namespace: flux_namespace,
-        path: path_value,
+        path,
         source_ref,
-        interval: duration(&mut x, "interval", DurationStyle::Go, "30m", d),
-        timeout: duration(&mut x, "timeout", DurationStyle::Go, "15m", d),
-        retry_interval: opt_duration(&mut x, "retryInterval", DurationStyle::Go, d),
-        prune: x.or("prune", true, d),
-        substitute: x.or("substitute", false, d),
+        interval: x.or("interval", def.interval, d),
+        timeout: x.or("timeout", def.timeout, d),
+        retry_interval: x.opt("retryInterval", d),
+        prune: x.or("prune", def.prune, d),
+        substitute: x.or_spanned("substitute", def.substitute, d),
         depends_on,
-        substitute_from,
+        substitute_from: Spanned::new(substitute_from, from_path),
     };
     x.finish(d);
     flux
 }
 
-pub(super) fn substitute_ref(v: &Value, path: &str, d: &mut Diagnostics) -> Option<SubstituteRef> {
+/// A list whose items are read one by one, skipping the ones that fail (reported); `None` when
+/// absent. A value that is not a list is reported and reads as empty.
+fn list<T>(
+    f: &mut Fields,
+    key: &'static str,
+    what: &str,
+    d: &mut Diagnostics,
+    item: impl Fn(&Value, &str, &mut Diagnostics) -> Option<T>,
+) -> Option<Vec<T>> {
+    let path = f.path_of(key);
+    match f.raw(key)? {
+        Value::Array(items) => Some(
+            items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| item(v, &index(&path, i), d))
+                .collect(),
+        ),
+        other => {
+            wrong_type(d, &path, what, other);
+            Some(Vec::new())
+        }
+    }
+}
+
+/// An object reference: a bare name (`dependsOn: [infrastructure]`), or `{kind, name,
+/// namespace}` with `kind` one of `K` (its first choice when left out).
+pub(super) fn object_ref<K: Choice>(
+    v: &Value,
+    path: &str,
+    d: &mut Diagnostics,
+) -> Option<ObjectRef<K>> {
+    let default_kind = K::CHOICES[0].1;
     if let Value::String(_) = v {
         let name = Name::decode(v, path, d)?;
-        return Some(SubstituteRef {
-            kind: "ConfigMap".into(),
+        return Some(ObjectRef {
+            kind: default_kind,
             name: name.0,
-            optional: false,
+            namespace: None,
         });
     }
     let mut f = Fields::new(v, path, d)?;
-    let kind = choice(&mut f, "kind", &["ConfigMap", "Secret"], "ConfigMap", d);
+    let kind = match f.raw("kind") {
+        None => Some(default_kind),
+        Some(k) => K::read(k, &f.path_of("kind"), d),
+    };
+    let name = f.req::<Name>("name", d);
+    let namespace = f.opt::<Name>("namespace", d).map(|n| n.0);
+    f.finish(d);
+    Some(ObjectRef {
+        kind: kind?,
+        name: name?.0,
+        namespace,
+    })
+}
+
+impl Choice for SourceKind {
+    const CHOICES: &'static [(&'static str, Self)] = &[
+        (SourceKind::ConfigMap.kind(), SourceKind::ConfigMap),
+        (SourceKind::Secret.kind(), SourceKind::Secret),
+    ];
+}
+
+/// A `substituteFrom` entry: a ConfigMap's name, or `{kind, name, optional}`.
+fn substitute_ref(v: &Value, path: &str, d: &mut Diagnostics) -> Option<Source> {
+    if let Value::String(_) = v {
+        let name = Name::decode(v, path, d)?;
+        return Some(Source::config_map(&name.0));
+    }
+    let mut f = Fields::new(v, path, d)?;
+    let kind = f.choice("kind", d).unwrap_or(SourceKind::ConfigMap);
     let name = f.req::<Name>("name", d);
     let optional = f.or("optional", false, d);
     f.finish(d);
-    Some(SubstituteRef {
+    Some(Source {
         kind,
         name: name?.0,
         optional,
     })
 }
 
-pub(super) fn network(f: &mut Fields, d: &mut Diagnostics) -> Network {
-    let mut n = f.section("networkPolicies", d);
-    let enabled = n.or("enabled", true, d);
-    let ingress_namespaces = n.or("ingressNamespaces", Vec::new(), d);
-    let api_server_ports: Vec<u32> = n.or("apiServerPorts", vec![443, 6443], d);
-    for (i, p) in api_server_ports.iter().enumerate() {
-        if *p == 0 || *p > 65535 {
-            d.report(
-                Code::OutOfRange,
-                &index(&n.path_of("apiServerPorts"), i),
-                format!("{p} is not a port"),
-            );
-        }
+/// The package folder for the generated files: relative, inside the package.
+pub(super) fn directory(f: &mut Fields, name: &str, d: &mut Diagnostics) -> Spanned<String> {
+    let path = f.path_of("directory");
+    let dir = f.or::<String>("directory", name.to_string(), d);
+    if dir.starts_with('/') || dir.split('/').any(|p| p == "..") {
+        d.report(
+            Code::InvalidName,
+            &path,
+            format!("{dir:?} must be a relative folder inside the package (no leading / or ..)"),
+        );
     }
-    let receivers_path = n.path_of("alertmanagerReceivers");
-    let alertmanager_receivers = n
-        .raw("alertmanagerReceivers")
-        .and_then(|v| crate::intent::networking::receivers(v, &receivers_path, d));
-    let mut dns_namespace = "kube-system".to_string();
-    let mut dns_pod_labels = vec![("k8s-app".to_string(), "kube-dns".to_string())];
-    let dns_path = n.path_of("dns");
-    if let Some(mut x) = n.raw("dns").and_then(|dns| Fields::new(dns, &dns_path, d)) {
-        dns_namespace = name_or(&mut x, "namespace", &dns_namespace, d);
-        let p = x.path_of("podLabels");
-        if let Some(labels) = x.raw("podLabels").and_then(|l| string_map(l, &p, d)) {
-            dns_pod_labels = labels;
-        }
-        x.finish(d);
-    }
-    n.finish(d);
-    Network {
-        enabled,
-        ingress_namespaces,
-        api_server_ports,
-        dns_namespace,
-        dns_pod_labels,
-        alertmanager_receivers,
-    }
-}
-
-pub(super) fn scrape(f: &mut Fields, global: bool, d: &mut Diagnostics) -> Scrape {
-    let mut s = f.section("scrape", d);
-    // The seed's global cluster runs no exporters; an agent runs both.
-    let scrape = Scrape {
-        kube_state_metrics: s.or("kubeStateMetrics", !global, d),
-        node_exporter: s.or("nodeExporter", !global, d),
-        cilium: s.or("cilium", false, d),
-        cilium_namespace: name_or(&mut s, "ciliumNamespace", "kube-system", d),
-    };
-    s.finish(d);
-    scrape
+    Spanned::new(dir.trim_end_matches('/').to_string(), path)
 }

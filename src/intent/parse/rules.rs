@@ -2,67 +2,37 @@
 
 use serde_json::Value;
 
-use super::fields::*;
-use crate::intent::decode::{Decode, Fields, child, index, wrong_type};
-use crate::intent::diagnostic::{Code, Diagnostic, Diagnostics};
+use super::alerting::label_name_problem;
+use super::each_once;
+use crate::code::Code;
+use crate::intent::decode::{Decode, child, nearest, string_map, wrong_type};
+use crate::intent::diagnostic::{Diagnostic, Diagnostics};
+use crate::intent::fields::Fields;
 use crate::intent::model::*;
-use crate::intent::scalar::DurationStyle;
+use crate::intent::spanned::Spanned;
 
-pub(super) fn rules(f: &mut Fields, groups_for_chart: &[&str], d: &mut Diagnostics) -> Rules {
-    let path = f.path_of("rules");
+pub(super) fn rules(
+    f: &mut Fields,
+    def: Rules,
+    groups_for_chart: &[&str],
+    d: &mut Diagnostics,
+) -> Rules {
     let mut r = f.section("rules", d);
-    let health = r.or("health", true, d);
-    let default_rules = r.or("defaultRules", true, d);
-    let mut default_groups = Vec::new();
-    if let Some(groups) = r.raw("defaultGroups") {
-        let gpath = r.path_of("defaultGroups");
-        match groups {
-            Value::Object(m) => {
-                for (k, val) in m {
-                    let p = child(&gpath, k);
-                    if !groups_for_chart.contains(&k.as_str()) {
-                        let mut diag = Diagnostic::new(
-                            Code::UnknownField,
-                            &p,
-                            format!("{k:?} is not a default rule group of the chart"),
-                        );
-                        if let Some(n) = crate::intent::decode::nearest(k, groups_for_chart) {
-                            diag.message.push_str(&format!(", did you mean {n:?}?"));
-                            diag = diag.with_proposed(Value::String(child(&gpath, n)));
-                        }
-                        d.push(diag);
-                        continue;
-                    }
-                    if let Some(b) = bool::decode(val, &p, d) {
-                        default_groups.push((k.clone(), b));
-                    }
-                }
-            }
-            other => wrong_type(
-                d,
-                &gpath,
-                "a mapping of rule group name to true or false",
-                other,
-            ),
-        }
-    }
-    default_groups.sort();
-    let groups = r.or("groups", Vec::new(), d);
+    let health = r.or("health", def.health, d);
+    let default_rules = r.or("defaultRules", def.default_rules, d);
+    let groups_path = r.path_of("defaultGroups");
+    let default_groups = match r.raw("defaultGroups") {
+        Some(groups) => default_groups(groups, &groups_path, groups_for_chart, d),
+        None => def.default_groups,
+    };
+    let groups: Vec<RuleGroup> = r.or("groups", def.groups, d);
     r.finish(d);
-    let mut seen = std::collections::BTreeSet::new();
-    for (i, g) in groups.iter().enumerate() {
-        let g: &RuleGroup = g;
-        if !seen.insert(g.name.clone()) {
-            d.report(
-                Code::InvalidRuleGroup,
-                &child(&index(&path, i), "name"),
-                format!(
-                    "rule group {:?} is named twice; vmalert needs unique group names",
-                    g.name
-                ),
-            );
-        }
-    }
+    each_once(groups.iter().map(|g| g.name.clone()), d, |name| {
+        (
+            Code::InvalidRuleGroup,
+            format!("rule group {name:?} is named twice; vmalert needs unique group names"),
+        )
+    });
     Rules {
         health,
         default_rules,
@@ -71,26 +41,79 @@ pub(super) fn rules(f: &mut Fields, groups_for_chart: &[&str], d: &mut Diagnosti
     }
 }
 
+/// `defaultGroups`: chart rule groups switched on or off by name, sorted.
+fn default_groups(
+    v: &Value,
+    path: &str,
+    groups_for_chart: &[&str],
+    d: &mut Diagnostics,
+) -> Vec<(String, bool)> {
+    let Value::Object(m) = v else {
+        wrong_type(d, path, "a mapping of rule group name to true or false", v);
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (k, val) in m {
+        let p = child(path, k);
+        if !groups_for_chart.contains(&k.as_str()) {
+            let mut diag = Diagnostic::new(
+                Code::UnknownField,
+                &p,
+                format!("{k:?} is not a default rule group of the chart"),
+            );
+            if let Some(n) = nearest(k, groups_for_chart) {
+                diag.message.push_str(&format!(", did you mean {n:?}?"));
+                diag = diag.with_proposed(Value::String(child(path, n)));
+            }
+            d.push(diag);
+            continue;
+        }
+        if let Some(b) = bool::decode(val, &p, d) {
+            out.push((k.clone(), b));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Label and annotation names Prometheus refuses, caught here so the problem is named at its
+/// intent field instead of surfacing as a VMRule the operator or vmalert rejects.
+fn check_label_names(pairs: &[(String, String)], path: &str, d: &mut Diagnostics) {
+    for (k, _) in pairs {
+        if let Some(problem) = label_name_problem(k) {
+            d.report(Code::InvalidRuleGroup, &child(path, k), problem);
+        }
+    }
+}
+
+fn pairs(f: &mut Fields, key: &'static str, d: &mut Diagnostics) -> Vec<(String, String)> {
+    let path = f.path_of(key);
+    match f.raw(key) {
+        Some(v) => string_map(v, &path, d).unwrap_or_default(),
+        None => Vec::new(),
+    }
+}
+
 impl Decode for RuleGroup {
     fn decode(v: &Value, path: &str, d: &mut Diagnostics) -> Option<Self> {
         let mut f = Fields::new(v, path, d)?;
-        let name = f.req::<String>("name", d);
-        let interval = opt_duration(&mut f, "interval", DurationStyle::Metrics, d);
-        let labels = match f.raw("labels") {
-            Some(l) => string_map(l, &f.path_of("labels"), d).unwrap_or_default(),
-            None => Vec::new(),
-        };
+        let name = f.req::<Spanned<String>>("name", d);
+        let interval = f.opt("interval", d);
+        let labels_path = f.path_of("labels");
+        let labels = pairs(&mut f, "labels", d);
+        check_label_names(&labels, &labels_path, d);
+        let rules_path = f.path_of("rules");
         let rules: Option<Vec<Rule>> = f.req("rules", d);
         f.finish(d);
         let rules = rules?;
         if rules.is_empty() {
             d.report(
                 Code::InvalidRuleGroup,
-                &child(path, "rules"),
+                &rules_path,
                 "a rule group needs at least one rule",
             );
         }
-        check_rule_group(path, &labels, &rules, d);
+        check_rules(&rules, d);
         Some(RuleGroup {
             name: name?,
             interval,
@@ -100,55 +123,27 @@ impl Decode for RuleGroup {
     }
 }
 
-/// Checks that span a group's rules, caught here so the problem is named at its intent field
-/// instead of surfacing as a VMRule the operator or vmalert rejects: label and annotation names
-/// Prometheus refuses, an alert defined twice in one group (its two states cannot be told apart), and
-/// alert-only fields on a recording rule.
-pub(super) fn check_rule_group(
-    path: &str,
-    labels: &[(String, String)],
-    rules: &[Rule],
-    d: &mut Diagnostics,
-) {
-    for (k, _) in labels {
-        if let Some(problem) = crate::intent::alerting::label_name_problem(k) {
-            d.report(
-                Code::InvalidRuleGroup,
-                &child(&child(path, "labels"), k),
-                problem,
-            );
-        }
-    }
+/// Checks across a group's rules: an alert defined twice in one group (its two states cannot be
+/// told apart), and alert-only fields on a recording rule.
+fn check_rules(rules: &[Rule], d: &mut Diagnostics) {
     let mut alerts = std::collections::BTreeSet::new();
-    for (i, r) in rules.iter().enumerate() {
-        let rule_path = index(&child(path, "rules"), i);
-        // Prometheus holds annotation names to the label name rules too.
-        let named = [("labels", &r.labels), ("annotations", &r.annotations)];
-        for (field, pairs) in named {
-            for (k, _) in pairs {
-                if let Some(problem) = crate::intent::alerting::label_name_problem(k) {
-                    d.report(
-                        Code::InvalidRuleGroup,
-                        &child(&child(&rule_path, field), k),
-                        problem,
-                    );
-                }
-            }
-        }
+    for r in rules {
         if r.kind == RuleKind::Alert && !alerts.insert(r.name.as_str()) {
             d.report(
                 Code::InvalidRuleGroup,
-                &child(&rule_path, "alert"),
+                &r.name.path,
                 format!(
                     "alert {:?} is defined twice in this group; give each alert its own name",
-                    r.name
+                    r.name.value
                 ),
             );
         }
-        if r.kind == RuleKind::Record && r.keep_firing_for.is_some() {
+        if let Some(keep) = &r.keep_firing_for
+            && r.kind == RuleKind::Record
+        {
             d.report(
                 Code::InvalidRuleGroup,
-                &child(&rule_path, "keep_firing_for"),
+                &keep.path,
                 "a recording rule takes no keep_firing_for (it belongs to alerts)",
             );
         }
@@ -158,19 +153,16 @@ pub(super) fn check_rule_group(
 impl Decode for Rule {
     fn decode(v: &Value, path: &str, d: &mut Diagnostics) -> Option<Self> {
         let mut f = Fields::new(v, path, d)?;
-        let alert = f.opt::<String>("alert", d);
-        let record = f.opt::<String>("record", d);
+        let alert = f.opt::<Spanned<String>>("alert", d);
+        let record = f.opt::<Spanned<String>>("record", d);
+        let expr_path = f.path_of("expr");
         let expr = f.req::<String>("expr", d);
-        let for_ = opt_duration(&mut f, "for", DurationStyle::Metrics, d);
-        let keep_firing_for = opt_duration(&mut f, "keep_firing_for", DurationStyle::Metrics, d);
-        let labels = match f.raw("labels") {
-            Some(l) => string_map(l, &f.path_of("labels"), d).unwrap_or_default(),
-            None => Vec::new(),
-        };
-        let annotations = match f.raw("annotations") {
-            Some(a) => string_map(a, &f.path_of("annotations"), d).unwrap_or_default(),
-            None => Vec::new(),
-        };
+        let for_ = f.opt("for", d);
+        let keep_firing_for = f.opt("keep_firing_for", d);
+        let labels_path = f.path_of("labels");
+        let labels = pairs(&mut f, "labels", d);
+        let annotations_path = f.path_of("annotations");
+        let annotations = pairs(&mut f, "annotations", d);
         f.finish(d);
         let (kind, name) = match (alert, record) {
             (Some(a), None) => (RuleKind::Alert, a),
@@ -194,11 +186,7 @@ impl Decode for Rule {
         };
         let expr = expr?;
         if expr.trim().is_empty() {
-            d.report(
-                Code::InvalidRuleGroup,
-                &child(path, "expr"),
-                "expr is empty",
-            );
+            d.report(Code::InvalidRuleGroup, &expr_path, "expr is empty");
         }
         if kind == RuleKind::Record && (for_.is_some() || !annotations.is_empty()) {
             d.report(
@@ -213,10 +201,16 @@ impl Decode for Rule {
         if kind == RuleKind::Record && (!valid_metric_name || name.is_empty()) {
             d.report(
                 Code::InvalidRuleGroup,
-                &child(path, "record"),
-                format!("{name:?} is not a metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)"),
+                &name.path,
+                format!(
+                    "{:?} is not a metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)",
+                    name.value
+                ),
             );
         }
+        // Prometheus holds annotation names to the label name rules too.
+        check_label_names(&labels, &labels_path, d);
+        check_label_names(&annotations, &annotations_path, d);
         Some(Rule {
             kind,
             name,

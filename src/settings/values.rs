@@ -1,13 +1,14 @@
-//! Checking the values the cluster settings give the intent's Flux variables: that each fits the
-//! field it fills, and that an endpoint names a Service the global intent really creates.
+//! The values the cluster settings give the intent's Flux variables: whether each fits the field
+//! it fills, whether an endpoint names a Service a global intent really creates, and the values
+//! vmstack can propose for missing keys.
 
 use std::collections::BTreeMap;
 
-use super::model::{Role, Stack};
-use super::scalar::{
-    DurationStyle, is_quantity, is_retention, parse_duration_seconds, url_problem,
+use crate::intent::scalar::{
+    DurationStyle, UrlParts, is_quantity, is_retention, parse_duration_seconds,
 };
-use super::variables::ValueKind;
+use crate::intent::variables::{self, ValueKind};
+use crate::intent::{Role, Stack};
 use crate::operator::{Component, Names};
 
 /// Why `value` cannot fill a field of `kind`, if it cannot.
@@ -21,7 +22,11 @@ pub fn value_problem(kind: ValueKind, value: &str) -> Option<String> {
             parse_duration_seconds(value, DurationStyle::Metrics).is_some()
         }
         ValueKind::Retention => is_retention(value),
-        ValueKind::Url => return url_problem(value).map(|p| format!("{value:?} {p}")),
+        ValueKind::Url => {
+            return UrlParts::parse(value)
+                .err()
+                .map(|p| format!("{value:?} {p}"));
+        }
     };
     let what = match kind {
         ValueKind::Text | ValueKind::Url => "",
@@ -51,13 +56,9 @@ fn names(stack: &Stack) -> Names {
 /// Only URLs whose host is a VictoriaMetrics Service name in a global intent's namespace are
 /// judged; anything else may be outside vmstack's view.
 pub fn endpoint_problem(url: &str, globals: &[&Stack]) -> Option<String> {
-    let rest = url.split_once("://")?.1;
-    let authority = rest.split(['/', '?', '#']).next()?;
-    let (host, port) = match authority.rsplit_once(':') {
-        Some((h, p)) => (h, p.parse::<u16>().ok()),
-        None => (authority, None),
-    };
-    let mut labels = host.split('.');
+    let parts = UrlParts::parse(url).ok()?;
+    let port = parts.port;
+    let mut labels = parts.host.split('.');
     let service = labels.next()?;
     let namespace = labels.next()?;
     if labels.next() != Some("svc") {
@@ -119,9 +120,9 @@ pub fn proposed_values(stacks: &[&Stack]) -> BTreeMap<String, String> {
     let insert = names(global).service_url(Component::VmInsert);
     for s in stacks {
         if let Role::Agent(a) = &s.role {
-            let url = &a.remote_write.url.0;
+            let url = a.remote_write.url.text();
             if let Some(name) = url.strip_prefix("${").and_then(|u| u.strip_suffix('}'))
-                && super::variables::is_variable_name(name)
+                && variables::is_variable_name(name)
             {
                 out.insert(name.to_string(), insert.clone());
             }

@@ -1,12 +1,16 @@
-//! Reading the alerting fields of the global role: the agent clusters expected to write here
+//! The alerting fields of the global role: the agent clusters expected to write here
 //! (`agents`) and the service level objectives (`slos`).
 
 use serde_json::Value;
 
-use super::decode::{Decode, Fields, child, index, wrong_type};
-use super::diagnostic::{Code, Diagnostic, Diagnostics};
-use super::model::{Slo, SloEvents};
-use super::scalar::{Duration, DurationStyle, Name, Setting};
+use super::each_once;
+use crate::code::Code;
+use crate::intent::decode::{Decode, child, wrong_type};
+use crate::intent::diagnostic::{Diagnostic, Diagnostics};
+use crate::intent::fields::Fields;
+use crate::intent::model::{Slo, SloEvents};
+use crate::intent::scalar::{MetricsDuration, Name, Setting};
+use crate::intent::spanned::Spanned;
 
 /// The windows the burn-rate alerts look at; an SLO window must be longer than the longest.
 const LONGEST_ALERT_WINDOW_SECONDS: f64 = 3.0 * 86400.0;
@@ -34,45 +38,25 @@ pub fn label_name_problem(name: &str) -> Option<String> {
 }
 
 /// `spec.agents`: cluster names, each a DNS label, each once.
-pub fn agents(f: &mut Fields, d: &mut Diagnostics) -> Vec<String> {
-    let path = f.path_of("agents");
-    let names: Vec<Name> = f.or("agents", Vec::new(), d);
-    let mut seen = std::collections::BTreeSet::new();
-    let mut out = Vec::new();
-    for (i, n) in names.into_iter().enumerate() {
-        if !seen.insert(n.0.clone()) {
-            d.report(
-                Code::DuplicateAgentCluster,
-                &index(&path, i),
-                format!(
-                    "agent cluster {:?} is listed twice; each cluster is watched once",
-                    n.0
-                ),
-            );
-            continue;
-        }
-        out.push(n.0);
-    }
-    out
+pub(super) fn agents(f: &mut Fields, d: &mut Diagnostics) -> Vec<String> {
+    let names: Vec<Spanned<Name>> = f.or("agents", Vec::new(), d);
+    each_once(names.into_iter().map(|n| n.map(|n| n.0)), d, |name| {
+        (
+            Code::DuplicateAgentCluster,
+            format!("agent cluster {name:?} is listed twice; each cluster is watched once"),
+        )
+    })
 }
 
 /// `spec.slos`: each SLO valid on its own, names unique.
-pub fn slos(f: &mut Fields, d: &mut Diagnostics) -> Vec<Slo> {
-    let path = f.path_of("slos");
+pub(super) fn slos(f: &mut Fields, d: &mut Diagnostics) -> Vec<Slo> {
     let slos: Vec<Slo> = f.or("slos", Vec::new(), d);
-    let mut seen = std::collections::BTreeSet::new();
-    for (i, s) in slos.iter().enumerate() {
-        if !seen.insert(s.name.clone()) {
-            d.report(
-                Code::InvalidSlo,
-                &child(&index(&path, i), "name"),
-                format!(
-                    "SLO {:?} is named twice; its series would mix with the other's",
-                    s.name
-                ),
-            );
-        }
-    }
+    each_once(slos.iter().map(|s| s.name.clone()), d, |name| {
+        (
+            Code::InvalidSlo,
+            format!("SLO {name:?} is named twice; its series would mix with the other's"),
+        )
+    });
     slos
 }
 
@@ -156,12 +140,12 @@ fn objective(f: &mut Fields, d: &mut Diagnostics) -> Option<f64> {
     Some(x)
 }
 
-fn window(f: &mut Fields, d: &mut Diagnostics) -> Option<Duration> {
+fn window(f: &mut Fields, d: &mut Diagnostics) -> Option<MetricsDuration> {
     let path = f.path_of("window");
     let Some(v) = f.raw("window") else {
-        return Some(Duration("30d".into()));
+        return Some(Slo::default_window());
     };
-    match Duration::decode_as(v, &path, DurationStyle::Metrics, d)? {
+    match Setting::<MetricsDuration>::decode(v, &path, d)? {
         Setting::Templated(_) => {
             d.report(
                 Code::InvalidSlo,
@@ -171,7 +155,7 @@ fn window(f: &mut Fields, d: &mut Diagnostics) -> Option<Duration> {
             None
         }
         Setting::Literal(w) => {
-            let seconds = w.seconds(DurationStyle::Metrics).unwrap_or(0.0);
+            let seconds = w.seconds().unwrap_or(0.0);
             // The window becomes part of a series name, so it must be one plain duration.
             let plain = w.0.chars().all(|c| c.is_ascii_alphanumeric());
             if seconds <= LONGEST_ALERT_WINDOW_SECONDS || !plain {
@@ -226,7 +210,7 @@ fn labels(f: &mut Fields, d: &mut Diagnostics) -> Vec<(String, String)> {
 impl Decode for Slo {
     fn decode(v: &Value, path: &str, d: &mut Diagnostics) -> Option<Self> {
         let mut f = Fields::new(v, path, d)?;
-        let name = f.req::<Name>("name", d);
+        let name = f.req::<Spanned<Name>>("name", d);
         let objective = objective(&mut f, d);
         let has_errors = f.has("errors");
         let has_good = f.has("good");
@@ -263,7 +247,7 @@ impl Decode for Slo {
                 .map(|(good, total)| SloEvents::Good { good, total }),
         };
         Some(Slo {
-            name: name?.0,
+            name: name?.map(|n| n.0),
             objective: objective?,
             events: events?,
             window: window?,

@@ -1,20 +1,49 @@
 //! The cluster settings a Flux Kustomization substitutes from (`postBuild.substituteFrom`), found
-//! among the function's input items, and the variables a set of objects reads.
+//! among the function's input items as Flux would find them on the cluster, and the marker by
+//! which an object opts out of substitution.
 
 use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use serde::Serialize;
+
 use super::envsubst;
 use crate::krm::object::Object;
-use crate::krm::{FileRef, ResourceRef};
+
+/// The kinds of object Flux substitutes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum SourceKind {
+    ConfigMap,
+    Secret,
+}
+
+impl SourceKind {
+    /// The Kubernetes kind.
+    pub const fn kind(self) -> &'static str {
+        match self {
+            SourceKind::ConfigMap => "ConfigMap",
+            SourceKind::Secret => "Secret",
+        }
+    }
+}
 
 /// A `substituteFrom` entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Source {
-    pub kind: String,
+    pub kind: SourceKind,
     pub name: String,
     pub optional: bool,
+}
+
+impl Source {
+    pub fn config_map(name: &str) -> Self {
+        Source {
+            kind: SourceKind::ConfigMap,
+            name: name.to_string(),
+            optional: false,
+        }
+    }
 }
 
 /// The marker (label or annotation) by which an object opts out of substitution.
@@ -62,7 +91,7 @@ fn data_of(item: &Value) -> Vec<(String, String)> {
             })
             .unwrap_or_default()
     };
-    if Object(item).kind() == "Secret" {
+    if Object(item).kind() == SourceKind::Secret.kind() {
         for (k, v) in strings(&item["data"]) {
             if let Some(decoded) = decode_base64(&v) {
                 out.push((k, decoded));
@@ -86,7 +115,7 @@ pub fn lookup(items: &[Value], sources: &[Source], namespace: &str) -> Lookup {
         let item = items.iter().find(|i| {
             let o = Object(i);
             o.api_version() == "v1"
-                && o.kind() == source.kind
+                && o.kind() == source.kind.kind()
                 && o.name() == source.name
                 && (o.namespace().is_empty() || o.namespace() == namespace)
         });
@@ -95,14 +124,16 @@ pub fn lookup(items: &[Value], sources: &[Source], namespace: &str) -> Lookup {
                 found_any = true;
                 for (k, v) in data_of(item) {
                     if !envsubst::is_variable_name(&k) {
-                        invalid_keys.push(format!("{}/{}: {k}", source.kind, source.name));
+                        invalid_keys.push(format!("{}/{}: {k}", source.kind.kind(), source.name));
                         continue;
                     }
                     // Flux drops newlines from values before substituting.
                     values.insert(k, v.replace('\n', ""));
                 }
             }
-            None if !source.optional => missing.push(format!("{} {}", source.kind, source.name)),
+            None if !source.optional => {
+                missing.push(format!("{} {}", source.kind.kind(), source.name))
+            }
             None => {}
         }
     }
@@ -127,76 +158,6 @@ pub fn substitution_disabled(obj: &Value) -> bool {
     marked("labels") || marked("annotations")
 }
 
-/// One variable read by one field of one object.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Read {
-    pub name: String,
-    pub has_default: bool,
-    pub object: ResourceRef,
-    pub file: Option<FileRef>,
-    /// Dotted path of the field, list items as `[i]`.
-    pub field: String,
-}
-
-fn walk(v: &Value, path: &str, out: &mut Vec<(String, String)>) {
-    match v {
-        Value::String(s) if s.contains("${") => out.push((path.to_string(), s.clone())),
-        Value::Object(m) => {
-            for (k, v) in m {
-                let p = if path.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{path}.{k}")
-                };
-                walk(v, &p, out);
-            }
-        }
-        Value::Array(a) => {
-            for (i, v) in a.iter().enumerate() {
-                walk(v, &format!("{path}[{i}]"), out);
-            }
-        }
-        _ => {}
-    }
-}
-
-/// A text Flux cannot parse: the object, the field, and why.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Unparsable {
-    pub object: ResourceRef,
-    pub field: String,
-    pub why: String,
-}
-
-/// Every variable Flux would read from these objects (objects that opt out are skipped), or the
-/// first text Flux could not parse.
-pub fn reads(objects: &[Value]) -> Result<Vec<Read>, Box<Unparsable>> {
-    let mut out = Vec::new();
-    for obj in objects.iter().filter(|o| !substitution_disabled(o)) {
-        let mut texts = Vec::new();
-        walk(obj, "", &mut texts);
-        for (field, text) in texts {
-            let vars = envsubst::variables(&text).map_err(|e| {
-                Box::new(Unparsable {
-                    object: Object(obj).resource_ref(),
-                    field: field.clone(),
-                    why: e.to_string(),
-                })
-            })?;
-            for (name, has_default) in vars {
-                out.push(Read {
-                    name,
-                    has_default,
-                    object: Object(obj).resource_ref(),
-                    file: Object(obj).file_ref(),
-                    field: field.clone(),
-                });
-            }
-        }
-    }
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -213,13 +174,9 @@ mod tests {
             json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}, "data": {"X": "Mg=="}, "stringData": {"Z": "3"}}),
         ];
         let sources = vec![
+            Source::config_map("a"),
             Source {
-                kind: "ConfigMap".into(),
-                name: "a".into(),
-                optional: false,
-            },
-            Source {
-                kind: "Secret".into(),
+                kind: SourceKind::Secret,
                 name: "s".into(),
                 optional: false,
             },
@@ -234,18 +191,7 @@ mod tests {
 
     #[test]
     fn absent_incomplete_and_invalid_keys() {
-        let sources = vec![
-            Source {
-                kind: "ConfigMap".into(),
-                name: "a".into(),
-                optional: false,
-            },
-            Source {
-                kind: "ConfigMap".into(),
-                name: "b".into(),
-                optional: false,
-            },
-        ];
+        let sources = vec![Source::config_map("a"), Source::config_map("b")];
         assert_eq!(lookup(&[], &sources, "flux-system"), Lookup::Absent);
         let items = vec![settings("a", json!({"1BAD": "x"}))];
         assert!(matches!(
@@ -261,22 +207,5 @@ mod tests {
             json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a", "namespace": "other"}, "data": {}}),
         ];
         assert_eq!(lookup(&elsewhere, only_a, "flux-system"), Lookup::Absent);
-    }
-
-    #[test]
-    fn reads_skip_opted_out_objects_and_escapes() {
-        let objects = vec![
-            json!({"kind": "A", "metadata": {"name": "a"}, "spec": {"x": ["${ONE}", "$${NOT}"], "y": "${TWO:=2}"}}),
-            json!({"kind": "B", "metadata": {"name": "b", "labels": {DISABLE_KEY: "disabled"}}, "spec": "${THREE}"}),
-        ];
-        let reads = reads(&objects).unwrap();
-        let found: Vec<(&str, bool, &str)> = reads
-            .iter()
-            .map(|r| (r.name.as_str(), r.has_default, r.field.as_str()))
-            .collect();
-        assert_eq!(
-            found,
-            [("ONE", false, "spec.x[0]"), ("TWO", true, "spec.y")]
-        );
     }
 }

@@ -1,0 +1,155 @@
+//! Every diagnostic code vmstack reports, in one registry, and the one constructor of a result
+//! that carries a code.
+//!
+//! Codes are part of the interface (docs/diagnostics.md lists them, and a test holds the two
+//! together): never renumber one, only add.
+
+use std::fmt;
+
+use crate::krm::{KrmResult, Severity};
+
+macro_rules! registry {
+    ($($(#[$doc:meta])* $variant:ident = $code:literal,)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl Code {
+            /// Every code, in the order of their numbers.
+            pub const ALL: &[Code] = &[$(Code::$variant,)*];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $code,)*
+                }
+            }
+        }
+    };
+}
+
+registry! {
+    /// The input is not a ResourceList, or the functionConfig is not an intent.
+    UnreadableInput = "VMS001",
+    /// The command line read no intent: nothing to render.
+    NothingToRender = "VMS002",
+    UnknownField = "VMS100",
+    WrongType = "VMS101",
+    MissingField = "VMS102",
+    InvalidChoice = "VMS103",
+    InvalidQuantity = "VMS110",
+    InvalidDuration = "VMS111",
+    InvalidUrl = "VMS112",
+    InvalidVariable = "VMS113",
+    InvalidName = "VMS114",
+    NameTooLong = "VMS115",
+    OutOfRange = "VMS116",
+    InvalidFlag = "VMS117",
+    InvalidCidr = "VMS118",
+    ReplicationAboveReplicas = "VMS200",
+    DisruptionTooLarge = "VMS201",
+    GrafanaReplicasNeedDatabase = "VMS202",
+    ValuesConflict = "VMS203",
+    WrongRole = "VMS204",
+    /// Two intents with one name, or writing to one folder.
+    DuplicateIntent = "VMS205",
+    InvalidRuleGroup = "VMS206",
+    RemoteWriteConflict = "VMS207",
+    DuplicateAgentCluster = "VMS208",
+    InvalidSlo = "VMS209",
+    /// A generated object whose intent is no longer in the input.
+    OrphanedOutput = "VMS302",
+    UndefinedVariable = "VMS400",
+    MissingSettings = "VMS401",
+    VariableValueMismatch = "VMS402",
+    UnknownEndpoint = "VMS403",
+    SettingsIncomplete = "VMS404",
+    SubstitutionImpossible = "VMS405",
+}
+
+impl Code {
+    /// A result with this code: the message starts with the code, for hosts that show only the
+    /// message, and `tags.code` holds it, for tools that filter by code.
+    pub fn result(self, severity: Severity, message: impl fmt::Display) -> KrmResult {
+        let mut r = KrmResult::new(severity, format!("{self}: {message}"));
+        r.tags.insert("code".into(), self.as_str().into());
+        r
+    }
+
+    pub fn error(self, message: impl fmt::Display) -> KrmResult {
+        self.result(Severity::Error, message)
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    fn documented() -> Vec<String> {
+        let docs = include_str!("../docs/diagnostics.md");
+        docs.lines()
+            .filter_map(|l| l.strip_prefix("| VMS"))
+            .map(|rest| format!("VMS{}", &rest[..3]))
+            .collect()
+    }
+
+    #[test]
+    fn the_registry_is_the_documented_table() {
+        let ours: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        let docs = documented();
+        assert_eq!(
+            ours, docs,
+            "docs/diagnostics.md lists other codes, or in another order"
+        );
+        let unique: BTreeSet<&str> = ours.iter().copied().collect();
+        assert_eq!(unique.len(), ours.len(), "a code is used twice");
+    }
+
+    /// A code written out anywhere else would bypass the registry (and could drift from it).
+    #[test]
+    fn no_code_is_spelled_outside_the_registry() {
+        fn visit(dir: &std::path::Path, found: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    visit(&path, found);
+                } else if path.extension().is_some_and(|e| e == "rs")
+                    && !path.ends_with("src/code.rs")
+                {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    for (n, line) in text.lines().enumerate() {
+                        let code_like = line.match_indices("VMS").any(|(i, _)| {
+                            line[i + 3..]
+                                .chars()
+                                .take(3)
+                                .filter(char::is_ascii_digit)
+                                .count()
+                                == 3
+                        });
+                        if code_like && !line.trim_start().starts_with("//") {
+                            found.push(format!("{}:{}: {}", path.display(), n + 1, line.trim()));
+                        }
+                    }
+                }
+            }
+        }
+        let mut found = Vec::new();
+        visit(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut found,
+        );
+        assert!(
+            found.is_empty(),
+            "codes outside src/code.rs:\n{}",
+            found.join("\n")
+        );
+    }
+}
