@@ -158,6 +158,15 @@ fn main() -> ExitCode {
         (Some(Command::Check(sources)), _) => check(sources),
         (Some(Command::InstallPlugin(args)), _) => install_plugin(args),
         (None, Some(file)) => legacy_plugin(&file),
+        // A host always pipes the ResourceList in; a person who typed `vmstack` gets the help
+        // rather than a process that waits on the terminal.
+        (None, None) if std::io::stdin().is_terminal() => {
+            eprintln!(
+                "vmstack: reads a ResourceList on stdin when run by a host (kpt, kustomize); \
+                 see vmstack --help for render, check and install-plugin"
+            );
+            return ExitCode::from(2);
+        }
         (None, None) => resource_list_mode(),
     };
     match outcome {

@@ -588,3 +588,22 @@ fn the_output_shown_in_the_docs_is_the_real_output() {
         out.stderr
     );
 }
+
+/// Typed at a terminal with nothing piped in, `vmstack` says what it is instead of waiting.
+#[test]
+fn at_a_terminal_vmstack_alone_explains_itself() {
+    let Some(script) = require_tool("script", "at_a_terminal_vmstack_alone_explains_itself") else {
+        return;
+    };
+    // `script` runs the command on a fresh pseudo-terminal.
+    let out = Command::new(script)
+        .args(["-qec", BIN, "/dev/null"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("reads a ResourceList on stdin"),
+        "{out:?}"
+    );
+}
