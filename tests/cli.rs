@@ -607,3 +607,37 @@ fn at_a_terminal_vmstack_alone_explains_itself() {
         "{out:?}"
     );
 }
+
+/// A result about a generated object points at the intent's line that writes its variable,
+/// never at last run's output read back in with the package.
+#[test]
+fn an_undefined_variable_is_shown_where_the_intent_writes_it() {
+    let tmp = examples_copy();
+    let pkg = tmp.path().join("examples/seed/infra");
+    let settings = std::fs::read_to_string(pkg.join("cluster-settings.yaml")).unwrap();
+    let without: String = settings
+        .lines()
+        .filter(|l| !l.contains("VM_STORAGE_SIZE"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(pkg.join("cluster-settings.yaml"), without).unwrap();
+    let intent = std::fs::read_to_string(pkg.join("vmstack.yaml")).unwrap();
+    let (row, line) = intent
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains("${VM_STORAGE_SIZE}"))
+        .unwrap();
+    let column = line.find("${").unwrap() + 1;
+    let out = vmstack_in(tmp.path(), &["check", "examples/seed/infra"], "");
+    assert_eq!(out.code, 1);
+    let at = format!(
+        "--> examples/seed/infra/vmstack.yaml:{}:{column}\n",
+        row + 1
+    );
+    assert!(out.stderr.contains(&at), "{at}\n{}", out.stderr);
+    assert!(
+        !out.stderr.contains("--> examples/seed/infra/global/"),
+        "{}",
+        out.stderr
+    );
+}

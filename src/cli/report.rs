@@ -204,10 +204,22 @@ impl<'a> Reporter<'a> {
             let located = file.positions.as_ref()?.locate(doc.index, path)?;
             return Some((file, pointed(&located, code), label(path, &located)));
         }
-        // A generated object has no text of its own: show where its variable is written.
+        // A generated object has no text of its own: show where an intent writes its variable
+        // (the message names it: "variable X is …").
         let variable = variable_named(message_of(r))?;
         let needle = format!("${{{variable}");
-        self.inputs.files.iter().find_map(|file| {
+        let mut intent_files: Vec<usize> = self
+            .inputs
+            .documents
+            .iter()
+            .filter(|d| {
+                d.api_version == crate::intent::API_VERSION && d.kind == crate::intent::KIND
+            })
+            .map(|d| d.file)
+            .collect();
+        intent_files.dedup();
+        intent_files.into_iter().find_map(|file| {
+            let file = &self.inputs.files[file];
             let at = file.text.find(&needle)?;
             let end = file.text[at..]
                 .find('}')
