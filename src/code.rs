@@ -57,6 +57,10 @@ registry! {
     RemoteWriteConflict = "VMS207",
     DuplicateAgentCluster = "VMS208",
     InvalidSlo = "VMS209",
+    /// The HelmRelease's values meet a condition under which the chart refuses to render.
+    ChartWouldFail = "VMS210",
+    /// The chart's rule switches beside `chart.rulesAndDashboards: vmstack`.
+    ChartContentConflict = "VMS211",
     /// A generated object whose intent is no longer in the input.
     OrphanedOutput = "VMS302",
     UndefinedVariable = "VMS400",

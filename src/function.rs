@@ -306,6 +306,17 @@ pub fn process(mut rl: ResourceList, options: impl Into<Options>) -> ResourceLis
             }
         })
         .collect();
+    // A release the chart would refuse to render must not ship.
+    for e in &expansions {
+        let release = e
+            .generated
+            .iter()
+            .find(|o| Object(o).is("helm.toolkit.fluxcd.io/v2", "HelmRelease"));
+        if let Some(values) = release.and_then(|r| r.pointer("/spec/values")) {
+            let diags = crate::chart::check(e.stack, values);
+            results.extend(diagnostic_results(e.intent, &diags));
+        }
+    }
     // Intents among the items that are not expanded now still tell which Services exist.
     let others: Vec<Stack> = input
         .iter()

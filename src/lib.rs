@@ -33,6 +33,7 @@
 //! );
 //! ```
 
+pub mod chart;
 pub mod cli;
 pub mod code;
 pub mod flux;

@@ -32,6 +32,16 @@ impl Workload {
     }
 }
 
+/// What the chart's Grafana (both lines) looks for.
+pub mod grafana {
+    /// The label of ConfigMaps the dashboard sidecar loads (`grafana.sidecar.dashboards.label`;
+    /// the value is `labelValue` on 0.91, and any value on 0.61).
+    pub const DASHBOARD_LABEL: (&str, &str) = ("grafana_dashboard", "1");
+    /// The data source vmstack provisions, by name and uid.
+    pub const DATASOURCE_NAME: &str = "VictoriaMetrics";
+    pub const DATASOURCE_UID: &str = "VictoriaMetrics";
+}
+
 /// Container ports of the operator-made pods.
 pub mod ports {
     pub const VMSTORAGE_HTTP: u16 = 8482;
@@ -51,6 +61,8 @@ pub mod ports {
     pub const OPERATOR_WEBHOOK: u16 = 9443;
     pub const KUBELET: u16 = 10250;
     pub const DNS: u16 = 53;
+    /// Sources outside the cluster reached over HTTPS.
+    pub const HTTPS: u16 = 443;
     pub const CILIUM_AGENT_METRICS: u16 = 9962;
     pub const CILIUM_OPERATOR_METRICS: u16 = 9963;
     pub const HUBBLE_METRICS: u16 = 9965;
@@ -186,6 +198,24 @@ impl Names {
         } else {
             format!("{}-grafana", self.release)
         }
+    }
+
+    /// Pods of the chart's sync Job (chart 0.91), which the chart labels as its own component.
+    pub fn sync_job_selector(&self) -> Vec<(String, String)> {
+        vec![
+            ("app.kubernetes.io/component".into(), "syncJob".into()),
+            ("app.kubernetes.io/instance".into(), self.release.clone()),
+            (
+                "app.kubernetes.io/name".into(),
+                "victoria-metrics-k8s-stack".into(),
+            ),
+        ]
+    }
+
+    /// The chart's `global.cluster.dnsDomain`: the cluster domain with the trailing dot the
+    /// chart writes into every in-cluster URL it builds.
+    pub fn chart_dns_domain(&self) -> String {
+        format!("{}.", self.cluster_domain.trim_end_matches('.'))
     }
 
     pub fn kube_state_metrics(&self) -> String {

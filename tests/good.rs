@@ -25,9 +25,29 @@ fn the_options_shown_by_the_fixtures_take_effect() {
     let minimal = render("minimal-global");
     let oci = find(&minimal, "OCIRepository");
     assert_eq!(oci.len(), 1, "no sourceRef: vmstack owns the chart source");
-    assert_eq!(oci[0]["spec"]["ref"]["tag"], "0.61.13");
+    assert_eq!(
+        oci[0]["spec"]["ref"]["tag"], "0.91.2",
+        "0.91 is the default line"
+    );
     let hr = &find(&minimal, "HelmRelease")[0];
     assert_eq!(hr["spec"]["chartRef"]["name"], "vm-chart");
+    // On 0.91 by default vmstack brings its own rules and dashboards: the chart's sync Job,
+    // which downloads unpinned content at deploy time, stays off.
+    let values = &hr["spec"]["values"];
+    assert_eq!(values["syncJob"], json!({"enabled": false}));
+    assert_eq!(values["defaultRules"], json!({"enabled": false}));
+    assert_eq!(values["defaultDashboards"]["enabled"], false);
+    assert!(
+        find(&minimal, "NetworkPolicy")
+            .iter()
+            .all(|p| p["metadata"]["name"] != "vm-sync-job"),
+        "no Job, no policy for it"
+    );
+    assert_eq!(
+        values["defaultDatasources"]["victoriametrics"]["datasources"][0]["name"],
+        "VictoriaMetrics",
+        "vmalert's alert links name item 0"
+    );
     assert_eq!(
         hr["spec"]["values"]["vmauth"]["spec"]["unauthorizedUserAccessSpec"],
         json!({"disabled": true})
@@ -64,6 +84,21 @@ fn the_options_shown_by_the_fixtures_take_effect() {
         false
     );
     assert!(hr["spec"]["values"]["defaultRules"].get("create").is_none());
+    // The chart's own rules and dashboards on 0.91: its sync Job runs unprivileged, and a
+    // NetworkPolicy lets it reach the API server and HTTPS sources.
+    let job = &hr["spec"]["values"]["syncJob"];
+    assert_eq!(job["enabled"], true);
+    assert_eq!(job["podSecurityContext"]["runAsNonRoot"], true);
+    assert_eq!(hr["spec"]["values"]["defaultDashboards"]["enabled"], true);
+    let sync_policy = find(&helm_repo, "NetworkPolicy")
+        .into_iter()
+        .find(|p| p["metadata"]["name"] == "vm-global-sync-job")
+        .expect("a policy for the sync Job");
+    assert_eq!(
+        sync_policy["spec"]["podSelector"]["matchLabels"]["app.kubernetes.io/component"],
+        "syncJob"
+    );
+    assert_eq!(sync_policy["spec"]["policyTypes"], json!(["Egress"]));
     assert_eq!(
         hr["spec"]["values"]["alertmanager"]["spec"]["externalURL"],
         "https://alerts.example.com"
@@ -268,5 +303,36 @@ fn the_clustermesh_example_renders_what_cilium_needs() {
     assert!(
         find(&infra, "ServiceExport").is_empty(),
         "a global Service needs no export"
+    );
+}
+
+#[test]
+fn the_dashboard_reads_the_provisioned_data_source_and_survives_flux() {
+    let items = render_good("minimal-global");
+    let cm = of_kind(&items, "ConfigMap")
+        .into_iter()
+        .find(|c| c["metadata"]["name"] == "vm-vmstack-dashboard")
+        .expect("a dashboard while Grafana runs");
+    assert_eq!(
+        cm["metadata"]["annotations"]["kustomize.toolkit.fluxcd.io/substitute"], "disabled",
+        "Grafana's $variables must not meet Flux's substitution"
+    );
+    let dashboard: serde_json::Value =
+        serde_json::from_str(cm["data"]["vmstack-overview.json"].as_str().unwrap()).unwrap();
+    let values = &of_kind(&items, "HelmRelease")[0]["spec"]["values"];
+    let uid = &values["defaultDatasources"]["victoriametrics"]["datasources"][0]["uid"];
+    for panel in dashboard["panels"].as_array().unwrap() {
+        if panel["type"] != "row" {
+            assert_eq!(&panel["datasource"]["uid"], uid, "{}", panel["title"]);
+        }
+    }
+    assert!(dashboard["uid"].as_str().unwrap().len() <= 40);
+
+    let lean = render_good("global-lean");
+    assert!(
+        of_kind(&lean, "ConfigMap")
+            .iter()
+            .all(|c| c["metadata"]["labels"].get("grafana_dashboard").is_none()),
+        "no Grafana, no dashboard"
     );
 }

@@ -227,6 +227,7 @@ const INFRA: Seed = Seed {
     intent: "victoria-metrics-global",
     folder: "global",
     files: &[
+        "dashboard.yaml",
         "endpoints.yaml",
         "externalsecret.yaml",
         "helmrelease.yaml",

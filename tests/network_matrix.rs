@@ -31,6 +31,8 @@ struct GlobalOptions {
     node_exporter: bool,
     cilium: bool,
     ingress_namespaces: bool,
+    /// The chart's own rules and dashboards on 0.91: its sync Job runs and fetches them.
+    sync_job: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -55,7 +57,7 @@ fn bits(n: u32, i: u32) -> bool {
 
 fn every_scenario() -> Vec<Scenario> {
     let mut out = Vec::new();
-    for n in 0..128 {
+    for n in 0..256 {
         out.push(Scenario::Global(GlobalOptions {
             vmauth: bits(n, 0),
             grafana: bits(n, 1),
@@ -64,6 +66,7 @@ fn every_scenario() -> Vec<Scenario> {
             node_exporter: bits(n, 4),
             cilium: bits(n, 5),
             ingress_namespaces: bits(n, 6),
+            sync_job: bits(n, 7),
         }));
     }
     for n in 0..16 {
@@ -96,6 +99,7 @@ fn intent(s: Scenario) -> Value {
             "vmauth": {"enabled": o.vmauth},
             "grafana": {"enabled": o.grafana},
             "vmagent": {"enabled": o.vmagent},
+            "chart": {"rulesAndDashboards": if o.sync_job { "chart" } else { "vmstack" }},
             "scrape": {
                 "kubeStateMetrics": o.kube_state_metrics,
                 "nodeExporter": o.node_exporter,
@@ -252,6 +256,7 @@ fn surroundings(w: &mut World, cluster: &str) {
     w.external("node", [192, 168, 1, 10]);
     w.external("receiver", [203, 0, 113, 10]);
     w.external("remote-write endpoint", [198, 51, 100, 20]);
+    w.external("rule and dashboard sources", [185, 199, 108, 133]);
 }
 
 fn world(s: Scenario, cluster: &str) -> World {
@@ -334,6 +339,21 @@ fn world(s: Scenario, cluster: &str) -> World {
                     &[("http", 8080, Tcp)],
                 );
             }
+            if o.sync_job {
+                // The chart labels its Job's pod as its own component (chart-contract.md, 11).
+                w.pod(
+                    "sync-job",
+                    cluster,
+                    NS,
+                    &[
+                        ("app.kubernetes.io/name", "victoria-metrics-k8s-stack"),
+                        ("app.kubernetes.io/instance", RELEASE),
+                        ("app.kubernetes.io/component", "syncJob"),
+                        ("app.kubernetes.io/managed-by", "Helm"),
+                    ],
+                    &[],
+                );
+            }
         }
         Scenario::Agent(o) => {
             vm_pod(
@@ -401,6 +421,7 @@ fn required(s: Scenario, w: &World) -> Vec<Flow> {
         "vmagent",
         "grafana",
         "kube-state-metrics",
+        "sync-job",
     ]
     .into_iter()
     .filter(|p| w.has(p))
@@ -488,6 +509,14 @@ fn required(s: Scenario, w: &World) -> Vec<Flow> {
             for p in ["vmalertmanager-0", "vmalertmanager-1"] {
                 out.push(f(p, "receiver", 443, "notification receivers"));
             }
+            if on("sync-job") {
+                out.push(f(
+                    "sync-job",
+                    "rule and dashboard sources",
+                    443,
+                    "downloads the chart's rules and dashboards",
+                ));
+            }
             if o.ingress_namespaces {
                 for ns in INGRESS_NAMESPACES {
                     let controller = format!("{ns} controller");
@@ -532,7 +561,7 @@ fn required(s: Scenario, w: &World) -> Vec<Flow> {
             out.push(f("vmagent", operator, 8080, "scrape"));
         }
     }
-    for p in ["vmagent", "grafana", "kube-state-metrics"] {
+    for p in ["vmagent", "grafana", "kube-state-metrics", "sync-job"] {
         if on(p) {
             for port in [443, 6443] {
                 out.push(f(p, "kube-apiserver", port, "watches the API server"));
@@ -632,6 +661,20 @@ fn closed(s: Scenario, w: &World) -> Vec<Flow> {
                 }
             }
             out.push(f("application", "vminsert", 8480, "not a vmagent"));
+            if on("sync-job") {
+                out.push(f(
+                    "sync-job",
+                    "vmselect",
+                    8481,
+                    "the Job only talks to the API",
+                ));
+                out.push(f(
+                    "sync-job",
+                    "rule and dashboard sources",
+                    80,
+                    "sources are fetched over HTTPS",
+                ));
+            }
             if on("vmagent") && !o.cilium {
                 out.push(f("vmagent", "node", 9962, "Cilium is not scraped"));
             }
@@ -749,6 +792,7 @@ fn the_seed_examples_admit_the_reference_flows_and_nothing_closed() {
                 node_exporter: false,
                 cilium: false,
                 ingress_namespaces: false,
+                sync_job: false,
             }),
         ),
         (
@@ -910,6 +954,7 @@ const CROSS_CLUSTER_GLOBAL: Scenario = Scenario::Global(GlobalOptions {
     node_exporter: false,
     cilium: false,
     ingress_namespaces: false,
+    sync_job: false,
 });
 
 struct CrossClusterPolicies {
@@ -1107,6 +1152,7 @@ fn generated_tables() -> String {
         node_exporter: true,
         cilium: false,
         ingress_namespaces: true,
+        sync_job: true,
     });
     let agent = Scenario::Agent(AgentOptions {
         remote_write_port: 8443,
@@ -1117,7 +1163,7 @@ fn generated_tables() -> String {
     });
     for (title, s) in [
         (
-            "Global role (vmauth, Grafana, vmagent, kube-state-metrics on; two ingress namespaces)",
+            "Global role (vmauth, Grafana, vmagent, kube-state-metrics on; two ingress namespaces; the chart's own rules and dashboards, fetched by its sync Job)",
             global,
         ),
         (

@@ -236,40 +236,52 @@ fn health_alerts(items: &[Value]) -> BTreeSet<String> {
 
 #[test]
 fn health_alerts_the_chart_already_ships_are_left_to_the_chart() {
+    // The chart's own rule groups: rendered by chart 0.61, fetched by chart 0.91's sync Job.
+    let chart_0_61 = health_alerts(&render_intent(&repo(
+        "examples/clustermesh/infra/vmstack.yaml",
+    )));
+    let chart_0_91 = health_alerts(&render_intent(&repo(
+        "tests/fixtures/good/global-chart-0-91-helm-repository/intent.yaml",
+    )));
+    // vmstack's own rules and dashboards (the default on 0.91): nothing to defer to.
     let seed = health_alerts(&render_intent(&repo("examples/seed/infra/vmstack.yaml")));
+    // Chart 0.61 with its VictoriaMetrics groups switched off.
     let own = health_alerts(&render_intent(&repo(UNIT_TESTED_INTENT)));
-    // Chart 0.61 with every default group on: ServiceDown, TooManyRestarts, DiskRunsOutOfSpace,
-    // RowsRejectedOnIngestion, the vmagent and Alertmanager groups cover these.
+    // ServiceDown, TooManyRestarts, DiskRunsOutOfSpace, RowsRejectedOnIngestion, the vmagent,
+    // vmalert and Alertmanager groups cover these.
     for covered in [
         "VMStorageDown",
         "VMComponentTooManyRestarts",
         "VMStorageDiskSpaceLow",
         "VMInsertRejectedRows",
         "VMAgentRemoteWriteFailures",
+        "VMAlertRuleErrors",
         "AlertmanagerFailedNotifications",
     ] {
         assert!(
-            !seed.contains(covered),
-            "seed duplicates the chart's {covered}"
+            !chart_0_61.contains(covered),
+            "chart 0.61 content, yet vmstack repeats {covered}"
         );
+        assert!(
+            !chart_0_91.contains(covered),
+            "chart 0.91 content, yet vmstack repeats {covered}"
+        );
+        assert!(seed.contains(covered), "no chart content, yet no {covered}");
         assert!(own.contains(covered), "chart group off, yet no {covered}");
     }
-    // 0.61 has no vmalert group, so vmstack watches rule errors itself; 0.91 ships one.
-    assert!(seed.contains("VMAlertRuleErrors"));
-    let on_0_91 = health_alerts(&render_intent(&repo(
-        "tests/fixtures/good/global-chart-0-91-helm-repository/intent.yaml",
-    )));
-    assert!(!on_0_91.contains("VMAlertRuleErrors"));
     for always in [
         "VMStackComponentUnavailable",
         "VMStackComponentAbsent",
         "VMStorageDiskSpaceCritical",
         "VMSelectHighLatency",
     ] {
-        assert!(
-            seed.contains(always) && on_0_91.contains(always),
-            "{always}"
-        );
+        for (name, set) in [
+            ("0.61", &chart_0_61),
+            ("0.91", &chart_0_91),
+            ("seed", &seed),
+        ] {
+            assert!(set.contains(always), "{name}: {always}");
+        }
     }
 }
 
@@ -299,4 +311,60 @@ fn the_agent_watch_stays_without_the_health_rules() {
         health_alerts(&out.items),
         BTreeSet::from(["VMAgentClusterSilent".to_string()])
     );
+}
+
+/// Every query of every vmstack dashboard, as a recording rule group per dashboard (Grafana's
+/// `$cluster` variable stands for every cluster).
+fn dashboard_rule_groups() -> Vec<(String, Value)> {
+    let mut out = Vec::new();
+    for (intent, items) in rendered_valid_intents() {
+        for cm in items.iter().filter(|i| {
+            i["kind"] == "ConfigMap" && i["metadata"]["labels"]["grafana_dashboard"] == "1"
+        }) {
+            for (file, text) in cm["data"].as_object().unwrap() {
+                let dashboard: Value = serde_json::from_str(text.as_str().unwrap())
+                    .unwrap_or_else(|e| panic!("{intent}: {file} is not JSON: {e}"));
+                let rules: Vec<Value> = dashboard["panels"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .flat_map(|p| p["targets"].as_array().cloned().unwrap_or_default())
+                    .enumerate()
+                    .map(|(i, t)| {
+                        serde_json::json!({
+                            "record": format!("dashboard:query_{i}"),
+                            "expr": t["expr"].as_str().unwrap().replace("$cluster", ".*"),
+                        })
+                    })
+                    .collect();
+                assert!(rules.len() >= 10, "{intent}: {file} has almost no queries");
+                out.push((
+                    format!("{intent} {file}"),
+                    serde_json::json!({"groups": [{"name": "dashboard", "rules": rules}]}),
+                ));
+            }
+        }
+    }
+    assert!(!out.is_empty(), "no valid intent has a vmstack dashboard");
+    out
+}
+
+#[test]
+fn every_dashboard_query_parses_as_metricsql_and_promql() {
+    let (Some(vmalert), Some(promtool)) = (
+        require_tool("vmalert", &this_test()),
+        require_tool("promtool", &this_test()),
+    ) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    for (i, (name, spec)) in dashboard_rule_groups().into_iter().enumerate() {
+        let file = write(dir.path(), &format!("dashboard-{i}.yml"), &spec);
+        let (ok, out) = run(Command::new(&vmalert)
+            .arg(format!("-rule={}", file.display()))
+            .arg("-dryRun"));
+        assert!(ok && !out.contains("\tfatal\t"), "{name}: vmalert:\n{out}");
+        let (ok, out) = run(Command::new(&promtool).arg("check").arg("rules").arg(&file));
+        assert!(ok, "{name}: promtool:\n{out}");
+    }
 }

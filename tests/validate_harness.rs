@@ -1018,3 +1018,22 @@ fn service_export_is_checked_strictly_not_skipped() {
         &["no schema for multicluster.x-k8s.io/v1beta1 ServiceExport"],
     );
 }
+
+#[test]
+fn api_versions_the_controllers_no_longer_serve_fail() {
+    let v = validator_or_skip!();
+    let old = json!({
+        "apiVersion": "external-secrets.io/v1beta1",
+        "kind": "ExternalSecret",
+        "metadata": {"name": "x", "namespace": "y"},
+        "spec": {},
+    });
+    assert_invalid(v, &old, &["no longer served"]);
+    let old = json!({
+        "apiVersion": "source.toolkit.fluxcd.io/v1beta2",
+        "kind": "OCIRepository",
+        "metadata": {"name": "x", "namespace": "y"},
+        "spec": {"url": "oci://x", "interval": "1m"},
+    });
+    assert_invalid(v, &old, &["no longer served"]);
+}

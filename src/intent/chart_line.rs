@@ -4,7 +4,7 @@
 //! own names), and their switch from `create` to `enabled`; a test reads both values files from
 //! the shared reference and checks these lists against them.
 
-pub const V0_61: [&str; 39] = [
+pub const V0_61: [&str; 40] = [
     "alertmanager",
     "etcd",
     "general",
@@ -41,10 +41,15 @@ pub const V0_61: [&str; 39] = [
     "nodeNetwork",
     "vmHealth",
     "vmagent",
+    "vmalert",
     "vmcluster",
     "vmoperator",
     "vmsingle",
 ];
+
+/// Groups chart 0.61 renders from its rule files (and switches under `defaultRules.groups`)
+/// without naming them in its values.yaml.
+pub const V0_61_UNLISTED: [&str; 1] = ["vmalert"];
 
 pub const V0_91: [&str; 39] = [
     "alertmanager.rules",
@@ -90,6 +95,22 @@ pub const V0_91: [&str; 39] = [
 /// The chart lines vmstack knows, by the version prefix they start with.
 pub const SUPPORTED_LINES: [&str; 2] = ["0.61.", "0.91."];
 
+/// The chart's VictoriaMetrics rule groups, by what they watch (vmstack leaves its own alerts for
+/// the same conditions out while a group is on).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartGroup {
+    /// ServiceDown, TooManyRestarts, RowsRejectedOnIngestion, …
+    VmHealth,
+    /// DiskRunsOutOfSpace, …
+    VmCluster,
+    /// TooManyRemoteWriteErrors, RejectedRemoteWriteDataBlocksAreDropped, …
+    VmAgent,
+    /// AlertingRulesError, RecordingRulesError, ConfigurationReloadFailure.
+    VmAlert,
+    /// AlertmanagerFailedToSendAlerts, …
+    Alertmanager,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChartLine {
     V0_61,
@@ -107,6 +128,33 @@ impl ChartLine {
         }
     }
 
+    /// A VictoriaMetrics group's key under `defaultRules.groups`, if this line ships it.
+    pub fn group_key(self, group: ChartGroup) -> Option<&'static str> {
+        match (group, self) {
+            (ChartGroup::VmHealth, ChartLine::V0_61) => Some("vmHealth"),
+            (ChartGroup::VmHealth, ChartLine::V0_91) => Some("vm-health"),
+            (ChartGroup::VmCluster, _) => Some("vmcluster"),
+            (ChartGroup::VmAgent, _) => Some("vmagent"),
+            (ChartGroup::VmAlert, _) => Some("vmalert"),
+            (ChartGroup::Alertmanager, ChartLine::V0_61) => Some("alertmanager"),
+            (ChartGroup::Alertmanager, ChartLine::V0_91) => Some("alertmanager.rules"),
+        }
+    }
+
+    /// Whether the group is installed only while the chart's vmagent runs: 0.91's sync Job
+    /// fetches the vmagent rule file on that condition; 0.61 renders every switched-on group.
+    pub fn group_needs_vmagent(self, group: ChartGroup) -> bool {
+        self == ChartLine::V0_91 && group == ChartGroup::VmAgent
+    }
+
+    /// Rule groups the chart renders without naming them in its values.yaml.
+    pub fn unlisted_rule_groups(self) -> &'static [&'static str] {
+        match self {
+            ChartLine::V0_61 => &V0_61_UNLISTED,
+            ChartLine::V0_91 => &[],
+        }
+    }
+
     /// The default rule group names under `defaultRules.groups`.
     pub fn rule_groups(self) -> &'static [&'static str] {
         match self {
@@ -115,11 +163,80 @@ impl ChartLine {
         }
     }
 
+    /// Where default rules and dashboards come from when the intent does not say: the chart's
+    /// own on 0.61 (rendered from the chart, pinned by its version); vmstack's own on 0.91,
+    /// whose chart would otherwise download unpinned content from GitHub at every install.
+    pub fn default_content(self) -> crate::intent::model::ChartContent {
+        match self {
+            ChartLine::V0_61 => crate::intent::model::ChartContent::Chart,
+            ChartLine::V0_91 => crate::intent::model::ChartContent::Vmstack,
+        }
+    }
+
+    /// Whether the chart fetches its rules and dashboards with a Job at deploy time.
+    pub fn has_sync_job(self) -> bool {
+        self == ChartLine::V0_91
+    }
+
+    /// The chart's sync Job settings (0.91 only): it runs when it has rules or dashboards to
+    /// fetch, as a non-root, unprivileged pod (the chart sets no security context of its own).
+    pub fn sync_job_values(self, run: bool) -> Option<serde_json::Value> {
+        if !self.has_sync_job() {
+            return None;
+        }
+        let mut job = serde_json::json!({"enabled": run});
+        if run {
+            job["podSecurityContext"] = serde_json::json!({
+                "runAsNonRoot": true,
+                "runAsUser": 65534,
+                "runAsGroup": 65534,
+                "seccompProfile": {"type": "RuntimeDefault"},
+            });
+            job["containerSecurityContext"] = serde_json::json!({
+                "allowPrivilegeEscalation": false,
+                "capabilities": {"drop": ["ALL"]},
+            });
+        }
+        Some(job)
+    }
+
+    /// Every key the chart reads as a switch of `defaultRules` or of one of its groups: 0.91
+    /// still honours the legacy `create` beside `enabled`.
+    pub fn rules_switch_keys(self) -> &'static [&'static str] {
+        match self {
+            ChartLine::V0_61 => &["create"],
+            ChartLine::V0_91 => &["enabled", "create"],
+        }
+    }
+
     /// The key that switches `defaultRules` and each of its groups on or off.
     pub fn rules_switch(self) -> &'static str {
         match self {
             ChartLine::V0_61 => "create",
             ChartLine::V0_91 => "enabled",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_chart_group_vmstack_defers_to_is_a_real_group() {
+        let groups = [
+            ChartGroup::VmHealth,
+            ChartGroup::VmCluster,
+            ChartGroup::VmAgent,
+            ChartGroup::VmAlert,
+            ChartGroup::Alertmanager,
+        ];
+        for line in [ChartLine::V0_61, ChartLine::V0_91] {
+            for g in groups {
+                if let Some(key) = line.group_key(g) {
+                    assert!(line.rule_groups().contains(&key), "{key} on {line:?}");
+                }
+            }
         }
     }
 }

@@ -90,7 +90,9 @@ pub fn cross_field(s: &Stack, d: &mut Diagnostics) {
                         Code::GrafanaReplicasNeedDatabase,
                         &replicas.path,
                         "Grafana replicas above 1 need an external database: set \
-                         values.grafana.grafana.ini.database (type, host, name, user, password)",
+                         values.grafana.grafana.ini.database (type, host, name, user, and the \
+                         password as $__file{/path} or $__env{NAME}: the Grafana chart refuses a \
+                         password written out)",
                     );
                 }
             }
@@ -253,18 +255,24 @@ fn rule_switches_in_values(s: &Stack, d: &mut Diagnostics) {
     let Some(default_rules) = s.values.get("defaultRules") else {
         return;
     };
-    let switch = s.chart.line.rules_switch();
+    let switches = s.chart.line.rules_switch_keys();
     let values_path = |rest: &str| child(&s.values.path, rest);
-    if default_rules.get(switch).is_some() {
-        d.report(
-            Code::ValuesConflict,
-            &values_path(&format!("defaultRules.{switch}")),
-            "switch the chart's default rules with rules.defaultRules: vmstack decides from it \
-             which health alerts the chart already covers",
-        );
+    for switch in switches {
+        if default_rules.get(switch).is_some() {
+            d.report(
+                Code::ValuesConflict,
+                &values_path(&format!("defaultRules.{switch}")),
+                "switch the chart's default rules with rules.defaultRules: vmstack decides from it \
+                 which health alerts the chart already covers",
+            );
+        }
     }
     let groups = default_rules.get("groups").and_then(Value::as_object);
-    for (name, group) in groups.into_iter().flatten() {
+    for ((name, group), switch) in groups
+        .into_iter()
+        .flatten()
+        .flat_map(|g| switches.iter().map(move |s| (g, s)))
+    {
         if group.get(switch).is_some() {
             d.report(
                 Code::ValuesConflict,

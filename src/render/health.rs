@@ -10,52 +10,21 @@
 
 use serde_json::{Value, json};
 
-use crate::intent::chart_line::ChartLine;
-use crate::intent::{Global, Rules, Stack};
+use crate::intent::chart_line::{ChartGroup, ChartLine};
+use crate::intent::{Global, Stack};
 use crate::operator::{Component as C, Names};
 
-/// A default rule group of the chart, by what it covers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChartGroup {
-    /// ServiceDown, TooManyRestarts, RowsRejectedOnIngestion, …
-    VmHealth,
-    /// DiskRunsOutOfSpace, …
-    VmCluster,
-    /// TooManyRemoteWriteErrors, RejectedRemoteWriteDataBlocksAreDropped, …
-    VmAgent,
-    /// AlertingRulesError, RecordingRulesError (only the 0.91 line ships this group).
-    VmAlert,
-    /// AlertmanagerFailedToSendAlerts, …
-    Alertmanager,
-}
-
-impl ChartGroup {
-    /// The group's key under `defaultRules.groups`, if this chart line ships it.
-    pub fn key(self, line: ChartLine) -> Option<&'static str> {
-        match (self, line) {
-            (ChartGroup::VmHealth, ChartLine::V0_61) => Some("vmHealth"),
-            (ChartGroup::VmHealth, ChartLine::V0_91) => Some("vm-health"),
-            (ChartGroup::VmCluster, _) => Some("vmcluster"),
-            (ChartGroup::VmAgent, _) => Some("vmagent"),
-            (ChartGroup::VmAlert, ChartLine::V0_61) => None,
-            (ChartGroup::VmAlert, ChartLine::V0_91) => Some("vmalert"),
-            (ChartGroup::Alertmanager, ChartLine::V0_61) => Some("alertmanager"),
-            (ChartGroup::Alertmanager, ChartLine::V0_91) => Some("alertmanager.rules"),
-        }
-    }
-
-    /// Whether the chart renders this group for the intent.
-    pub fn is_on(self, line: ChartLine, rules: &Rules) -> bool {
-        let Some(key) = self.key(line) else {
-            return false;
-        };
-        let switched = rules
-            .default_groups
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, on)| *on);
-        rules.default_rules && switched != Some(false)
-    }
+/// Whether the chart installs this VictoriaMetrics group for the intent.
+fn chart_group_on(group: ChartGroup, line: ChartLine, g: &Global) -> bool {
+    let switched_off = g
+        .rules
+        .default_groups
+        .iter()
+        .any(|(k, on)| Some(k.as_str()) == line.group_key(group) && !on);
+    g.rules.default_rules
+        && line.group_key(group).is_some()
+        && !switched_off
+        && (g.vmagent.enabled || !line.group_needs_vmagent(group))
 }
 
 /// One health alert, and the chart group that already covers it (if any).
@@ -328,33 +297,10 @@ pub fn rules(stack: &Stack, g: &Global, names: &Names) -> Vec<Value> {
         out.extend(
             all_health(g, names)
                 .into_iter()
-                .filter(|h| h.covered_by.is_none_or(|c| !c.is_on(line, &g.rules)))
+                .filter(|h| h.covered_by.is_none_or(|c| !chart_group_on(c, line, g)))
                 .map(|h| h.rule),
         );
     }
     out.extend(silent_agents(g));
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_chart_group_vmstack_defers_to_is_a_real_group() {
-        let groups = [
-            ChartGroup::VmHealth,
-            ChartGroup::VmCluster,
-            ChartGroup::VmAgent,
-            ChartGroup::VmAlert,
-            ChartGroup::Alertmanager,
-        ];
-        for line in [ChartLine::V0_61, ChartLine::V0_91] {
-            for g in groups {
-                if let Some(key) = g.key(line) {
-                    assert!(line.rule_groups().contains(&key), "{key} on {line:?}");
-                }
-            }
-        }
-    }
 }

@@ -5,7 +5,7 @@ use serde_json::{Map, Value, json};
 use super::{Generated, deep_merge, files, metadata};
 use crate::intent::scalar::{Quantity, Setting, Text, ToJson};
 use crate::intent::{Agent, ChartSource, ChartSourceKind, Component, Global, Role, Stack};
-use crate::operator::{Component as C, Names};
+use crate::operator::{Component as C, Names, grafana};
 
 pub fn render(stack: &Stack, names: &Names) -> Vec<Generated> {
     let mut out = Vec::new();
@@ -98,7 +98,7 @@ fn helm_release(stack: &Stack, names: &Names) -> Value {
 pub fn values(stack: &Stack, names: &Names) -> Value {
     let mut v = match &stack.role {
         Role::Global(g) => global_values(stack, g, names),
-        Role::Agent(a) => agent_values(stack, a),
+        Role::Agent(a) => agent_values(stack, a, names),
     };
     deep_merge(&mut v, &Value::Object(stack.values.value.clone()));
     v
@@ -264,7 +264,9 @@ fn global_values(stack: &Stack, g: &Global, names: &Names) -> Value {
         }
     }
 
-    let switch = stack.chart.line.rules_switch();
+    let line = stack.chart.line;
+    let switch = line.rules_switch();
+    let chart_dashboards = stack.chart_dashboards();
     let mut default_rules = json!({ switch: g.rules.default_rules });
     if !g.rules.default_groups.is_empty() {
         let groups: Map<String, Value> = g
@@ -276,22 +278,23 @@ fn global_values(stack: &Stack, g: &Global, names: &Names) -> Value {
         default_rules["groups"] = Value::Object(groups);
     }
 
-    json!({
+    let mut values = json!({
         "fullnameOverride": stack.release,
+        "global": {"cluster": {"dnsDomain": names.chart_dns_domain()}},
         "victoria-metrics-operator": {"enabled": false},
-        "defaultDashboards": {"enabled": g.grafana.enabled},
+        "defaultDashboards": {"enabled": chart_dashboards},
         "defaultRules": default_rules,
-        // One default data source, straight to vmselect (see vmalert above); the chart's own
-        // list would add a second `isDefault` one, which Grafana refuses to start with.
+        // One data source, which the chart points at vmselect. The chart's default list adds a
+        // second one for a Grafana plugin vmstack does not install; an empty list makes the
+        // chart fail, since vmalert's alert links name item 0.
         "defaultDatasources": {
-            "victoriametrics": {"datasources": []},
-            "extra": [{
-                "name": "VictoriaMetrics",
+            "victoriametrics": {"datasources": [{
+                "name": grafana::DATASOURCE_NAME,
                 "type": "prometheus",
                 "access": "proxy",
+                "uid": grafana::DATASOURCE_UID,
                 "isDefault": true,
-                "url": read_url,
-            }],
+            }]},
         },
         "vmsingle": {"enabled": false},
         "vmcluster": {
@@ -311,10 +314,14 @@ fn global_values(stack: &Stack, g: &Global, names: &Names) -> Value {
         "grafana": grafana,
         "kube-state-metrics": exporter_values(stack.scrape.kube_state_metrics, None),
         "prometheus-node-exporter": exporter_values(stack.scrape.node_exporter, None),
-    })
+    });
+    if let Some(job) = line.sync_job_values(stack.sync_job_runs()) {
+        values["syncJob"] = job;
+    }
+    values
 }
 
-fn agent_values(stack: &Stack, a: &Agent) -> Value {
+fn agent_values(stack: &Stack, a: &Agent, names: &Names) -> Value {
     let rw = &a.remote_write;
     let mut remote_write = json!({
         "url": rw.write_url(),
@@ -339,12 +346,14 @@ fn agent_values(stack: &Stack, a: &Agent) -> Value {
     }
     vmagent.insert("remoteWriteSettings".into(), settings);
 
-    json!({
+    let line = stack.chart.line;
+    let mut values = json!({
         "fullnameOverride": stack.release,
+        "global": {"cluster": {"dnsDomain": names.chart_dns_domain()}},
         "victoria-metrics-operator": {"enabled": false},
         // Rules are evaluated and dashboards served on the global cluster.
         "defaultDashboards": {"enabled": false},
-        "defaultRules": { stack.chart.line.rules_switch(): false },
+        "defaultRules": { line.rules_switch(): false },
         "vmsingle": {"enabled": false},
         "vmcluster": {"enabled": false},
         "vmalert": {"enabled": false},
@@ -360,7 +369,11 @@ fn agent_values(stack: &Stack, a: &Agent) -> Value {
         },
         "kube-state-metrics": exporter_values(stack.scrape.kube_state_metrics, Some(&a.kube_state_metrics)),
         "prometheus-node-exporter": exporter_values(stack.scrape.node_exporter, Some(&a.node_exporter)),
-    })
+    });
+    if let Some(job) = line.sync_job_values(false) {
+        values["syncJob"] = job;
+    }
+    values
 }
 
 /// vmstack emits its own scrape objects for the exporters (scrape.yaml), so the chart's are

@@ -2,6 +2,7 @@
 
 mod cilium;
 mod cross_cluster;
+pub mod dashboards;
 mod disruption;
 mod endpoints;
 mod flux;
@@ -39,6 +40,8 @@ pub mod files {
     pub const PDB: &str = "pdb.yaml";
     pub const VMRULE: &str = "vmrule.yaml";
     pub const SCRAPE: &str = "scrape.yaml";
+    /// vmstack's Grafana dashboard, a ConfigMap for the chart's dashboard sidecar.
+    pub const DASHBOARDS: &str = "dashboard.yaml";
     pub const ENDPOINTS: &str = "endpoints.yaml";
     /// The Flux Kustomization lives beside the files but is applied by a parent Kustomization,
     /// so the folder can be listed without applying itself.
@@ -58,6 +61,7 @@ pub fn render(stack: &Stack) -> Vec<Generated> {
     out.extend(disruption::render(stack, &names));
     out.extend(rules::render(stack, &names));
     out.extend(scrape::render(stack, &names));
+    out.extend(dashboards::render(stack, &names));
     out.extend(endpoints::render(stack));
     out.extend(flux::render(stack, &names));
     out

@@ -377,6 +377,17 @@ pub fn render(stack: &Stack, names: &Names) -> Vec<Generated> {
             if stack.scrape.kube_state_metrics {
                 policies.push(kube_state_metrics(&cx, scraper.clone()));
             }
+            if stack.sync_job_runs() {
+                // The chart's Job writes rules and dashboards through the API server from what it
+                // downloads over HTTPS (GitHub, or the mirror named in the chart's sources). The
+                // API server rule already opens 443 to any address unless its ports leave it out.
+                let mut egress = vec![cx.api_server()];
+                if !stack.network.api_server_ports.contains(&ports::HTTPS) {
+                    egress.push(flow(Peer::Anywhere, &[tcp(ports::HTTPS)]));
+                }
+                egress.push(cx.dns());
+                policies.push(cx.policy("sync-job", names.sync_job_selector(), vec![], egress));
+            }
         }
         Role::Agent(a) => {
             let mut egress = cx.scraper_egress();

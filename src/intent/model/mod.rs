@@ -54,6 +54,23 @@ pub struct Stack {
 
 pub const DEFAULT_CLUSTER_DOMAIN: &str = "cluster.local";
 
+impl Stack {
+    /// Whether Grafana gets the chart's default dashboards.
+    pub fn chart_dashboards(&self) -> bool {
+        match &self.role {
+            Role::Global(g) => g.grafana.enabled && self.chart.content == ChartContent::Chart,
+            Role::Agent(_) => false,
+        }
+    }
+
+    /// Whether the chart's sync Job runs (chart 0.91): it fetches the chart's rules and
+    /// dashboards, so it runs only when there are some to fetch.
+    pub fn sync_job_runs(&self) -> bool {
+        let rules = matches!(&self.role, Role::Global(g) if g.rules.default_rules);
+        self.chart.line.has_sync_job() && (rules || self.chart_dashboards())
+    }
+}
+
 choices! {
     /// What a cluster runs (`spec.role`).
     pub enum RoleKind {

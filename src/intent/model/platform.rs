@@ -6,7 +6,7 @@ use crate::intent::choice::choices;
 use crate::intent::scalar::{GoDuration, Setting, Text, literal};
 use crate::intent::spanned::Spanned;
 
-pub const DEFAULT_CHART_VERSION: &str = "0.61.13";
+pub const DEFAULT_CHART_VERSION: &str = "0.91.2";
 pub const CHART_OCI_URL: &str =
     "oci://ghcr.io/victoriametrics/helm-charts/victoria-metrics-k8s-stack";
 
@@ -17,6 +17,21 @@ pub struct Chart {
     /// The line the version belongs to, which decides how the values are written.
     pub line: ChartLine,
     pub source: ChartSource,
+    /// Where the global stack's default rules and dashboards come from
+    /// (`rulesAndDashboards`); default: the line's [`ChartLine::default_content`].
+    pub content: ChartContent,
+}
+
+choices! {
+    /// Who provides the default alert rules and Grafana dashboards.
+    pub enum ChartContent {
+        /// The chart's own: rendered from the chart on 0.61; downloaded from GitHub at each
+        /// install and upgrade by the chart's sync Job on 0.91.
+        Chart = "chart",
+        /// None of the chart's: vmstack's health rules cover every component and vmstack's
+        /// dashboard is provisioned. Nothing is fetched at deploy time.
+        Vmstack = "vmstack",
+    }
 }
 
 #[derive(Debug, Clone)]

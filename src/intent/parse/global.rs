@@ -8,17 +8,18 @@ use crate::intent::diagnostic::Diagnostics;
 use crate::intent::fields::Fields;
 use crate::intent::model::*;
 
-/// Reads the global role's fields of the spec. Without a known chart line, no chart rule group
-/// is accepted in `rules.defaultGroups`.
+/// Reads the global role's fields of the spec. Without a known chart, no chart rule group is
+/// accepted in `rules.defaultGroups`.
 pub(super) fn global(
     f: &mut Fields,
     release: &str,
-    chart_line: Option<ChartLine>,
+    chart: Option<&Chart>,
     namespace: &str,
     d: &mut Diagnostics,
 ) -> Global {
     let def = Global::default();
-    let groups = chart_line.map_or(&[][..], ChartLine::rule_groups);
+    let groups = chart.map_or(&[][..], |c| ChartLine::rule_groups(c.line));
+    let content = chart.map_or(ChartContent::Chart, |c| c.content);
     Global {
         storage_class: f.opt("storageClass", d),
         retention: f.or("retention", def.retention, d),
@@ -32,7 +33,7 @@ pub(super) fn global(
         vmauth: auth(f, def.vmauth, d),
         grafana: grafana::grafana(f, def.grafana, release, d),
         vmagent: self_scrape(f, def.vmagent, d),
-        rules: rules::rules(f, def.rules, groups, d),
+        rules: rules::rules(f, def.rules, groups, content, d),
         agents: alerting::agents(f, d),
         slos: alerting::slos(f, d),
         remote_write_from: remote_write::remote_write_from(f, namespace, d),

@@ -101,7 +101,7 @@ fn read(obj: &Value, d: &mut Diagnostics) -> Option<Stack> {
     let name = name?;
     let namespace = namespace?;
     let release = release(&mut f, &name, d);
-    let chart = platform::chart(&mut f, d);
+    let chart = platform::chart(&mut f, role, d);
     let cluster: Option<Text> = f.opt("cluster", d);
     let cluster_domain = f.or::<String>("clusterDomain", DEFAULT_CLUSTER_DOMAIN.into(), d);
     let helm = platform::helm(&mut f, d);
@@ -115,8 +115,7 @@ fn read(obj: &Value, d: &mut Diagnostics) -> Option<Stack> {
     let kind = role?;
     let role = match kind {
         RoleKind::Global => {
-            let line = chart.as_ref().map(|c| c.line);
-            let g = global::global(&mut f, &release, line, &namespace, d);
+            let g = global::global(&mut f, &release, chart.as_ref(), &namespace, d);
             Some(Role::Global(Box::new(g)))
         }
         RoleKind::Agent => {

@@ -16,7 +16,7 @@ use crate::intent::scalar::{Name, Text};
 use crate::intent::spanned::Spanned;
 
 /// The chart, or `None` (reported) when its version or source cannot be used.
-pub(super) fn chart(f: &mut Fields, d: &mut Diagnostics) -> Option<Chart> {
+pub(super) fn chart(f: &mut Fields, role: Option<RoleKind>, d: &mut Diagnostics) -> Option<Chart> {
     let mut c = f.section("chart", d);
     let version_path = c.path_of("version");
     let version = c
@@ -48,11 +48,27 @@ pub(super) fn chart(f: &mut Fields, d: &mut Diagnostics) -> Option<Chart> {
             "url and sourceRef exclude each other: with sourceRef the source object holds the URL",
         );
     }
+    let line = line?;
+    let content_path = c.path_of("rulesAndDashboards");
+    let content = match c.choice::<ChartContent>("rulesAndDashboards", d) {
+        Some(_) if role == Some(RoleKind::Agent) => {
+            d.report(
+                Code::WrongRole,
+                &content_path,
+                "chart.rulesAndDashboards applies to role global (an agent evaluates no rules and \
+                 serves no dashboards)",
+            );
+            line.default_content()
+        }
+        Some(content) => content,
+        None => line.default_content(),
+    };
     c.finish(d);
     Some(Chart {
         version,
-        line: line?,
+        line,
         source: source?,
+        content,
     })
 }
 

@@ -15,16 +15,38 @@ pub(super) fn rules(
     f: &mut Fields,
     def: Rules,
     groups_for_chart: &[&str],
+    content: ChartContent,
     d: &mut Diagnostics,
 ) -> Rules {
     let mut r = f.section("rules", d);
     let health = r.or("health", def.health, d);
-    let default_rules = r.or("defaultRules", def.default_rules, d);
+    let chart_rules_path = r.path_of("defaultRules");
+    let chart_rules: Option<bool> = r.opt("defaultRules", d);
+    let vmstack_content = content == ChartContent::Vmstack;
+    if vmstack_content && chart_rules == Some(true) {
+        d.report(
+            Code::ChartContentConflict,
+            &chart_rules_path,
+            "rules.defaultRules: true asks for the chart's rule groups, but \
+             chart.rulesAndDashboards is vmstack (the default on chart 0.91): set \
+             chart.rulesAndDashboards: chart to install them",
+        );
+    }
+    // vmstack's own content installs none of the chart's groups.
+    let default_rules = chart_rules.unwrap_or(def.default_rules) && !vmstack_content;
     let groups_path = r.path_of("defaultGroups");
     let default_groups = match r.raw("defaultGroups") {
         Some(groups) => default_groups(groups, &groups_path, groups_for_chart, d),
         None => def.default_groups,
     };
+    if vmstack_content && !default_groups.is_empty() {
+        d.report(
+            Code::ChartContentConflict,
+            &groups_path,
+            "rules.defaultGroups switches the chart's rule groups, which are not installed with \
+             chart.rulesAndDashboards: vmstack (the default on chart 0.91)",
+        );
+    }
     let groups: Vec<RuleGroup> = r.or("groups", def.groups, d);
     r.finish(d);
     each_once(groups.iter().map(|g| g.name.clone()), d, |name| {

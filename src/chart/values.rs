@@ -1,0 +1,116 @@
+//! Helm values as the chart's templates see them: the chart's defaults coalesced under the
+//! release's values, read with Go template truthiness.
+
+use serde_json::{Map, Value};
+
+/// Helm's coalescing of a release's values over the chart's defaults: mappings merge key by key
+/// with the release winning, anything else is replaced, and a `null` in the release deletes the
+/// default.
+pub fn coalesce(defaults: &Value, release: &Value) -> Value {
+    match (defaults, release) {
+        (Value::Object(d), Value::Object(r)) => {
+            let mut out = d.clone();
+            for (k, v) in r {
+                if v.is_null() {
+                    out.remove(k);
+                    continue;
+                }
+                let merged = match d.get(k) {
+                    Some(dv) => coalesce(dv, v),
+                    None => strip_nulls(v),
+                };
+                out.insert(k.clone(), merged);
+            }
+            Value::Object(out)
+        }
+        (_, r) => strip_nulls(r),
+    }
+}
+
+/// A `null` that has no default to delete is dropped too: Helm never hands templates a null key.
+fn strip_nulls(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), strip_nulls(v)))
+                .collect::<Map<_, _>>(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// The value at a dotted path; keys are whole segments, so `grafana.ini` is written as one
+/// segment of `["grafana", "grafana.ini"]`.
+pub fn at<'a>(values: &'a Value, path: &[&str]) -> Option<&'a Value> {
+    let mut cur = values;
+    for key in path {
+        cur = cur.as_object()?.get(*key)?;
+    }
+    Some(cur)
+}
+
+/// Go template truthiness (`if`, `and`, `or`, `not`): false, 0, "", null and empty collections
+/// are false; everything else is true.
+pub fn truthy(v: Option<&Value>) -> bool {
+    match v {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(Value::Number(n)) => n.as_f64().is_some_and(|f| f != 0.0),
+        Some(Value::String(s)) => !s.is_empty(),
+        Some(Value::Array(a)) => !a.is_empty(),
+        Some(Value::Object(m)) => !m.is_empty(),
+    }
+}
+
+pub fn is_on(values: &Value, path: &[&str]) -> bool {
+    truthy(at(values, path))
+}
+
+/// `hasKey`: the key is present (Helm has already removed nulls).
+pub fn has_key(values: &Value, path: &[&str], key: &str) -> bool {
+    at(values, path)
+        .and_then(Value::as_object)
+        .is_some_and(|m| m.contains_key(key))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn release_values_win_and_null_deletes_a_default() {
+        let defaults = json!({"a": {"b": 1, "c": [1, 2], "d": true}, "e": "x"});
+        let release = json!({"a": {"c": [3], "d": null, "f": {"g": null}}, "e": {"k": 1}});
+        assert_eq!(
+            coalesce(&defaults, &release),
+            json!({"a": {"b": 1, "c": [3], "f": {}}, "e": {"k": 1}})
+        );
+    }
+
+    #[test]
+    fn go_truthiness() {
+        for falsy in [
+            json!(false),
+            json!(0),
+            json!(0.0),
+            json!(""),
+            json!([]),
+            json!({}),
+        ] {
+            assert!(!truthy(Some(&falsy)), "{falsy}");
+        }
+        for t in [
+            json!(true),
+            json!(1),
+            json!("0"),
+            json!("false"),
+            json!([0]),
+            json!({"a": null}),
+        ] {
+            assert!(truthy(Some(&t)), "{t}");
+        }
+        assert!(!truthy(None));
+    }
+}
