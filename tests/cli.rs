@@ -243,15 +243,15 @@ fn check_shows_every_problem_on_its_line() {
 
 #[test]
 fn one_run_reports_every_problem_of_every_intent_and_file() {
-    // A typo in one intent, an undefined variable in another (the apps intent's CLUSTER is not
-    // in the infra settings), and a file that is not YAML: all three in one run.
+    // A typo in one intent, an undefined variable in another (the agent's CLUSTER is not in
+    // the settings), and a file that is not YAML: all three in one run.
     let out = vmstack(&[
         "check",
         "tests/fixtures/bad/unknown-field/intent.yaml",
-        "examples/seed/apps/vmstack.yaml",
+        "tests/fixtures/cli/agent.yaml",
         "tests/fixtures/cli/not-yaml.yaml",
         "--settings",
-        "examples/seed/infra/cluster-settings.yaml",
+        "tests/fixtures/cli/settings-without-cluster.yaml",
     ]);
     assert_eq!(out.code, 1);
     assert_every_result_is_located(&out.stderr);
