@@ -31,6 +31,8 @@ macro_rules! registry {
 registry! {
     /// The input is not a ResourceList, or the functionConfig is not an intent.
     UnreadableInput = "VMS001",
+    /// The command line read no intent: nothing to render.
+    NothingToRender = "VMS002",
     UnknownField = "VMS100",
     WrongType = "VMS101",
     MissingField = "VMS102",

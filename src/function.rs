@@ -227,6 +227,7 @@ pub fn process(mut rl: ResourceList, options: impl Into<Options>) -> ResourceLis
                 key(&intent)
             ));
             r.resource_ref = Some(Object(&intent).resource_ref());
+            r.file = Object(&intent).file_ref();
             results.push(r);
             continue;
         }
@@ -257,10 +258,8 @@ pub fn process(mut rl: ResourceList, options: impl Into<Options>) -> ResourceLis
         }
     }
 
-    if results.iter().any(KrmResult::is_error) {
-        rl.results.extend(results);
-        return rl;
-    }
+    // The intents that validated go on to the settings check even when others did not, so one
+    // run reports every problem of every intent; with any error the items go back unchanged.
 
     let input = rl.items.clone();
     let owners: BTreeSet<String> = expanded.iter().map(|t| key(&t.intent)).collect();

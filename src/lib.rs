@@ -34,11 +34,13 @@
 //! ```
 
 pub mod chart;
+pub mod cli;
 pub mod code;
 pub mod flux;
 pub mod function;
 pub mod intent;
 pub mod krm;
+pub mod locate;
 pub mod operator;
 pub mod render;
 pub mod settings;

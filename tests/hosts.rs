@@ -2,8 +2,8 @@
 //! binary, on temporary copies of the example packages.
 //!
 //! A host that is missing is never a silent pass: the test prints loudly that it checked nothing,
-//! and under CI (`CI=true`) it fails. Standalone `kustomize` is optional (kubectl has no
-//! `--enable-exec`), so its test is skipped without failing when it is not installed.
+//! and under CI (`CI=true`) it fails. That includes standalone kustomize 4.5.4 (`.ci/run`
+//! installs it from npm), the one host here that runs vmstack as a KRM exec function.
 //!
 //! Note on byte-for-byte checks: kpt rewrites every file of a package it renders in its own YAML
 //! style (two-space maps, sequences not indented under their key, one space before a comment),
@@ -19,7 +19,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::tools::{optional_tool, require_tool};
+use common::files::{copy_dir, snapshot};
+use common::tools::{require_tool, shout};
 use serde_json::Value;
 use vmstack::krm::yaml::parse_documents;
 
@@ -34,42 +35,6 @@ const KIND: &str = "VictoriaMetricsStack";
 
 fn repo(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
-}
-
-fn copy_dir(src: &Path, dst: &Path) {
-    std::fs::create_dir_all(dst).unwrap();
-    for entry in std::fs::read_dir(src).unwrap() {
-        let entry = entry.unwrap();
-        let to = dst.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &to);
-        } else {
-            std::fs::copy(entry.path(), &to).unwrap();
-        }
-    }
-}
-
-/// Every file under `dir`, by path relative to it, with its bytes.
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let entry = entry.unwrap();
-            let p = entry.path();
-            if entry.file_type().unwrap().is_dir() {
-                walk(root, &p, out);
-            } else {
-                let rel = p
-                    .strip_prefix(root)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                out.insert(rel, std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
 }
 
 /// Asserts two snapshots hold the same files with the same bytes, naming the first difference.
@@ -747,37 +712,44 @@ fn kpt_eval_with_a_configmap_fn_config_fails_naming_the_accepted_kind() {
 // kubectl kustomize with the legacy exec plugin
 // ----------------------------------------------------------------------------------------------
 
-/// A plugin home holding the binary where kustomize looks for the legacy exec plugin of
-/// `vmstack.dev/v1alpha1, Kind=VictoriaMetricsStack`, and an empty XDG_CONFIG_HOME.
+/// A home folder where `vmstack install-plugin` has put the plugin, as a user would: no
+/// KUSTOMIZE_PLUGIN_HOME, no XDG_CONFIG_HOME, so it lands in `$HOME/.config/kustomize/plugin`.
 struct PluginHome {
     _tmp: tempfile::TempDir,
-    plugins: PathBuf,
-    xdg: PathBuf,
+    home: PathBuf,
+}
+
+/// A command with no plugin folder in its environment but `home`'s.
+fn with_home(cmd: &mut Command, home: &Path) {
+    cmd.env_remove("KUSTOMIZE_PLUGIN_HOME")
+        .env_remove("XDG_CONFIG_HOME")
+        .env("HOME", home);
 }
 
 fn plugin_home() -> PluginHome {
     let tmp = tempfile::tempdir().unwrap();
-    let plugins = tmp.path().join("plugins");
-    link_binary(&plugins.join("vmstack.dev/v1alpha1/victoriametricsstack/VictoriaMetricsStack"));
-    let xdg = tmp.path().join("xdg");
-    std::fs::create_dir_all(&xdg).unwrap();
-    PluginHome {
-        _tmp: tmp,
-        plugins,
-        xdg,
-    }
+    let home = tmp.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    let mut install = Command::new(BIN);
+    install.arg("install-plugin");
+    with_home(&mut install, &home);
+    let run = Run::from(install.output().unwrap());
+    assert!(run.ok, "vmstack install-plugin failed: {}", run.describe());
+    assert!(
+        run.stdout.trim_end().ends_with(
+            ".config/kustomize/plugin/vmstack.dev/v1alpha1/victoriametricsstack/VictoriaMetricsStack"
+        ),
+        "{}",
+        run.describe()
+    );
+    PluginHome { _tmp: tmp, home }
 }
 
 fn kubectl_kustomize(kubectl: &Path, home: &PluginHome, dir: &Path) -> Run {
-    Run::from(
-        Command::new(kubectl)
-            .args(["kustomize", "--enable-alpha-plugins"])
-            .arg(dir)
-            .env("KUSTOMIZE_PLUGIN_HOME", &home.plugins)
-            .env("XDG_CONFIG_HOME", &home.xdg)
-            .output()
-            .expect("running kubectl"),
-    )
+    let mut cmd = Command::new(kubectl);
+    cmd.args(["kustomize", "--enable-alpha-plugins"]).arg(dir);
+    with_home(&mut cmd, &home.home);
+    Run::from(cmd.output().expect("running kubectl"))
 }
 
 #[test]
@@ -899,38 +871,78 @@ fn kubectl_kustomize_reports_a_bad_intent() {
 }
 
 // ----------------------------------------------------------------------------------------------
-// standalone kustomize with --enable-exec (optional: kubectl has no such flag)
+// standalone kustomize 4.5.4 with --enable-exec, with the annotation forms the docs show
 // ----------------------------------------------------------------------------------------------
 
-#[test]
-fn standalone_kustomize_runs_the_krm_exec_function() {
-    let test = "standalone_kustomize_runs_the_krm_exec_function";
-    let Some(kustomize) = optional_tool("kustomize", test) else {
-        return;
-    };
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("kustomize");
+const FUNCTION_ANNOTATION: &str = "config.kubernetes.io/function";
+
+/// Standalone kustomize, which must be the 4.5.4 the docs were checked with.
+fn standalone_kustomize(test: &str) -> Option<PathBuf> {
+    let kustomize = require_tool("kustomize", test)?;
+    let version = Run::from(Command::new(&kustomize).arg("version").output().unwrap());
+    if !version.stdout.contains("v4.5.4") {
+        let msg = format!(
+            "{test}: kustomize is not 4.5.4 ({}): the docs' forms were checked with 4.5.4",
+            version.stdout.trim()
+        );
+        assert!(!common::shared::running_in_ci(), "{msg}");
+        shout(&msg);
+    }
+    Some(kustomize)
+}
+
+/// The value of the function annotation in the one ```yaml block of a doc that sets it.
+fn annotation_in_yaml_block(doc: &str) -> Value {
+    let text = std::fs::read_to_string(repo(doc)).unwrap();
+    let blocks: Vec<&str> = text
+        .split("```yaml\n")
+        .skip(1)
+        .filter_map(|b| b.split_once("```").map(|(block, _)| block))
+        .filter(|b| b.contains(FUNCTION_ANNOTATION))
+        .collect();
+    assert_eq!(
+        blocks.len(),
+        1,
+        "{doc}: one yaml block sets {FUNCTION_ANNOTATION}"
+    );
+    let block = parse_documents(blocks[0]).unwrap().remove(0);
+    block["metadata"]["annotations"][FUNCTION_ANNOTATION].clone()
+}
+
+/// The value of the function annotation written inline (`key: "…"`) in a doc.
+fn annotation_inline(doc: &str) -> Value {
+    let text = std::fs::read_to_string(repo(doc)).unwrap();
+    let inline = text
+        .split('`')
+        .find(|s| s.starts_with(FUNCTION_ANNOTATION))
+        .unwrap_or_else(|| panic!("{doc} shows no inline {FUNCTION_ANNOTATION}"));
+    parse_documents(inline).unwrap().remove(0)[FUNCTION_ANNOTATION].clone()
+}
+
+/// examples/kustomize with the binary beside it and the intent annotated with `annotation`.
+fn exec_function_example(tmp: &Path, annotation: Value) -> PathBuf {
+    let dir = tmp.join("kustomize");
     copy_dir(&repo("examples/kustomize"), &dir);
     // The exec path is relative to the kustomization that lists the generator.
     link_binary(&dir.join("vmstack"));
-    edit(
-        &dir.join("vmstack.yaml"),
-        "  namespace: observability\nspec:\n",
-        "  namespace: observability\n  annotations:\n    config.kubernetes.io/function: |\n      \
-         exec:\n        path: ./vmstack\nspec:\n",
-    );
+    let intent = dir.join("vmstack.yaml");
+    let mut doc = docs_of(&intent).remove(0);
+    doc["metadata"]["annotations"] = serde_json::json!({ FUNCTION_ANNOTATION: annotation });
+    std::fs::write(&intent, vmstack::krm::yaml::to_yaml(&doc)).unwrap();
+    dir
+}
 
-    let build = || {
-        Run::from(
-            Command::new(&kustomize)
-                .args(["build", "--enable-alpha-plugins", "--enable-exec"])
-                .arg(&dir)
-                .env("XDG_CONFIG_HOME", tmp.path().join("xdg"))
-                .output()
-                .expect("running kustomize"),
-        )
-    };
-    let first = build();
+fn kustomize_build(kustomize: &Path, tmp: &Path, dir: &Path) -> Run {
+    let mut cmd = Command::new(kustomize);
+    cmd.args(["build", "--enable-alpha-plugins", "--enable-exec"])
+        .arg(dir)
+        // Relative exec paths are resolved from the kustomization, not the working directory.
+        .current_dir(tmp);
+    with_home(&mut cmd, &tmp.join("empty-home"));
+    Run::from(cmd.output().expect("running kustomize"))
+}
+
+fn assert_exec_function_output(first: &Run) {
     assert!(
         first.ok,
         "kustomize build --enable-exec failed: {}",
@@ -955,10 +967,250 @@ fn standalone_kustomize_runs_the_krm_exec_function() {
             "{}",
             identity(d)
         );
+        assert!(
+            annotation(d, FUNCTION_ANNOTATION).is_none(),
+            "{}",
+            identity(d)
+        );
     }
-    let second = build();
+}
+
+#[test]
+fn standalone_kustomize_runs_the_exec_function_as_docs_hosts_shows_it() {
+    let test = "standalone_kustomize_runs_the_exec_function_as_docs_hosts_shows_it";
+    let Some(kustomize) = standalone_kustomize(test) else {
+        return;
+    };
+    let annotation = annotation_in_yaml_block("docs/hosts.md");
+    assert!(
+        annotation.is_string(),
+        "docs/hosts.md must show the annotation as a string, not {annotation}"
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = exec_function_example(tmp.path(), annotation);
+    let first = kustomize_build(&kustomize, tmp.path(), &dir);
+    assert_exec_function_output(&first);
+    let second = kustomize_build(&kustomize, tmp.path(), &dir);
     assert!(
         second.ok && second.stdout == first.stdout,
         "output differs between runs"
+    );
+}
+
+#[test]
+fn standalone_kustomize_runs_the_form_in_the_kustomize_example() {
+    let test = "standalone_kustomize_runs_the_form_in_the_kustomize_example";
+    let Some(kustomize) = standalone_kustomize(test) else {
+        return;
+    };
+    let annotation = annotation_inline("examples/kustomize/README.md");
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = exec_function_example(tmp.path(), annotation);
+    assert_exec_function_output(&kustomize_build(&kustomize, tmp.path(), &dir));
+}
+
+/// docs/troubleshooting.md: written as a YAML mapping, the annotation is not read as a function
+/// by kustomize 4.5.4, which then looks for a legacy plugin and fails.
+#[test]
+fn standalone_kustomize_4_5_4_refuses_the_annotation_as_a_mapping() {
+    let test = "standalone_kustomize_4_5_4_refuses_the_annotation_as_a_mapping";
+    let Some(kustomize) = standalone_kustomize(test) else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let mapping = serde_json::json!({"exec": {"path": "./vmstack"}});
+    let dir = exec_function_example(tmp.path(), mapping);
+    let run = kustomize_build(&kustomize, tmp.path(), &dir);
+    assert!(!run.ok, "{}", run.describe());
+    assert!(
+        run.stderr.contains("unable to find plugin root"),
+        "{}",
+        run.describe()
+    );
+}
+
+/// docs/troubleshooting.md: kubectl's kustomize has no --enable-exec and skips an exec
+/// function without a word: nothing out, exit 0.
+#[test]
+fn kubectl_kustomize_silently_skips_an_exec_function() {
+    let test = "kubectl_kustomize_silently_skips_an_exec_function";
+    let Some(kubectl) = require_tool("kubectl", test) else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = exec_function_example(tmp.path(), annotation_in_yaml_block("docs/hosts.md"));
+    let mut cmd = Command::new(kubectl);
+    cmd.args(["kustomize", "--enable-alpha-plugins"]).arg(&dir);
+    with_home(&mut cmd, &tmp.path().join("empty-home"));
+    let run = Run::from(cmd.output().unwrap());
+    assert!(run.ok, "{}", run.describe());
+    assert!(run.stdout.trim().is_empty(), "{}", run.describe());
+}
+
+// ----------------------------------------------------------------------------------------------
+// The Flux CI route: `vmstack render -o`, then a plain `kubectl kustomize` of the result
+// ----------------------------------------------------------------------------------------------
+
+fn vmstack_render(args: &[&std::ffi::OsStr]) -> Run {
+    Run::from(
+        Command::new(BIN)
+            .arg("render")
+            .args(args)
+            .output()
+            .expect("running vmstack"),
+    )
+}
+
+/// `vmstack render -o` writes exactly the files `kpt fn render` writes, from the same package.
+#[test]
+fn render_o_writes_the_files_kpt_writes() {
+    let test = "render_o_writes_the_files_kpt_writes";
+    let Some(kpt) = require_tool("kpt", test) else {
+        return;
+    };
+    for seed in [&INFRA, &APPS] {
+        let tmp = tempfile::tempdir().unwrap();
+        let bin = bin_dir(tmp.path(), "vmstack");
+        let by_kpt = render_seed(&kpt, &bin, tmp.path(), seed);
+        let out = tmp.path().join("out");
+        let source = repo(&format!("examples/seed/{}", seed.package));
+        let run = vmstack_render(&[source.as_os_str(), "-o".as_ref(), out.as_os_str()]);
+        assert!(run.ok, "{}", run.describe());
+        let kpt_files = common::files::below(&snapshot(&by_kpt), seed.folder);
+        let written = snapshot(&out);
+        assert_eq!(
+            written.keys().cloned().collect::<BTreeSet<_>>(),
+            kpt_files
+                .keys()
+                .map(|f| format!("{}/{f}", seed.folder))
+                .collect(),
+            "{}: the files written",
+            seed.package
+        );
+        assert_same_tree(
+            &kpt_files,
+            &common::files::below(&written, seed.folder),
+            &format!(
+                "vmstack render -o against kpt fn render of {}",
+                seed.package
+            ),
+        );
+    }
+}
+
+#[test]
+fn flux_ci_route_render_then_plain_kubectl_kustomize() {
+    let test = "flux_ci_route_render_then_plain_kubectl_kustomize";
+    let Some(kubectl) = require_tool("kubectl", test) else {
+        return;
+    };
+    for seed in [&INFRA, &APPS] {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let source = repo(&format!("examples/seed/{}", seed.package));
+        let run = vmstack_render(&[source.as_os_str(), "-o".as_ref(), out.as_os_str()]);
+        assert!(run.ok, "{}", run.describe());
+        let folder = out.join(seed.folder);
+
+        // What Flux's kustomize-controller does with the committed folder: a plain build, no
+        // plugins.
+        let mut build = Command::new(&kubectl);
+        build.arg("kustomize").arg(&folder);
+        with_home(&mut build, &tmp.path().join("empty-home"));
+        let built = Run::from(build.output().unwrap());
+        assert!(built.ok, "{}", built.describe());
+        let built: BTreeSet<String> = parse_documents(&built.stdout)
+            .unwrap()
+            .iter()
+            .map(identity)
+            .collect();
+        let written: BTreeSet<String> = seed
+            .files
+            .iter()
+            .filter(|f| **f != "ks.yaml" && **f != "kustomization.yaml")
+            .flat_map(|f| docs_of(&folder.join(f)))
+            .map(|d| identity(&d))
+            .collect();
+        assert_eq!(
+            built, written,
+            "{}: the build applies every generated object",
+            seed.package
+        );
+
+        // The Flux Kustomization is applied from a parent: it is not part of the build, and it
+        // points at the folder the seed's layout puts the output in.
+        let ks = docs_of(&folder.join("ks.yaml")).remove(0);
+        assert!(!built.contains(&identity(&ks)));
+        assert!(
+            ks["spec"]["path"]
+                .as_str()
+                .unwrap()
+                .ends_with(&format!("/{}", seed.folder)),
+            "{ks}"
+        );
+    }
+}
+
+// ----------------------------------------------------------------------------------------------
+// The hosts' other quiet traps, as docs/troubleshooting.md describes them
+// ----------------------------------------------------------------------------------------------
+
+/// Without --enable-alpha-plugins, kubectl kustomize refuses the generator (and says so).
+#[test]
+fn kubectl_kustomize_without_alpha_plugins_refuses_the_generator() {
+    let test = "kubectl_kustomize_without_alpha_plugins_refuses_the_generator";
+    let Some(kubectl) = require_tool("kubectl", test) else {
+        return;
+    };
+    let home = plugin_home();
+    let mut cmd = Command::new(kubectl);
+    cmd.arg("kustomize").arg(repo("examples/kustomize"));
+    with_home(&mut cmd, &home.home);
+    let run = Run::from(cmd.output().unwrap());
+    assert!(!run.ok, "{}", run.describe());
+    assert!(
+        run.stderr.contains("external plugins disabled"),
+        "{}",
+        run.describe()
+    );
+}
+
+/// kpt resolves a Kptfile's `exec:` path from its own working directory (or PATH), not from the
+/// package: `exec: ./vmstack` beside the Kptfile fails when kpt runs elsewhere.
+#[test]
+fn kpt_resolves_exec_paths_from_its_working_directory_not_the_package() {
+    let test = "kpt_resolves_exec_paths_from_its_working_directory_not_the_package";
+    let Some(kpt) = require_tool("kpt", test) else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let pkg = tmp.path().join("apps");
+    copy_dir(&repo("examples/seed/apps"), &pkg);
+    link_binary(&pkg.join("vmstack"));
+    edit(&pkg.join("Kptfile"), "- exec: vmstack", "- exec: ./vmstack");
+    let elsewhere = tmp.path().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    let run = |dir: &Path| {
+        Run::from(
+            Command::new(&kpt)
+                .args(["fn", "render", "--allow-exec"])
+                .arg(&pkg)
+                .current_dir(dir)
+                .output()
+                .unwrap(),
+        )
+    };
+    let failed = run(&elsewhere);
+    assert!(!failed.ok, "{}", failed.describe());
+    assert!(
+        failed.both().contains("no such file"),
+        "{}",
+        failed.describe()
+    );
+    let worked = run(&pkg);
+    assert!(
+        worked.ok,
+        "from the package folder itself: {}",
+        worked.describe()
     );
 }

@@ -371,19 +371,6 @@ fn legacy_plugin_mode_fails_on_a_bad_intent() {
     );
 }
 
-#[test]
-fn help_and_bad_arguments() {
-    let (code, stdout, _) = run_binary(&["--help"], "");
-    assert_eq!(code, 0);
-    assert!(stdout.contains("USAGE"));
-    let (code, _, stderr) = run_binary(&["--frobnicate"], "");
-    assert_eq!(code, 2);
-    assert!(stderr.contains("unknown option"));
-    let (code, _, stderr) = run_binary(&["/nonexistent/intent.yaml"], "");
-    assert_eq!(code, 1);
-    assert!(stderr.contains("/nonexistent/intent.yaml"), "{stderr}");
-}
-
 fn code_of(r: &vmstack::krm::KrmResult) -> &str {
     r.tags.get("code").map(String::as_str).unwrap_or("")
 }

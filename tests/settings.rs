@@ -369,8 +369,8 @@ fn the_render_command_checks_and_substitutes() {
     assert!(stderr.contains("VMS405"), "{stderr}");
 
     let (code, _, stderr) = vmstack(&["render", "--settings"]);
-    assert_eq!(code, 2);
-    assert!(stderr.contains("--settings needs a file"));
+    assert_eq!(code, 2, "a usage error");
+    assert!(stderr.contains("--settings <FILE>"), "{stderr}");
 }
 
 #[test]

@@ -1,5 +1,6 @@
-//! External programs the tests drive (kpt, kubectl, kustomize, vmalert, promtool), and what a test
-//! does when one is missing: it says loudly that it checked nothing and, under CI, fails.
+//! External programs the tests drive (kpt, kubectl, kustomize, vmalert, promtool, setpriv, git),
+//! and what a test does when one is missing: it says loudly that it checked nothing and, under
+//! CI, fails.
 
 use std::path::{Path, PathBuf};
 
@@ -46,16 +47,4 @@ pub fn require_tool(name: &str, test: &str) -> Option<PathBuf> {
         panic!("{msg} -- a missing tool under CI=true is a failure, not a pass");
     }
     None
-}
-
-/// A tool that is optional (standalone kustomize): missing is reported and skipped, even in CI.
-pub fn optional_tool(name: &str, test: &str) -> Option<PathBuf> {
-    let found = on_path(name);
-    if found.is_none() {
-        let msg = format!(
-            "!!!!! {test}: optional `{name}` is not on PATH: this test CHECKED NOTHING (skipped) !!!!!"
-        );
-        shout(&msg);
-    }
-    found
 }

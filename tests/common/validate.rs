@@ -763,7 +763,9 @@ impl Validator {
                 // The files carry no `$schema`. They use only keywords whose meaning is the same in
                 // draft 7 and 2020-12 (no `$ref`, no tuple `items`); draft 7 is pinned so an
                 // upgrade of the crate's default draft cannot change what they mean. Formats are
-                // asserted, as the API server does for the ones it knows.
+                // asserted, as the API server does for the ones it knows. `idn-hostname` (Cilium's
+                // L7 `host`) is not one of them (kube-openapi's strfmt registry has no such format),
+                // and without jsonschema's `idna` feature it is ignored here too, as there.
                 let compiled = jsonschema::draft7::options()
                     .should_validate_formats(true)
                     .with_format("cidr", is_cidr)
