@@ -40,3 +40,4 @@ pub mod krm;
 pub mod operator;
 pub mod render;
 pub mod settings_check;
+pub mod stdio;

@@ -2,7 +2,7 @@
 //! with one file argument, kustomize's legacy exec generator (intent in the file, objects out);
 //! `vmstack render …`, the same expansion for a CI step, with settings and substitution.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -69,31 +69,7 @@ fn report(results: &[KrmResult]) {
 }
 
 fn resource_list_mode() -> anyhow::Result<ExitCode> {
-    let mut input = String::new();
-    std::io::stdin()
-        .read_to_string(&mut input)
-        .context("reading the ResourceList from stdin")?;
-    let out = match ResourceList::parse(&input) {
-        Ok(rl) => function::process(rl, Layout::Files),
-        Err(e) => {
-            // Nothing could be read, so there are no items to echo; hosts discard the output of
-            // a failed function, so nothing is deleted.
-            let mut rl = ResourceList::default();
-            let mut r = KrmResult::error(format!("VMS001: {e}"));
-            r.tags.insert("code".into(), "VMS001".into());
-            rl.results.push(r);
-            rl
-        }
-    };
-    report(&out.results);
-    std::io::stdout()
-        .write_all(out.to_yaml(&function::variable_style).as_bytes())
-        .context("writing the ResourceList to stdout")?;
-    Ok(if out.has_errors() {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(ExitCode::from(vmstack::stdio::run_resource_list()))
 }
 
 fn legacy_plugin_mode(file: &str) -> anyhow::Result<ExitCode> {
