@@ -148,19 +148,18 @@ pub const MAX_INTENTS: usize = 10_000;
 /// Decodes the intents among the items (the only items read whole, besides the settings the
 /// intents name). Errors come back as results.
 fn decode_intents(items: &mut [Item]) -> Vec<KrmResult> {
+    let count = items.iter().filter(|i| is_intent(i.object().0)).count();
+    if count > MAX_INTENTS {
+        let mut r = KrmResult::error(format!(
+            "VMS007: {count} {} intents in one ResourceList, more than {MAX_INTENTS} (the intent \
+             limit): split the package",
+            intent::KIND
+        ));
+        r.tags.insert("code".into(), "VMS007".into());
+        return vec![r];
+    }
     let mut results = Vec::new();
-    let mut count = 0;
     for item in items.iter_mut().filter(|i| is_intent(i.object().0)) {
-        count += 1;
-        if count > MAX_INTENTS {
-            let mut r = KrmResult::error(format!(
-                "VMS007: more than {MAX_INTENTS} {} intents in one ResourceList (the intent \
-                 limit): split the package",
-                intent::KIND
-            ));
-            r.tags.insert("code".into(), "VMS007".into());
-            return vec![r];
-        }
         if let Err(e) = item.decode() {
             let mut r = KrmResult::error(format!("VMS001: the intent is not readable: {e}"));
             r.resource_ref = Some(item.object().resource_ref());

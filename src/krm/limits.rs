@@ -11,7 +11,9 @@
 pub struct Limits {
     /// Bytes read from the input; reading stops one byte past it.
     pub input_bytes: usize,
-    /// Nested mappings and sequences, counted from the document's root.
+    /// Nested mappings and sequences, counted from the document's root. Decoding recurses,
+    /// so this also bounds the stack: 64 is serde-saphyr's own default, and leaves a CRD's
+    /// schema more than 25 levels of nested objects.
     pub depth: usize,
     /// Items in the ResourceList.
     pub items: usize,
@@ -26,7 +28,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             input_bytes: 256 << 20,
-            depth: 128,
+            depth: 64,
             items: 500_000,
             string_bytes: 4 << 20,
             aliases: 10_000,

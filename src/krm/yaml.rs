@@ -59,7 +59,13 @@ fn options(limits: &Limits) -> serde_saphyr::Options {
 
 fn error(e: serde_saphyr::Error, limits: &Limits) -> YamlError {
     use serde_saphyr::budget::BudgetBreach;
-    let limit = match &e {
+    let mut inner = &e;
+    while let serde_saphyr::Error::WithSnippet { error, .. }
+    | serde_saphyr::Error::AliasError { error, .. } = inner
+    {
+        inner = error;
+    }
+    let limit = match inner {
         serde_saphyr::Error::Budget { breach, .. } => Some(match breach {
             BudgetBreach::Depth { .. } => Limit::Depth,
             BudgetBreach::InputBytes { .. } => Limit::InputBytes,
@@ -67,6 +73,8 @@ fn error(e: serde_saphyr::Error, limits: &Limits) -> YamlError {
         }),
         _ => None,
     };
+    // One line: the snippet form quotes the input, which may be huge or hostile.
+    let e = e.without_snippet();
     let message = match limit {
         Some(Limit::Depth) => format!(
             "nested deeper than {} levels (the nesting limit): {e}",
