@@ -7,9 +7,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use crate::intent::{self, Diagnostic, Stack};
+use crate::krm::item::{self, Item};
 use crate::krm::object::{self, Object};
 use crate::krm::yaml::{self, VariableStyle};
-use crate::krm::{FieldRef, Item, KrmResult, ProtocolError, ResourceList, Severity};
+use crate::krm::{FieldRef, KrmResult, ProtocolError, ResourceList, Severity};
 use crate::render::{self, Generated};
 use crate::settings_check::{self, Expansion};
 
@@ -158,17 +159,17 @@ fn decode_intents(items: &mut [Item]) -> Vec<KrmResult> {
         r.tags.insert("code".into(), "VMS007".into());
         return vec![r];
     }
-    let mut results = Vec::new();
-    for item in items.iter_mut().filter(|i| is_intent(i.object().0)) {
-        if let Err(e) = item.decode() {
+    item::decode_where(items, |i| is_intent(i.object().0))
+        .into_iter()
+        .map(|(i, e)| {
+            let o = items[i].object();
             let mut r = KrmResult::error(format!("VMS001: the intent is not readable: {e}"));
-            r.resource_ref = Some(item.object().resource_ref());
-            r.file = item.object().file_ref();
+            r.resource_ref = Some(o.resource_ref());
+            r.file = o.file_ref();
             r.tags.insert("code".into(), "VMS001".into());
-            results.push(r);
-        }
-    }
-    results
+            r
+        })
+        .collect()
 }
 
 fn decoded_intents(items: &[Item]) -> impl Iterator<Item = &Value> {
@@ -214,29 +215,30 @@ fn settings_items(items: &mut [Item], stacks: &[&Stack]) -> Result<Vec<Value>, V
         .flat_map(|s| &s.flux.substitute_from)
         .map(|s| (s.kind.as_str(), s.name.as_str()))
         .collect();
-    let mut values = Vec::new();
-    let mut results = Vec::new();
-    for item in items.iter_mut() {
-        let o = item.object();
-        if o.api_version() != "v1" || !wanted.contains(&(o.kind(), o.name())) {
-            continue;
-        }
-        match item.decode() {
-            Ok(v) => values.push(v.clone()),
-            Err(e) => {
-                let mut r = KrmResult::error(format!("VMS001: the settings are not readable: {e}"));
-                r.resource_ref = Some(item.object().resource_ref());
-                r.file = item.object().file_ref();
-                r.tags.insert("code".into(), "VMS001".into());
-                results.push(r);
-            }
-        }
+    let is_wanted = |i: &Item| {
+        let o = i.object();
+        o.api_version() == "v1" && wanted.contains(&(o.kind(), o.name()))
+    };
+    let errors = item::decode_where(items, is_wanted);
+    if errors.is_empty() {
+        return Ok(items
+            .iter()
+            .filter(|i| is_wanted(i))
+            .filter_map(Item::value)
+            .cloned()
+            .collect());
     }
-    if results.is_empty() {
-        Ok(values)
-    } else {
-        Err(results)
-    }
+    Err(errors
+        .into_iter()
+        .map(|(i, e)| {
+            let o = items[i].object();
+            let mut r = KrmResult::error(format!("VMS001: the settings are not readable: {e}"));
+            r.resource_ref = Some(o.resource_ref());
+            r.file = o.file_ref();
+            r.tags.insert("code".into(), "VMS001".into());
+            r
+        })
+        .collect())
 }
 
 /// The folder an intent's files go to, relative to the package root: its own folder (when the

@@ -7,7 +7,7 @@ use std::io::Write;
 
 use crate::function::{self, Layout};
 use crate::krm::input::{self, InputError};
-use crate::krm::{Limits, ProtocolError, ResourceList};
+use crate::krm::{Item, Limits, ProtocolError, ResourceList};
 
 /// What the process writes, and how it exits.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,23 +20,29 @@ pub struct Outcome {
 
 /// The function on one input, as read from stdin (or the error reading it).
 pub fn resource_list(input: Result<Vec<u8>, InputError>, limits: &Limits) -> Outcome {
+    let out = expand(input, limits);
+    Outcome {
+        stdout: out.to_yaml(&function::variable_style),
+        stderr: stderr_of(&out),
+        status: u8::from(out.has_errors()),
+    }
+}
+
+fn expand(input: Result<Vec<u8>, InputError>, limits: &Limits) -> ResourceList<Item> {
     let read = input
         .map_err(ProtocolError::from)
         .and_then(|bytes| ResourceList::read(bytes, limits));
-    let out = match read {
+    match read {
         Ok(rl) => function::process_items(rl, Layout::Files),
         Err(e) => ResourceList::failed(&e),
-    };
-    let stderr: String = out
-        .results
+    }
+}
+
+fn stderr_of(out: &ResourceList<Item>) -> String {
+    out.results
         .iter()
         .map(|r| format!("{}\n", r.to_line()))
-        .collect();
-    Outcome {
-        stdout: out.to_yaml(&function::variable_style),
-        stderr,
-        status: u8::from(out.has_errors()),
-    }
+        .collect()
 }
 
 /// Reads stdin within the default limits, runs the function, writes stdout and stderr, and
@@ -44,14 +50,18 @@ pub fn resource_list(input: Result<Vec<u8>, InputError>, limits: &Limits) -> Out
 pub fn run_resource_list() -> u8 {
     let limits = Limits::default();
     let input = input::read_limited(std::io::stdin().lock(), &limits);
-    let outcome = resource_list(input, &limits);
-    eprint!("{}", outcome.stderr);
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(outcome.stdout.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Ok(()) => outcome.status,
+    let out = expand(input, &limits);
+    eprint!("{}", stderr_of(&out));
+    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let written = out
+        .write_yaml(&mut stdout, &function::variable_style)
+        .and_then(|()| stdout.flush());
+    let status = u8::from(out.has_errors());
+    // The process ends right after: freeing a fleet's objects one by one would cost as much
+    // as a good part of writing them.
+    std::mem::forget(out);
+    match written {
+        Ok(()) => status,
         Err(e) => {
             eprintln!("vmstack: writing the ResourceList to stdout: {e}");
             1

@@ -1,5 +1,7 @@
 //! Parsing and writing the `ResourceList` envelope.
 
+use std::io::Write;
+
 use serde_json::{Map, Value};
 
 use super::input::{self, InputError};
@@ -173,18 +175,30 @@ impl ResourceList<Item> {
     /// The ResourceList as YAML. Items that came in unchanged are written as their own text;
     /// the others with the variable style `style_of` gives them (or plainly, with `None`).
     pub fn to_yaml(&self, style_of: &dyn Fn(&Value) -> Option<VariableStyle<'static>>) -> String {
+        let mut out = Vec::new();
+        // Writing to memory cannot fail, and only whole UTF-8 strings are written.
+        let _ = self.write_yaml(&mut out, style_of);
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    /// [`Self::to_yaml`], written item by item: a large list is never held twice in memory.
+    pub fn write_yaml(
+        &self,
+        out: &mut dyn Write,
+        style_of: &dyn Fn(&Value) -> Option<VariableStyle<'static>>,
+    ) -> std::io::Result<()> {
         let api_version = if self.api_version.is_empty() {
             GROUP_VERSIONS[0]
         } else {
             &self.api_version
         };
-        let mut out = format!("apiVersion: {api_version}\nkind: ResourceList\n");
+        write!(out, "apiVersion: {api_version}\nkind: ResourceList\n")?;
         if self.items.is_empty() {
-            out.push_str("items: []\n");
+            out.write_all(b"items: []\n")?;
         } else {
-            out.push_str("items:\n");
+            out.write_all(b"items:\n")?;
             for item in &self.items {
-                write_item(&mut out, item, style_of);
+                write_item(out, item, style_of)?;
             }
         }
         let mut tail = Map::new();
@@ -196,32 +210,32 @@ impl ResourceList<Item> {
             tail.insert("results".into(), results);
         }
         if !tail.is_empty() {
-            out.push_str(&yaml::to_yaml(&Value::Object(tail)));
+            out.write_all(yaml::to_yaml(&Value::Object(tail)).as_bytes())?;
         }
-        out
+        Ok(())
     }
 }
 
 fn write_item(
-    out: &mut String,
+    out: &mut dyn Write,
     item: &Item,
     style_of: &dyn Fn(&Value) -> Option<VariableStyle<'static>>,
-) {
+) -> std::io::Result<()> {
     if let Some(text) = item.text() {
-        out.push_str(text);
+        out.write_all(text.as_bytes())?;
         if !text.ends_with('\n') {
-            out.push('\n');
+            out.write_all(b"\n")?;
         }
-        return;
+        return Ok(());
     }
     let Some(value) = item.value() else {
-        return;
+        return Ok(());
     };
     let doc = match style_of(value) {
         Some(style) => yaml::to_yaml_styled(value, &style),
         None => yaml::to_yaml(value),
     };
-    out.push_str(&yaml::as_sequence_entry(&doc));
+    out.write_all(yaml::as_sequence_entry(&doc).as_bytes())
 }
 
 #[cfg(test)]
