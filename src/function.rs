@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use crate::intent::{self, Diagnostic, Stack};
+use crate::krm::index::Index;
 use crate::krm::item::{self, Item};
 use crate::krm::object::{self, Object};
 use crate::krm::yaml::{self, VariableStyle};
@@ -207,24 +208,29 @@ fn targets(rl: &ResourceList<Item>) -> Result<Vec<Value>, Vec<KrmResult>> {
     }
 }
 
-/// The settings the expanded intents may read (ConfigMaps and Secrets of the names their
-/// `substituteFrom` lists), decoded; the settings check looks nothing else up.
+/// The settings the intents read: for each `substituteFrom` source, the first v1 ConfigMap or
+/// Secret of that name in the Flux namespace or in none, found through the index and decoded.
+/// The settings check finds in these exactly what it would find among all the items.
 fn settings_items(items: &mut [Item], stacks: &[&Stack]) -> Result<Vec<Value>, Vec<KrmResult>> {
-    let wanted: BTreeSet<(&str, &str)> = stacks
-        .iter()
-        .flat_map(|s| &s.flux.substitute_from)
-        .map(|s| (s.kind.as_str(), s.name.as_str()))
-        .collect();
-    let is_wanted = |i: &Item| {
-        let o = i.object();
-        o.api_version() == "v1" && wanted.contains(&(o.kind(), o.name()))
-    };
-    let errors = item::decode_where(items, is_wanted);
+    let index = Index::new(items, OWNER);
+    let mut picked: BTreeSet<usize> = BTreeSet::new();
+    for stack in stacks {
+        for source in &stack.flux.substitute_from {
+            let first = [stack.flux.namespace.as_str(), ""]
+                .iter()
+                .flat_map(|ns| index.find(&source.kind, ns, &source.name))
+                .copied()
+                .filter(|&i| items[i].object().api_version() == "v1")
+                .min();
+            picked.extend(first);
+        }
+    }
+    let picked: Vec<usize> = picked.into_iter().collect();
+    let errors = item::decode_at(items, &picked);
     if errors.is_empty() {
-        return Ok(items
+        return Ok(picked
             .iter()
-            .filter(|i| is_wanted(i))
-            .filter_map(Item::value)
+            .filter_map(|&i| items[i].value())
             .cloned()
             .collect());
     }

@@ -134,8 +134,16 @@ impl Item {
 /// sequence (their entries concatenated are the sequence they came from) than one by one.
 /// Returns the index and error of each item that could not be decoded.
 pub fn decode_where(items: &mut [Item], wanted: impl Fn(&Item) -> bool) -> Vec<(usize, YamlError)> {
-    let picked: Vec<usize> = (0..items.len())
-        .filter(|&i| matches!(items[i].0, State::Scanned { .. }) && wanted(&items[i]))
+    let picked: Vec<usize> = (0..items.len()).filter(|&i| wanted(&items[i])).collect();
+    decode_at(items, &picked)
+}
+
+/// [`decode_where`] for the items at these positions.
+pub fn decode_at(items: &mut [Item], positions: &[usize]) -> Vec<(usize, YamlError)> {
+    let picked: Vec<usize> = positions
+        .iter()
+        .copied()
+        .filter(|&i| matches!(items.get(i), Some(Item(State::Scanned { .. }))))
         .collect();
     let mut batch = String::new();
     let mut limits = None;

@@ -4,6 +4,7 @@
 //! limits, carries items as plain JSON-compatible values (every Kubernetes object is one),
 //! decoded only as far as needed, and writes results the way kpt and kustomize read them.
 
+pub mod index;
 pub mod input;
 pub mod item;
 pub mod limits;

@@ -49,7 +49,6 @@ fn budget(limits: &Limits) -> serde_saphyr::Budget {
     b.max_nodes = limits.input_bytes / 2 + limits.alias_events;
     b.max_events = limits.input_bytes + 2 * limits.alias_events;
     b.max_total_scalar_bytes = limits.input_bytes;
-    b.max_total_comment_bytes = limits.input_bytes;
     b
 }
 
