@@ -438,31 +438,32 @@ pub fn process_items(mut rl: ResourceList<Item>, layout: Layout) -> ResourceList
 
 /// Annotates generated objects with their owner and, for files, their place in the package.
 fn place(generated: Vec<Generated>, owner: &str, folder: &str, layout: Layout) -> Vec<Value> {
-    let mut per_file: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut out = Vec::new();
-    // Files in a fixed order, objects within a file in render order.
+    // Files in the order they first appear, objects within a file in render order: a stable
+    // sort by the file's first position, moving the objects rather than copying them.
     let mut order: Vec<&str> = Vec::new();
     for g in &generated {
         if !order.contains(&g.file) {
             order.push(g.file);
         }
     }
-    for file in order {
-        for g in generated.iter().filter(|g| g.file == file) {
-            let mut obj = g.object.clone();
-            object::set_annotation(&mut obj, OWNER, owner);
-            if layout == Layout::Files {
-                let i = per_file.entry(file).or_insert(0);
-                let path = if folder.is_empty() {
-                    file.to_string()
-                } else {
-                    format!("{folder}/{file}")
-                };
-                object::set_file(&mut obj, &path, *i);
-                *i += 1;
-            }
-            out.push(obj);
+    let mut generated = generated;
+    generated.sort_by_key(|g| order.iter().position(|f| *f == g.file));
+    let mut per_file: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut out = Vec::with_capacity(generated.len());
+    for g in generated {
+        let mut obj = g.object;
+        object::set_annotation(&mut obj, OWNER, owner);
+        if layout == Layout::Files {
+            let i = per_file.entry(g.file).or_insert(0);
+            let path = if folder.is_empty() {
+                g.file.to_string()
+            } else {
+                format!("{folder}/{}", g.file)
+            };
+            object::set_file(&mut obj, &path, *i);
+            *i += 1;
         }
+        out.push(obj);
     }
     out
 }
