@@ -44,3 +44,4 @@ pub mod locate;
 pub mod operator;
 pub mod render;
 pub mod settings;
+pub mod stdio;

@@ -11,9 +11,7 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use vmstack::cli::output::{self, FluxKustomization};
 use vmstack::cli::{self, Run, plugin};
-use vmstack::code::Code;
 use vmstack::function::{self, Layout};
-use vmstack::krm::ResourceList;
 
 const ABOUT: &str =
     "Expand VictoriaMetricsStack intents into VictoriaMetrics manifests (a KRM function)";
@@ -328,24 +326,7 @@ fn legacy_plugin(file: &Path) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The KRM function: a ResourceList is written whatever stdin holds (see `vmstack::stdio`).
 fn resource_list_mode() -> anyhow::Result<ExitCode> {
-    let mut input = String::new();
-    std::io::stdin()
-        .read_to_string(&mut input)
-        .context("reading the ResourceList from stdin")?;
-    let out = match ResourceList::parse(&input) {
-        Ok(rl) => function::process(rl, Layout::Files),
-        Err(e) => {
-            // Nothing could be read, so there are no items to echo; hosts discard the output of
-            // a failed function, so nothing is deleted.
-            let mut rl = ResourceList::default();
-            rl.results.push(Code::UnreadableInput.error(e));
-            rl
-        }
-    };
-    for r in &out.results {
-        eprintln!("{}", r.to_line());
-    }
-    write_stdout(&out.to_yaml(&function::variable_style))?;
-    Ok(exit(out.has_errors()))
+    Ok(ExitCode::from(vmstack::stdio::run_resource_list()))
 }

@@ -1,0 +1,71 @@
+//! The KRM function as a whole process, in library code: the raw bytes of stdin in; the
+//! ResourceList to write on stdout, the lines for stderr and the exit status out. In
+//! ResourceList mode a ResourceList is always written, whatever the input: a failure to read
+//! it (not UTF-8, over a limit, not YAML, not a ResourceList) is its one error result.
+
+use std::io::Write;
+
+use crate::code::Code;
+use crate::function::{self, Layout};
+use crate::krm::input::{self, InputError};
+use crate::krm::{Item, Limits, ProtocolError, ResourceList};
+
+/// What the process writes, and how it exits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub stdout: String,
+    pub stderr: String,
+    /// 0 when every intent expanded, 1 on any error result.
+    pub status: u8,
+}
+
+/// The function on one input, as read from stdin (or the error reading it).
+pub fn resource_list(input: Result<Vec<u8>, InputError>, limits: &Limits) -> Outcome {
+    let out = expand(input, limits);
+    Outcome {
+        stdout: out.to_yaml(&function::variable_style),
+        stderr: stderr_of(&out),
+        status: u8::from(out.has_errors()),
+    }
+}
+
+fn expand(input: Result<Vec<u8>, InputError>, limits: &Limits) -> ResourceList<Item> {
+    let read = input
+        .map_err(ProtocolError::from)
+        .and_then(|bytes| ResourceList::read(bytes, limits));
+    match read {
+        Ok(rl) => function::process_items(rl, Layout::Files),
+        Err(e) => ResourceList::failed(Code::of_protocol_error(&e).error(&e)),
+    }
+}
+
+fn stderr_of(out: &ResourceList<Item>) -> String {
+    out.results
+        .iter()
+        .map(|r| format!("{}\n", r.to_line()))
+        .collect()
+}
+
+/// Reads stdin within the default limits, runs the function, writes stdout and stderr, and
+/// gives the exit status.
+pub fn run_resource_list() -> u8 {
+    let limits = Limits::default();
+    let input = input::read_limited(std::io::stdin().lock(), &limits);
+    let out = expand(input, &limits);
+    eprint!("{}", stderr_of(&out));
+    let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let written = out
+        .write_yaml(&mut stdout, &function::variable_style)
+        .and_then(|()| stdout.flush());
+    let status = u8::from(out.has_errors());
+    // The process ends right after: freeing a fleet's objects one by one would cost as much
+    // as a good part of writing them.
+    std::mem::forget(out);
+    match written {
+        Ok(()) => status,
+        Err(e) => {
+            eprintln!("vmstack: writing the ResourceList to stdout: {e}");
+            1
+        }
+    }
+}
