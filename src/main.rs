@@ -3,7 +3,7 @@
 //! `render`, `check` and `install-plugin` for people and CI steps. Arguments and I/O only: the
 //! work is in the library (`vmstack::cli` for the command line's part).
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -12,6 +12,8 @@ use clap::{Args, Parser, Subcommand};
 use vmstack::cli::output::{self, FluxKustomization};
 use vmstack::cli::{self, Run, plugin};
 use vmstack::function::{self, Layout};
+use vmstack::krm::Limits;
+use vmstack::krm::input::{self, InputError};
 
 const ABOUT: &str =
     "Expand VictoriaMetricsStack intents into VictoriaMetrics manifests (a KRM function)";
@@ -184,10 +186,8 @@ fn exit(failed: bool) -> ExitCode {
     }
 }
 
-fn read_stdin() -> std::io::Result<String> {
-    let mut text = String::new();
-    std::io::stdin().read_to_string(&mut text)?;
-    Ok(text)
+fn read_stdin() -> Result<Vec<u8>, InputError> {
+    input::read_limited(std::io::stdin().lock(), &Limits::default())
 }
 
 /// Colours only for a person at a terminal, and never with NO_COLOR set.

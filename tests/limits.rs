@@ -137,6 +137,8 @@ fn nesting_beyond_the_limit_is_refused() {
         Code::NestingTooDeep,
     );
     assert!(out.stdout.contains("nesting limit"), "{}", out.stdout);
+    // Far deeper, the parser itself stops (at 255 levels): the same bound, the same code.
+    refused(deep(100_000).as_bytes(), &limits, Code::NestingTooDeep);
     // Also on the slow path, where the whole document is decoded (an indented sequence).
     let indented = format!(
         "{HEAD}  - a: {}1{}\n",

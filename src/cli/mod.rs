@@ -19,7 +19,7 @@ use crate::code::Code;
 use crate::function::{self, Layout, OWNER};
 use crate::krm::object::Object;
 use crate::krm::{KrmResult, ResourceList};
-use inputs::{Input, Inputs};
+use inputs::{Input, Inputs, ReadStdin};
 
 /// Options of an expansion on the command line.
 #[derive(Debug, Clone, Copy, Default)]
@@ -105,7 +105,7 @@ pub struct Run {
 pub fn run(
     paths: &[PathBuf],
     settings: &[PathBuf],
-    stdin: &mut dyn FnMut() -> std::io::Result<String>,
+    stdin: &mut ReadStdin,
     layout: Layout,
     options: Options,
 ) -> Run {
@@ -119,11 +119,7 @@ pub fn run(
 }
 
 /// The expansion of one file, as kustomize's legacy exec plugin call gives it.
-pub fn run_file(
-    file: &Path,
-    stdin: &mut dyn FnMut() -> std::io::Result<String>,
-    layout: Layout,
-) -> Run {
+pub fn run_file(file: &Path, stdin: &mut ReadStdin, layout: Layout) -> Run {
     let inputs = Inputs::read(&[Input::file(file)], stdin);
     finish(
         vec![expand(PathBuf::new(), inputs, layout, Options::default())],

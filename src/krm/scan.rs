@@ -212,7 +212,7 @@ fn scan_blocks(source: &Arc<Source>) -> Result<Scanned, Failure> {
     let mut documents = 0;
 
     for event in Parser::new_from_str(text) {
-        let (event, span) = event.map_err(|e| YamlError::new(e.to_string()))?;
+        let (event, span) = event.map_err(|e| yaml::parser_error(&e, limits))?;
         let offset = span.start.byte_offset().unwrap_or(0);
         let node_props = match &event {
             Event::Scalar(_, _, anchor, tag) => Some((*anchor, tag.is_some())),

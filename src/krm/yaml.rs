@@ -70,6 +70,10 @@ fn error(e: serde_saphyr::Error, limits: &Limits) -> YamlError {
             BudgetBreach::InputBytes { .. } => Limit::InputBytes,
             _ => Limit::Aliases,
         }),
+        serde_saphyr::Error::ExternalMessage { source, .. } => match source.as_ref() {
+            serde_saphyr::ExternalMessageSource::Parser(scan) => parser_limit(scan),
+            _ => None,
+        },
         _ => None,
     };
     // One line: the snippet form quotes the input, which may be huge or hostile.
@@ -86,6 +90,26 @@ fn error(e: serde_saphyr::Error, limits: &Limits) -> YamlError {
         _ => e.to_string(),
     };
     YamlError { message, limit }
+}
+
+/// The bound a parser error reports, if it is one: granit-parser stops by itself at 255 nested
+/// levels (so before serde-saphyr's budget sees them), as "recursion limit exceeded".
+pub(crate) fn parser_limit(e: &granit_parser::ScanError) -> Option<Limit> {
+    matches!(e.kind(), granit_parser::ErrorKind::RecursionLimitExceeded).then_some(Limit::Depth)
+}
+
+/// A parser error, as the bound it reports when it is one.
+pub(crate) fn parser_error(e: &granit_parser::ScanError, limits: &Limits) -> YamlError {
+    match parser_limit(e) {
+        Some(limit) => YamlError::over(
+            limit,
+            format!(
+                "nested deeper than {} levels (the nesting limit): {e}",
+                limits.depth
+            ),
+        ),
+        None => YamlError::new(e.to_string()),
+    }
 }
 
 /// Refuses a string longer than the limit anywhere in `value`.
