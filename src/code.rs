@@ -50,6 +50,8 @@ registry! {
     StringTooLong = "VMS009",
     /// Stdin could not be read (an I/O error).
     StdinUnreadable = "VMS010",
+    /// vmstack failed inside (a panic: a bug), in ResourceList mode.
+    InternalError = "VMS011",
     UnknownField = "VMS100",
     WrongType = "VMS101",
     MissingField = "VMS102",

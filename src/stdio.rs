@@ -30,13 +30,31 @@ pub fn resource_list(input: Result<Vec<u8>, InputError>, limits: &Limits) -> Out
 }
 
 fn expand(input: Result<Vec<u8>, InputError>, limits: &Limits) -> ResourceList<Item> {
-    let read = input
-        .map_err(ProtocolError::from)
-        .and_then(|bytes| ResourceList::read(bytes, limits));
-    match read {
-        Ok(rl) => function::process_items(rl, Layout::Files),
-        Err(e) => ResourceList::failed(Code::of_protocol_error(&e).error(&e)),
-    }
+    guarded(move || {
+        let read = input
+            .map_err(ProtocolError::from)
+            .and_then(|bytes| ResourceList::read(bytes, limits));
+        match read {
+            Ok(rl) => function::process_items(rl, Layout::Files),
+            Err(e) => ResourceList::failed(Code::of_protocol_error(&e).error(&e)),
+        }
+    })
+}
+
+/// Runs the function so that even a panic, which would be a bug (bad input is meant to give
+/// results, never a panic), still answers with a ResourceList and its error result: a host
+/// shows that, where an empty stdout tells the user nothing.
+fn guarded(run: impl FnOnce() -> ResourceList<Item>) -> ResourceList<Item> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).unwrap_or_else(|panic| {
+        let why = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        ResourceList::failed(Code::InternalError.error(format!(
+            "vmstack failed inside ({why}): a bug; please report it with the input"
+        )))
+    })
 }
 
 fn stderr_of(out: &ResourceList<Item>) -> String {
@@ -67,5 +85,20 @@ pub fn run_resource_list() -> u8 {
             eprintln!("vmstack: writing the ResourceList to stdout: {e}");
             1
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_still_answers_with_a_resource_list() {
+        let out = guarded(|| panic!("boom"));
+        assert!(out.has_errors());
+        assert_eq!(out.results[0].tags["code"], Code::InternalError.as_str());
+        assert!(out.results[0].message.contains("boom"), "{:?}", out.results);
+        let text = out.to_yaml(&function::variable_style);
+        assert!(text.starts_with("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\n"));
     }
 }
