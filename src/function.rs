@@ -15,6 +15,7 @@ use crate::krm::yaml::{self, VariableStyle};
 use crate::krm::{FieldRef, KrmResult, ResourceList, Severity};
 use crate::render::{self, Generated};
 use crate::settings::{self, Expansion};
+use crate::settings_index::SettingsIndex;
 
 /// Marks every generated object with the intent that produced it (`<namespace>/<name>`), so the
 /// next run replaces and prunes exactly those.
@@ -225,37 +226,15 @@ fn targets(rl: &ResourceList<Item>) -> Result<Vec<Value>, Vec<KrmResult>> {
     }
 }
 
-/// The settings the expansions read, as the settings check would find them among all the items:
-/// for each `substituteFrom` source, the first v1 ConfigMap or Secret of that name in the Flux
-/// namespace or in none, found through the index and decoded (in input order). Errors come back
-/// as results.
-fn settings_items(items: &mut [Item], stacks: &[&Stack]) -> Result<Vec<Value>, Vec<KrmResult>> {
+/// The settings the expansions read, decoded; errors come back as results.
+fn settings_of(items: &mut [Item], stacks: &[&Stack]) -> Result<SettingsIndex, Vec<KrmResult>> {
     let index = Index::new(items, OWNER);
-    let mut picked: BTreeSet<usize> = BTreeSet::new();
-    for stack in stacks.iter().filter(|s| s.flux.enabled) {
-        for source in stack.flux.substitute_from.iter() {
-            let first = [stack.flux.namespace.as_str(), ""]
-                .iter()
-                .flat_map(|ns| index.find(source.kind.kind(), ns, &source.name))
-                .copied()
-                .filter(|&i| items[i].object().api_version() == "v1")
-                .min();
-            picked.extend(first);
-        }
-    }
-    let picked: Vec<usize> = picked.into_iter().collect();
-    let errors = item::decode_at(items, &picked);
-    if errors.is_empty() {
-        return Ok(picked
-            .iter()
-            .filter_map(|&i| items[i].value())
-            .cloned()
-            .collect());
-    }
-    Err(errors
-        .into_iter()
-        .map(|(i, e)| unreadable(&items[i], "the settings", &e))
-        .collect())
+    SettingsIndex::find(items, &index, stacks).map_err(|errors| {
+        errors
+            .into_iter()
+            .map(|(i, e)| unreadable(&items[i], "the settings", &e))
+            .collect()
+    })
 }
 
 /// The folder an intent's files go to, relative to the package root: its own folder (when the
@@ -415,13 +394,13 @@ pub fn process_items(
         .collect();
     let stacks: Vec<&Stack> = expanded.iter().map(|t| &t.stack).chain(&others).collect();
     let expanded_stacks: Vec<&Stack> = expanded.iter().map(|t| &t.stack).collect();
-    match settings_items(&mut rl.items, &expanded_stacks) {
+    match settings_of(&mut rl.items, &expanded_stacks) {
         Ok(settings) => {
             let style = VariableStyle {
                 number_keys: render::NUMBER_KEYS,
             };
             results.extend(settings::check_and_substitute(
-                &settings,
+                settings.values(),
                 &mut expansions,
                 &stacks,
                 style,

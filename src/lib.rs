@@ -44,4 +44,5 @@ pub mod locate;
 pub mod operator;
 pub mod render;
 pub mod settings;
+pub mod settings_index;
 pub mod stdio;
