@@ -33,6 +33,7 @@
 //! );
 //! ```
 
+pub mod capacity;
 pub mod chart;
 pub mod code;
 pub mod flux;
