@@ -318,7 +318,11 @@ pub fn process(mut rl: ResourceList, options: impl Into<Options>) -> ResourceLis
         .iter()
         .map(|t| {
             let mut generated = render::render(&t.stack);
-            if let Some(storage) = assessment.storage(&key(&t.intent)) {
+            let intent = capacity::Intent {
+                object: &t.intent,
+                stack: &t.stack,
+            };
+            if let Some(storage) = assessment.storage(&intent) {
                 generated.extend(render::capacity::render(&t.stack, &storage.thresholds()));
             }
             if layout == Layout::Files {

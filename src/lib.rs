@@ -41,5 +41,6 @@ pub mod function;
 pub mod intent;
 pub mod krm;
 pub mod operator;
+pub mod plan;
 pub mod render;
 pub mod settings;

@@ -27,6 +27,12 @@ impl Intent<'_> {
     pub fn file(&self) -> Option<String> {
         Object(self.object).file_ref().map(|f| f.path)
     }
+
+    /// Its identity in an input: the key, in its file (packages of several clusters may each
+    /// hold an intent of the same name).
+    pub fn id(&self) -> String {
+        format!("{}#{}", self.file().unwrap_or_default(), self.key())
+    }
 }
 
 /// The load one source declares (`spec.capacity`).
@@ -55,6 +61,8 @@ impl Declared {
 /// An agent of the input and where it writes.
 pub struct Placement<'a> {
     pub agent: Intent<'a>,
+    /// Its `cluster` label, variables resolved where its settings allow.
+    pub cluster: String,
     pub declared: Declared,
     /// The global stack (index into [`Assessment::globals`]) its load is counted for, or why
     /// it is not counted for any.
@@ -64,6 +72,8 @@ pub struct Placement<'a> {
 /// One global stack: what it is asked to hold, and with what.
 pub struct Storage<'a> {
     pub intent: Intent<'a>,
+    /// Its `cluster` label (if any), variables resolved where its settings allow.
+    pub cluster: String,
     pub global: &'a Global,
     pub retention: Resolved<f64>,
     pub replication_factor: Resolved<u32>,
@@ -126,9 +136,10 @@ pub struct Assessment<'a> {
 }
 
 impl<'a> Assessment<'a> {
-    /// The global stack read from the intent `key` (`<namespace>/<name>`).
-    pub fn storage(&self, key: &str) -> Option<&Storage<'a>> {
-        self.globals.iter().find(|g| g.intent.key() == key)
+    /// The global stack of an intent.
+    pub fn storage(&self, intent: &Intent) -> Option<&Storage<'a>> {
+        let id = intent.id();
+        self.globals.iter().find(|g| g.intent.id() == id)
     }
 }
 
@@ -137,6 +148,7 @@ fn storage<'a>(input: &[Value], intent: Intent<'a>, global: &'a Global) -> Stora
     let whole = |s: &str| s.parse::<u32>().ok();
     Storage {
         intent,
+        cluster: cluster_of(input, intent),
         global,
         retention: resolve(&global.retention, &settings, retention_seconds),
         replication_factor: resolve(&global.replication_factor, &settings, whole),
@@ -194,11 +206,11 @@ fn targets_of(
     }
 }
 
-/// An agent's cluster label, its variables resolved where the settings allow.
-fn cluster_of(input: &[Value], agent: Intent) -> String {
-    let text = agent.stack.cluster.as_ref().map_or("", |c| c.0.as_str());
+/// A stack's cluster label, its variables resolved where the settings allow.
+fn cluster_of(input: &[Value], intent: Intent) -> String {
+    let text = intent.stack.cluster.as_ref().map_or("", |c| c.0.as_str());
     if text.contains("${") {
-        let settings = settings_for(input, agent.object, agent.stack);
+        let settings = settings_for(input, intent.object, intent.stack);
         substitute(text, &settings).unwrap_or_else(|_| text.to_string())
     } else {
         text.to_string()
@@ -229,21 +241,30 @@ pub fn assess<'a>(input: &[Value], intents: &[Intent<'a>]) -> Assessment<'a> {
                     "writes to a Service that {} global intents of the input create: {}",
                     many.len(),
                     many.iter()
-                        .map(|i| globals[*i].intent.key())
+                        .map(|i| {
+                            let g = globals[*i].intent;
+                            match g.file() {
+                                Some(f) => format!("{} ({f})", g.key()),
+                                None => g.key(),
+                            }
+                        })
                         .collect::<Vec<_>>()
                         .join(", ")
                 )),
             },
             Err(why) => Err(format!("cannot tell where it writes: {why}")),
         };
+        let cluster = cluster_of(input, *intent);
         if let Ok(i) = target
             && !declared.is_empty()
         {
-            let cluster = cluster_of(input, *intent);
-            globals[i].agents.push((intent.key(), cluster, declared));
+            globals[i]
+                .agents
+                .push((intent.key(), cluster.clone(), declared));
         }
         agents.push(Placement {
             agent: *intent,
+            cluster,
             declared,
             target,
         });

@@ -334,8 +334,8 @@ pub fn resource_results(intent: Intent) -> Vec<KrmResult> {
                 Severity::Warning,
                 format!(
                     "{section}'s cpu limit {text} is not a whole number of cores: VictoriaMetrics \
-                     runs {} threads of Go code on it (the quota rounded down) and is throttled \
-                     for the rest; the VictoriaMetrics best practices ask for whole cores",
+                     sets Go's threads to the quota rounded down ({}) and is throttled for the \
+                     rest; the VictoriaMetrics best practices ask for whole cores",
                     cores.floor().max(1.0)
                 ),
                 &format!("spec.{section}.resources.limits.cpu"),

@@ -43,7 +43,7 @@ pub fn is_advice(r: &KrmResult) -> bool {
 /// Every capacity result about `intent`.
 pub fn results(assessment: &Assessment, intent: Intent) -> Vec<KrmResult> {
     let mut out = Vec::new();
-    if let Some(storage) = assessment.storage(&intent.key()) {
+    if let Some(storage) = assessment.storage(&intent) {
         out.extend(check::storage_results(storage));
     }
     out.extend(check::resource_results(intent));

@@ -38,6 +38,18 @@ impl<T> Resolved<T> {
         }
     }
 
+    /// `50Gi from ${VM_STORAGE_SIZE}` for a value that came from the settings.
+    pub fn from_settings(&self) -> Option<String> {
+        match self {
+            Resolved::Known {
+                text,
+                variable: Some(v),
+                ..
+            } => Some(format!("{text} from {v}")),
+            _ => None,
+        }
+    }
+
     /// As a reader would want it named: `50Gi`, or `50Gi (${VM_STORAGE_SIZE})`.
     pub fn describe(&self) -> String {
         match self {
@@ -67,7 +79,8 @@ pub enum Settings {
     Missing(String),
 }
 
-fn source_names(stack: &Stack) -> String {
+/// `ConfigMap cluster-settings`: the settings a stack's Flux Kustomization substitutes from.
+pub fn source_names(stack: &Stack) -> String {
     let names: Vec<String> = stack
         .flux
         .substitute_from
