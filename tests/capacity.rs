@@ -431,3 +431,27 @@ fn kpt_render_of_the_seed_fails_on_a_million_and_passes_on_ten_thousand() {
         }
     }
 }
+
+#[test]
+fn the_order_of_the_input_does_not_change_the_sum() {
+    let a = agent(
+        "apps",
+        json!({"url": "http://vminsert-vm-global.observability.svc:8480"}),
+        15000,
+    );
+    let b = agent(
+        "edge",
+        json!({"via": "ciliumGlobalService", "release": "vm-global"}),
+        9000,
+    );
+    // The global as functionConfig: the agents are only read from the items, in their order.
+    let g = global(json!({}));
+    let one = run(vec![g.clone(), a.clone(), b.clone()], Some(g.clone()));
+    let other = run(vec![b, g.clone(), a], Some(g));
+    assert_eq!(one.results, other.results);
+    assert!(
+        only(&one, "VMS500")
+            .message
+            .contains("24,000 samples/s (15,000 from apps, 9,000 from edge)")
+    );
+}

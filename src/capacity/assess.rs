@@ -218,8 +218,13 @@ fn cluster_of(input: &[Value], intent: Intent) -> String {
 }
 
 /// Assesses every global stack of `intents` against the load declared for it. `input` is the
-/// whole input, where the settings are looked up.
+/// whole input, where the settings are looked up. Stacks and agents come out in the order of
+/// their keys.
 pub fn assess<'a>(input: &[Value], intents: &[Intent<'a>]) -> Assessment<'a> {
+    // In a fixed order, whatever the order of the input: the agents' shares are listed so.
+    let mut intents = intents.to_vec();
+    intents.sort_by_key(|i| (i.key(), i.id()));
+    let intents = intents.as_slice();
     let mut globals: Vec<Storage<'a>> = intents
         .iter()
         .filter_map(|i| match &i.stack.role {

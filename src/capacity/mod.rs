@@ -56,7 +56,8 @@ pub fn results(assessment: &Assessment, intent: Intent) -> Vec<KrmResult> {
 pub struct Thresholds {
     pub declared: Option<f64>,
     pub largest: Option<f64>,
-    /// What `largest` follows from: `3 nodes of 50Gi, replicationFactor 2, 30d retention`.
+    /// What `largest` follows from: `3 nodes of 50Gi, replicationFactor 2, 30d retention`, with
+    /// the values variables had at render time (a rule holds no variable of its own).
     pub basis: String,
 }
 
@@ -70,9 +71,9 @@ impl Storage<'_> {
             Some(s) => format!(
                 "{} nodes of {}, replicationFactor {}, {} retention, {} byte/sample",
                 s.nodes,
-                self.size.describe(),
+                self.size.text(),
                 s.replication_factor,
-                self.retention.describe(),
+                self.retention.text(),
                 s.bytes_per_sample
             ),
             None => String::new(),

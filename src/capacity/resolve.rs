@@ -38,6 +38,13 @@ impl<T> Resolved<T> {
         }
     }
 
+    /// The value's text after substitution (`50Gi`), or the intent's when it is unknown.
+    pub fn text(&self) -> &str {
+        match self {
+            Resolved::Known { text, .. } | Resolved::Unknown { text, .. } => text,
+        }
+    }
+
     /// `50Gi from ${VM_STORAGE_SIZE}` for a value that came from the settings.
     pub fn from_settings(&self) -> Option<String> {
         match self {
