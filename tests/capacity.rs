@@ -455,3 +455,23 @@ fn the_order_of_the_input_does_not_change_the_sum() {
             .contains("24,000 samples/s (15,000 from apps, 9,000 from edge)")
     );
 }
+
+#[test]
+fn extreme_numbers_are_reported_not_panicked_on() {
+    let huge = global(json!({
+        "replicationFactor": u32::MAX,
+        "vmstorage": {"replicas": u32::MAX, "size": "1Ei", "maxUnavailable": 1},
+        "capacity": {"ingestionRate": 1e300, "bytesPerSample": 1e-300, "activeSeries": u64::MAX},
+    }));
+    let out = run(vec![huge.clone()], None);
+    assert!(out.results.iter().all(|r| !r.message.is_empty()));
+    let plan = vmstack::plan::plan(&[huge]);
+    assert!(plan.table().contains("global observability/vm-global"));
+    let tiny = global(json!({"vmstorage": {"size": "1"}, "capacity": {"ingestionRate": 0}}));
+    let out = run(vec![tiny], None);
+    assert!(
+        !out.has_errors(),
+        "no load fits anywhere: {:#?}",
+        out.results
+    );
+}

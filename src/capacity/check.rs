@@ -90,6 +90,13 @@ fn unknown<T>(r: &Resolved<T>) -> Option<(&String, &String)> {
     }
 }
 
+/// The fewest vmstorage nodes that keep `rf` copies of new samples with a node down
+/// (`rf + 1`), and with `rf − 1` nodes down as the cluster docs ask (`2 × rf − 1`).
+pub fn least_nodes(rf: u32) -> u32 {
+    rf.saturating_add(1)
+        .max(rf.saturating_mul(2).saturating_sub(1))
+}
+
 /// The results about one global stack's vmstorage.
 pub fn storage_results(s: &Storage) -> Vec<KrmResult> {
     let intent = s.intent;
@@ -119,9 +126,8 @@ pub fn storage_results(s: &Storage) -> Vec<KrmResult> {
     if let (Some(&nodes), Some(&rf)) = (s.nodes.value(), s.replication_factor.value())
         && rf > 0
     {
-        let keep_copies = rf + 1;
-        let docs_rule = 2 * rf - 1;
-        let least = keep_copies.max(docs_rule);
+        let least = least_nodes(rf);
+        let docs_rule = rf.saturating_mul(2) - 1;
         if nodes < least {
             out.push(result(
                 intent,

@@ -14,7 +14,7 @@ pub mod formula;
 pub mod resolve;
 
 pub use assess::{Assessment, Declared, Intent, Placement, Storage, assess};
-pub use check::{flag_bytes, load_text};
+pub use check::{flag_bytes, least_nodes, load_text};
 
 use crate::code::Code;
 use crate::krm::KrmResult;

@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 use crate::capacity::format::{bytes, quantity_gi, rate};
 use crate::capacity::formula::Sizing;
 use crate::capacity::resolve::{Resolved, source_names};
-use crate::capacity::{Assessment, Intent, Storage, load_text};
+use crate::capacity::{Assessment, Intent, Storage, least_nodes, load_text};
 use crate::code::Code;
 use crate::intent::variables::is_one_variable;
 use crate::krm::{KrmResult, yaml};
@@ -31,8 +31,7 @@ fn set(root: &mut Value, path: &str, value: Value) {
 /// The vmstorage node count and size per node that hold the load: at least as many nodes as
 /// replication needs, and a size that is never smaller than today's (a volume cannot shrink).
 fn storage_change(sizing: Sizing, size: f64, load: f64) -> (u32, Option<String>) {
-    let rf = sizing.replication_factor;
-    let nodes = sizing.nodes.max(rf + 1).max(2 * rf - 1);
+    let nodes = sizing.nodes.max(least_nodes(sizing.replication_factor));
     let per_node = Sizing { nodes, ..sizing }.suggested_per_node(load);
     (nodes, (per_node > size).then(|| quantity_gi(per_node)))
 }
