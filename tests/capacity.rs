@@ -141,10 +141,7 @@ fn without_a_load_it_says_how_much_the_configured_size_holds() {
         r.field.as_ref().unwrap().path,
         "spec.capacity.ingestionRate"
     );
-    assert_eq!(
-        r.field.as_ref().unwrap().proposed_value,
-        Some(json!(20044.0))
-    );
+    assert_eq!(r.field.as_ref().unwrap().proposed_value, Some(json!(20044)));
     let rule = capacity_rule(&out).expect("the disk alert needs no declared load");
     let names: Vec<String> = alert_exprs(rule).into_iter().map(|(n, _)| n).collect();
     assert_eq!(names, ["VMStorageFillsBeforeRetention"]);

@@ -210,7 +210,7 @@ pub fn storage_results(s: &Storage) -> Vec<KrmResult> {
                 .ingestion_rate
                 .as_ref()
                 .map_or(INGESTION_RATE, |r| r.path.as_str()),
-            Some(Value::from(largest.floor())),
+            Some(Value::from(largest.floor() as u64)),
         ));
         return out;
     };
