@@ -276,6 +276,13 @@ mod tests {
             year.suggested_per_node(3000.0),
             year.needed_per_node(3000.0)
         );
+        // The 20% free holds a month once 0.25 × (retention + 30d) × 1.2 ≥ 31d: from 74 days on.
+        let binds = |r: &str| {
+            let s = sizing(2, 3, r, 0.2);
+            s.suggested_per_node(3000.0) > s.needed_per_node(3000.0)
+        };
+        assert!(binds("73d"));
+        assert!(!binds("74d"));
         // Up to 30 days no headroom is asked for.
         let month = sizing(2, 3, "30d", 0.2);
         assert_eq!(
