@@ -150,6 +150,15 @@ struct Target {
     stack: Stack,
 }
 
+impl Target {
+    fn as_capacity(&self) -> capacity::Intent<'_> {
+        capacity::Intent {
+            object: &self.intent,
+            stack: &self.stack,
+        }
+    }
+}
+
 /// kpt's `fn eval` sends a ConfigMap named `function-input` holding the `-- key=value`
 /// arguments; with none given it is empty, and means "no configuration".
 fn is_empty_kpt_input(v: &Value) -> bool {
@@ -301,28 +310,23 @@ pub fn process(mut rl: ResourceList, options: impl Into<Options>) -> ResourceLis
         .collect();
     let everyone: Vec<capacity::Intent> = expanded
         .iter()
-        .map(|t| (&t.intent, &t.stack))
-        .chain(others.iter().map(|(i, s)| (i, s)))
-        .map(|(object, stack)| capacity::Intent { object, stack })
+        .map(Target::as_capacity)
+        .chain(
+            others
+                .iter()
+                .map(|(object, stack)| capacity::Intent { object, stack }),
+        )
         .collect();
     let assessment = capacity::assess(&input, &everyone);
     for t in &expanded {
-        let intent = capacity::Intent {
-            object: &t.intent,
-            stack: &t.stack,
-        };
-        results.extend(capacity::results(&assessment, intent));
+        results.extend(capacity::results(&assessment, t.as_capacity()));
     }
 
     let mut expansions: Vec<Expansion> = expanded
         .iter()
         .map(|t| {
             let mut generated = render::render(&t.stack);
-            let intent = capacity::Intent {
-                object: &t.intent,
-                stack: &t.stack,
-            };
-            if let Some(storage) = assessment.storage(&intent) {
+            if let Some(storage) = assessment.storage(&t.as_capacity()) {
                 generated.extend(render::capacity::render(&t.stack, &storage.thresholds()));
             }
             if layout == Layout::Files {
