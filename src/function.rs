@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
+use crate::capacity;
 use crate::code::Code;
 use crate::intent::{self, Diagnostic, Stack};
 use crate::krm::object::{self, Object};
@@ -149,6 +150,15 @@ struct Target {
     stack: Stack,
 }
 
+impl Target {
+    fn as_capacity(&self) -> capacity::Intent<'_> {
+        capacity::Intent {
+            object: &self.intent,
+            stack: &self.stack,
+        }
+    }
+}
+
 /// kpt's `fn eval` sends a ConfigMap named `function-input` holding the `-- key=value`
 /// arguments; with none given it is empty, and means "no configuration".
 fn is_empty_kpt_input(v: &Value) -> bool {
@@ -290,10 +300,34 @@ pub fn process(mut rl: ResourceList, options: impl Into<Options>) -> ResourceLis
         items.push(item);
     }
 
+    // Intents among the items that are not expanded now still tell which Services exist, and
+    // what load their agents send.
+    let others: Vec<(Value, Stack)> = input
+        .iter()
+        .filter(|i| is_intent(i) && !owners.contains(&key(i)))
+        .filter_map(|i| intent::parse(i).ok().map(|s| (i.clone(), s)))
+        .collect();
+    let everyone: Vec<capacity::Intent> = expanded
+        .iter()
+        .map(Target::as_capacity)
+        .chain(
+            others
+                .iter()
+                .map(|(object, stack)| capacity::Intent { object, stack }),
+        )
+        .collect();
+    let assessment = capacity::assess(&input, &everyone);
+    for t in &expanded {
+        results.extend(capacity::results(&assessment, t.as_capacity()));
+    }
+
     let mut expansions: Vec<Expansion> = expanded
         .iter()
         .map(|t| {
             let mut generated = render::render(&t.stack);
+            if let Some(storage) = assessment.storage(&t.as_capacity()) {
+                generated.extend(render::capacity::render(&t.stack, &storage.thresholds()));
+            }
             if layout == Layout::Files {
                 let index = render::folder_index(&t.stack, &generated);
                 generated.push(index);
@@ -317,13 +351,7 @@ pub fn process(mut rl: ResourceList, options: impl Into<Options>) -> ResourceLis
             results.extend(diagnostic_results(e.intent, &diags));
         }
     }
-    // Intents among the items that are not expanded now still tell which Services exist.
-    let others: Vec<Stack> = input
-        .iter()
-        .filter(|i| is_intent(i) && !owners.contains(&key(i)))
-        .filter_map(|i| intent::parse(i).ok())
-        .collect();
-    let stacks: Vec<&Stack> = expanded.iter().map(|t| &t.stack).chain(&others).collect();
+    let stacks: Vec<&Stack> = everyone.iter().map(|i| i.stack).collect();
     let style = VariableStyle {
         number_keys: render::NUMBER_KEYS,
     };

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::fixtures::{read_yaml, repo};
+use common::fixtures::{problems, read_yaml, repo};
 use serde_json::{Value, json};
 use vmstack::flux::pipeline::{self, Outcome, Skip, Substitution};
 use vmstack::function::{self, Layout, variable_style};
@@ -29,9 +29,10 @@ fn run(items: Vec<Value>, config: Option<Value>) -> ResourceList {
     function::process(ResourceList::new(items, config), Layout::Files)
 }
 
+/// Code and field of each result, capacity advice aside.
 fn codes(rl: &ResourceList) -> Vec<(String, String)> {
-    rl.results
-        .iter()
+    problems(&rl.results)
+        .into_iter()
         .map(|r| {
             (
                 r.tags.get("code").cloned().unwrap_or_default(),
@@ -45,11 +46,11 @@ fn codes(rl: &ResourceList) -> Vec<(String, String)> {
 fn complete_settings_pass() {
     let intent = infra();
     let out = run(vec![intent.clone(), infra_settings()], Some(intent));
-    assert!(out.results.is_empty(), "{:?}", out.results);
+    assert!(problems(&out.results).is_empty(), "{:?}", out.results);
     let apps = apps();
     let apps_settings = read_yaml(&repo("examples/seed/apps/cluster-settings.yaml"));
     let out = run(vec![apps.clone(), apps_settings], Some(apps));
-    assert!(out.results.is_empty(), "{:?}", out.results);
+    assert!(problems(&out.results).is_empty(), "{:?}", out.results);
 }
 
 #[test]
@@ -176,7 +177,7 @@ fn absent_settings_mean_no_check_and_substitution_needs_them() {
     let intent = infra();
     let out = run(vec![intent.clone()], Some(intent.clone()));
     assert!(
-        out.results.is_empty(),
+        problems(&out.results).is_empty(),
         "without settings there is nothing to check against"
     );
     let mut substituting = intent;
@@ -205,7 +206,11 @@ fn substitution_at_render_time_equals_fluxs() {
     let mut intent = infra();
     intent["spec"]["flux"]["substitute"] = json!(true);
     let substituted = run(vec![intent.clone(), infra_settings()], Some(intent));
-    assert!(substituted.results.is_empty(), "{:?}", substituted.results);
+    assert!(
+        problems(&substituted.results).is_empty(),
+        "{:?}",
+        substituted.results
+    );
 
     let values: std::collections::BTreeMap<String, String> = infra_settings()["data"]
         .as_object()
@@ -266,7 +271,7 @@ fn numbers_and_strings_keep_their_types_through_substitution() {
         }),
     );
     let out = run(vec![intent.clone(), cm], Some(intent));
-    assert!(out.results.is_empty(), "{:?}", out.results);
+    assert!(problems(&out.results).is_empty(), "{:?}", out.results);
     let hr = out
         .items
         .iter()
@@ -313,7 +318,7 @@ fn text_escaped_for_flux_survives_substitution() {
         json!("https://runbooks.example.com/$${alertname}");
     intent["spec"]["flux"]["substitute"] = json!(true);
     let out = run(vec![intent.clone(), infra_settings()], Some(intent));
-    assert!(out.results.is_empty(), "{:?}", out.results);
+    assert!(problems(&out.results).is_empty(), "{:?}", out.results);
     let rules = out
         .items
         .iter()
@@ -384,7 +389,7 @@ fn substituting_is_an_option_of_the_run_not_an_edit_of_the_intent() {
         ResourceList::new(vec![intent.clone(), infra_settings()], None),
         options,
     );
-    assert!(out.results.is_empty(), "{:?}", out.results);
+    assert!(problems(&out.results).is_empty(), "{:?}", out.results);
     let generated: Vec<&Value> = out
         .items
         .iter()

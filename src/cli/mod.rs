@@ -118,6 +118,36 @@ pub fn run(
     finish(expansions, found.problems)
 }
 
+/// Every item of every package in `paths` (and of the `settings` files, once), read as [`run`]
+/// reads them, and what could not be read: for reports over the whole input at once, such as the
+/// capacity plan, where a global stack counts the load of agents in other packages.
+pub fn read_all(
+    paths: &[PathBuf],
+    settings: &[PathBuf],
+    stdin: &mut dyn FnMut() -> std::io::Result<String>,
+) -> (Vec<Value>, Vec<KrmResult>) {
+    let found = packages::packages(paths, &[]);
+    let mut problems = found.problems;
+    // Each item placed at its file as the user named it: packages side by side keep their
+    // own settings and intents apart.
+    let inputs: Vec<Input> = found
+        .packages
+        .into_iter()
+        .flat_map(|p| p.inputs)
+        .chain(settings.iter().map(|s| Input::file(s)))
+        .map(|i| match i {
+            Input::File { path, .. } => Input::File {
+                package_path: Some(path.display().to_string()),
+                path,
+            },
+            stdin => stdin,
+        })
+        .collect();
+    let read = Inputs::read(&inputs, stdin);
+    problems.extend(read.problems.into_iter().map(|p| p.result));
+    (read.items, problems)
+}
+
 /// The expansion of one file, as kustomize's legacy exec plugin call gives it.
 pub fn run_file(
     file: &Path,

@@ -1,5 +1,6 @@
 //! From a validated intent to Kubernetes objects, one module per output family.
 
+pub mod capacity;
 mod cilium;
 mod cross_cluster;
 pub mod dashboards;

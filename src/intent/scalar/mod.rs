@@ -5,6 +5,7 @@
 mod duration;
 mod extra_args;
 mod name;
+mod number;
 mod quantity;
 mod resources;
 mod retention;
