@@ -86,7 +86,7 @@ fn resource_list_mode() -> anyhow::Result<ExitCode> {
     };
     report(&out.results);
     std::io::stdout()
-        .write_all(out.to_yaml(&function::variable_style).as_bytes())
+        .write_all(out.to_yaml().as_bytes())
         .context("writing the ResourceList to stdout")?;
     Ok(if out.has_errors() {
         ExitCode::FAILURE
@@ -165,7 +165,7 @@ fn render_mode(args: &[String]) -> anyhow::Result<ExitCode> {
     let generated: Vec<serde_json::Value> = out
         .items
         .into_iter()
-        .filter(|i| function::variable_style(i).is_some())
+        .filter(function::is_generated)
         .collect();
     let text: String = if list_variables {
         function::variable_inventory(&generated)
