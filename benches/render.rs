@@ -8,7 +8,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use vmstack::function::{self, Layout, variable_style};
+use vmstack::function::{self, Layout};
 use vmstack::krm::{ResourceList, yaml};
 
 fn intent(name: &str, role_file: &str) -> Value {
@@ -52,14 +52,14 @@ fn median(runs: usize, mut f: impl FnMut()) -> Duration {
 
 fn read_and_write(text: &str) {
     let rl = ResourceList::parse(text).unwrap();
-    black_box(rl.to_yaml(&variable_style));
+    black_box(rl.to_yaml());
 }
 
 fn expand(text: &str) {
     let rl = ResourceList::parse(text).unwrap();
     let out = function::process(rl, Layout::Files);
     assert!(!out.has_errors());
-    black_box(out.to_yaml(&variable_style));
+    black_box(out.to_yaml());
 }
 
 fn main() {

@@ -69,6 +69,14 @@ registry! {
     UnknownEndpoint = "VMS403",
     SettingsIncomplete = "VMS404",
     SubstitutionImpossible = "VMS405",
+    /// A settings key that is not a variable name: Flux fails every object it substitutes.
+    SettingsKeyRefused = "VMS406",
+    /// A generated field that Flux's substitution turns into another JSON type.
+    TypeDrift = "VMS407",
+    /// Flux's substitution of an object fails (its YAML breaks, a panic, a limit).
+    SubstitutionFails = "VMS408",
+    /// The settings define no variable, so Flux substitutes nothing.
+    NothingSubstituted = "VMS409",
     /// vmstorage's disks cannot hold the declared load for the retention.
     StorageTooSmall = "VMS500",
     /// (info) The load the configured vmstorage holds, when none is declared.

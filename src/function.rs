@@ -10,34 +10,25 @@ use crate::capacity;
 use crate::code::Code;
 use crate::intent::{self, Diagnostic, Stack};
 use crate::krm::object::{self, Object};
-use crate::krm::yaml::{self, VariableStyle};
+use crate::krm::yaml;
 use crate::krm::{FieldRef, KrmResult, ResourceList, Severity};
-use crate::render::{self, Generated};
+use crate::render::{self, Output};
 use crate::settings::{self, Expansion};
 
 /// Marks every generated object with the intent that produced it (`<namespace>/<name>`), so the
 /// next run replaces and prunes exactly those.
 pub const OWNER: &str = "vmstack.dev/owner";
 
-/// The variable style of an output item: vmstack's for the objects it generated, none (the
-/// host's own text is kept) for the rest.
-pub fn variable_style(item: &Value) -> Option<VariableStyle<'static>> {
-    Object(item).annotation(OWNER).map(|_| VariableStyle {
-        number_keys: render::NUMBER_KEYS,
-    })
+/// Whether an output item is one vmstack generated (it carries its owner).
+pub fn is_generated(item: &Value) -> bool {
+    Object(item).annotation(OWNER).is_some()
 }
 
-/// Objects as a multi-document YAML stream, each written with its variable style.
+/// Objects as a multi-document YAML stream. A variable is written like any other string (quoted
+/// only where YAML needs it): Flux writes every object again before substituting, so quoting
+/// could not keep a type anyway, and every YAML reader takes `${X}` for the same string.
 pub fn to_stream(items: &[Value]) -> String {
-    let mut out = String::new();
-    for item in items {
-        out.push_str("---\n");
-        out.push_str(&match variable_style(item) {
-            Some(style) => yaml::to_yaml_styled(item, &style),
-            None => yaml::to_yaml(item),
-        });
-    }
-    out
+    yaml::to_yaml_stream(items)
 }
 
 /// Every Flux variable the generated objects read, one line each: the variable, the object and
@@ -69,10 +60,7 @@ pub fn variable_inventory(generated: &[Value]) -> Vec<String> {
                 .and_then(substituter)
                 .unwrap_or_else(|| "no Flux Kustomization of vmstack (flux.enabled: false)".into())
         };
-        let Ok(reads) = settings::reads::reads(std::slice::from_ref(obj)) else {
-            continue;
-        };
-        for r in reads {
+        for r in settings::inventory_reads(obj) {
             let default = if r.has_default {
                 " (has a default)"
             } else {
@@ -326,7 +314,11 @@ pub fn process(mut rl: ResourceList, options: impl Into<Options>) -> ResourceLis
         .map(|t| {
             let mut generated = render::render(&t.stack);
             if let Some(storage) = assessment.storage(&t.as_capacity()) {
-                generated.extend(render::capacity::render(&t.stack, &storage.thresholds()));
+                generated.extend(
+                    render::capacity::render(&t.stack, &storage.thresholds())
+                        .into_iter()
+                        .map(render::Output::from),
+                );
             }
             if layout == Layout::Files {
                 let index = render::folder_index(&t.stack, &generated);
@@ -345,21 +337,17 @@ pub fn process(mut rl: ResourceList, options: impl Into<Options>) -> ResourceLis
         let release = e
             .generated
             .iter()
-            .find(|o| Object(o).is("helm.toolkit.fluxcd.io/v2", "HelmRelease"));
-        if let Some(values) = release.and_then(|r| r.pointer("/spec/values")) {
+            .find(|o| Object(&o.object).is("helm.toolkit.fluxcd.io/v2", "HelmRelease"));
+        if let Some(values) = release.and_then(|r| r.object.pointer("/spec/values")) {
             let diags = crate::chart::check(e.stack, values);
             results.extend(diagnostic_results(e.intent, &diags));
         }
     }
     let stacks: Vec<&Stack> = everyone.iter().map(|i| i.stack).collect();
-    let style = VariableStyle {
-        number_keys: render::NUMBER_KEYS,
-    };
     results.extend(settings::check_and_substitute(
         &input,
         &mut expansions,
         &stacks,
-        style,
         substitute,
     ));
     if results.iter().any(KrmResult::is_error) {
@@ -368,7 +356,7 @@ pub fn process(mut rl: ResourceList, options: impl Into<Options>) -> ResourceLis
         return rl;
     }
     for e in expansions {
-        items.extend(e.generated);
+        items.extend(e.generated.into_iter().map(|o| o.object));
     }
     rl.items = items;
     rl.results.extend(results);
@@ -376,7 +364,7 @@ pub fn process(mut rl: ResourceList, options: impl Into<Options>) -> ResourceLis
 }
 
 /// Annotates generated objects with their owner and, for files, their place in the package.
-fn place(generated: Vec<Generated>, owner: &str, folder: &str, layout: Layout) -> Vec<Value> {
+fn place(generated: Vec<Output>, owner: &str, folder: &str, layout: Layout) -> Vec<Output> {
     let mut per_file: BTreeMap<&str, usize> = BTreeMap::new();
     let mut out = Vec::new();
     // Files in a fixed order, objects within a file in render order.
@@ -388,8 +376,9 @@ fn place(generated: Vec<Generated>, owner: &str, folder: &str, layout: Layout) -
     }
     for file in order {
         for g in generated.iter().filter(|g| g.file == file) {
-            let mut obj = g.object.clone();
-            object::set_annotation(&mut obj, OWNER, owner);
+            let mut placed = g.clone();
+            let obj = &mut placed.object;
+            object::set_annotation(obj, OWNER, owner);
             if layout == Layout::Files {
                 let i = per_file.entry(file).or_insert(0);
                 let path = if folder.is_empty() {
@@ -397,10 +386,10 @@ fn place(generated: Vec<Generated>, owner: &str, folder: &str, layout: Layout) -
                 } else {
                     format!("{folder}/{file}")
                 };
-                object::set_file(&mut obj, &path, *i);
+                object::set_file(obj, &path, *i);
                 *i += 1;
             }
-            out.push(obj);
+            out.push(placed);
         }
     }
     out

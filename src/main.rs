@@ -384,6 +384,6 @@ fn resource_list_mode() -> anyhow::Result<ExitCode> {
     for r in &out.results {
         eprintln!("{}", r.to_line());
     }
-    write_stdout(&out.to_yaml(&function::variable_style))?;
+    write_stdout(&out.to_yaml())?;
     Ok(exit(out.has_errors()))
 }

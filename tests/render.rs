@@ -433,7 +433,7 @@ fn output_of_an_intent_that_is_gone_is_kept_with_a_warning() {
 }
 
 #[test]
-fn settings_that_flux_would_ignore_or_that_are_partly_missing_are_warned_about() {
+fn settings_keys_flux_refuses_fail_and_partly_missing_settings_are_warned_about() {
     let intent = read_yaml(&root().join("examples/seed/apps/vmstack.yaml"));
     let settings = read_yaml(&root().join("examples/seed/apps/cluster-settings.yaml"));
     let mut bad_key = settings.clone();
@@ -442,13 +442,14 @@ fn settings_that_flux_would_ignore_or_that_are_partly_missing_are_warned_about()
         ResourceList::new(vec![intent.clone(), bad_key], Some(intent.clone())),
         Layout::Files,
     );
-    let w = out
-        .results
-        .iter()
-        .find(|r| code_of(r) == "VMS404")
-        .expect("a warning");
-    assert!(w.message.contains("1NOT-A-NAME"), "{}", w.message);
-    assert!(!out.has_errors());
+    // Flux refuses the key and with it every object of the Kustomization.
+    let codes: Vec<&str> = out.results.iter().map(code_of).collect();
+    assert_eq!(codes, ["VMS406"], "{:?}", out.results);
+    let e = &out.results[0];
+    assert!(e.is_error());
+    assert!(e.message.contains("\"1NOT-A-NAME\""), "{}", e.message);
+    assert_eq!(e.resource_ref.as_ref().unwrap().name, "cluster-settings");
+    assert_eq!(e.field.as_ref().unwrap().path, "data.1NOT-A-NAME");
 
     let mut two_sources = intent.clone();
     two_sources["spec"]["flux"]["substituteFrom"] = json!(["cluster-settings", "more-settings"]);

@@ -10,7 +10,7 @@ use serde_json::Value;
 use crate::flux::envsubst;
 use crate::flux::substitute_from::{self, Lookup};
 use crate::intent::Stack;
-use crate::intent::scalar::{Setting, ToJson};
+use crate::intent::scalar::{Setting, ToJson, Written};
 use crate::krm::object::Object;
 
 /// A number the check needs, as far as it is known.
@@ -128,8 +128,8 @@ pub fn settings_for(input: &[Value], intent: &Value, stack: &Stack) -> Settings 
         found = substitute_from::lookup(input, &flux.substitute_from, &flux.namespace);
     }
     match found {
-        Lookup::Found { values, .. } => Settings::Found {
-            values,
+        Lookup::Found(found) => Settings::Found {
+            values: found.values,
             sources: source_names(stack),
         },
         Lookup::Incomplete { missing } => Settings::Missing(format!(
@@ -155,7 +155,7 @@ pub fn substitute(text: &str, settings: &Settings) -> Result<String, String> {
 }
 
 /// A setting's value, read from its text by `read` (`None` when the text is not one).
-pub fn resolve<S: Serialize, T>(
+pub fn resolve<S: Serialize + Written, T>(
     setting: &Setting<S>,
     settings: &Settings,
     read: impl Fn(&str) -> Option<T>,

@@ -6,7 +6,7 @@ use serde_json::{Map, Value, json};
 
 use super::raw_items;
 use super::result::KrmResult;
-use super::yaml::{self, VariableStyle};
+use super::yaml;
 
 const GROUP_VERSIONS: [&str; 2] = ["config.kubernetes.io/v1", "config.kubernetes.io/v1beta1"];
 
@@ -113,9 +113,8 @@ impl ResourceList {
         Value::Object(map)
     }
 
-    /// The ResourceList as YAML. Items that came in unchanged keep their source text; the others
-    /// are written with the variable style `style_of` gives them (or plainly, with `None`).
-    pub fn to_yaml(&self, style_of: &dyn Fn(&Value) -> Option<VariableStyle<'static>>) -> String {
+    /// The ResourceList as YAML. Items that came in unchanged keep their source text.
+    pub fn to_yaml(&self) -> String {
         let mut head = self.to_value();
         let tail = head.as_object_mut().map(|m| {
             m.remove("items");
@@ -133,13 +132,7 @@ impl ResourceList {
             for item in &self.items {
                 match self.sources.get(&identity(item)) {
                     Some(source) => out.push_str(source),
-                    None => {
-                        let doc = match style_of(item) {
-                            Some(style) => yaml::to_yaml_styled(item, &style),
-                            None => yaml::to_yaml(item),
-                        };
-                        out.push_str(&yaml::as_sequence_entry(&doc));
-                    }
+                    None => out.push_str(&yaml::as_sequence_entry(&yaml::to_yaml(item))),
                 }
             }
         }
@@ -170,13 +163,13 @@ mod tests {
     fn unchanged_items_go_back_as_they_came() {
         let input = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\n  data:\n    n: \"${N}\"\n    s: 'x'\n";
         let mut rl = ResourceList::parse(input).unwrap();
-        let out = rl.to_yaml(&|_| None);
+        let out = rl.to_yaml();
         assert!(
             out.contains("  metadata: {name: a}\n  data:\n    n: \"${N}\"\n    s: 'x'\n"),
             "{out}"
         );
         rl.items[0]["data"]["s"] = json!("y");
-        let changed = rl.to_yaml(&|_| None);
+        let changed = rl.to_yaml();
         assert!(
             !changed.contains("'x'"),
             "a changed item is written from its value: {changed}"
