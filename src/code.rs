@@ -88,6 +88,30 @@ registry! {
     UnknownEndpoint = "VMS403",
     SettingsIncomplete = "VMS404",
     SubstitutionImpossible = "VMS405",
+    /// A settings key that is not a variable name: Flux fails every object it substitutes.
+    SettingsKeyRefused = "VMS406",
+    /// A generated field that Flux's substitution turns into another JSON type.
+    TypeDrift = "VMS407",
+    /// Flux's substitution of an object fails (its YAML breaks, a panic, a limit).
+    SubstitutionFails = "VMS408",
+    /// The settings define no variable, so Flux substitutes nothing.
+    NothingSubstituted = "VMS409",
+    /// vmstorage's disks cannot hold the declared load for the retention.
+    StorageTooSmall = "VMS500",
+    /// (info) The load the configured vmstorage holds, when none is declared.
+    StorageHolds = "VMS501",
+    /// A capacity number behind a Flux variable that the settings in the input do not resolve.
+    CapacityUnchecked = "VMS502",
+    /// (warning) Fewer vmstorage nodes than keep every copy of new samples with a node down.
+    TooFewStorageNodes = "VMS503",
+    /// (warning) 3 vmstorage nodes or fewer: losing one raises the others' load by 50% or more.
+    FewStorageNodes = "VMS504",
+    /// (warning) A retention over a month without free space for the monthly deduplication.
+    NoDedupHeadroom = "VMS505",
+    /// (warning) A CPU limit of a VictoriaMetrics component that is not whole cores.
+    FractionalCpu = "VMS506",
+    /// (warning) vmselect's memory limit below what its query limits let concurrent queries use.
+    QueryMemory = "VMS507",
 }
 
 impl Code {

@@ -6,14 +6,15 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
+use crate::capacity;
 use crate::code::Code;
 use crate::intent::{self, Diagnostic, Stack};
 use crate::krm::index::Index;
 use crate::krm::item::{self, Item};
 use crate::krm::object::{self, Object};
-use crate::krm::yaml::{self, VariableStyle};
+use crate::krm::yaml;
 use crate::krm::{FieldRef, KrmResult, ResourceList, Severity};
-use crate::render::{self, Generated};
+use crate::render::{self, Output};
 use crate::settings::{self, Expansion};
 use crate::settings_index::SettingsIndex;
 
@@ -21,25 +22,16 @@ use crate::settings_index::SettingsIndex;
 /// next run replaces and prunes exactly those.
 pub const OWNER: &str = "vmstack.dev/owner";
 
-/// The variable style of an output item: vmstack's for the objects it generated, none (the
-/// host's own text is kept) for the rest.
-pub fn variable_style(item: &Value) -> Option<VariableStyle<'static>> {
-    Object(item).annotation(OWNER).map(|_| VariableStyle {
-        number_keys: render::NUMBER_KEYS,
-    })
+/// Whether an output item is one vmstack generated (it carries its owner).
+pub fn is_generated(item: &Value) -> bool {
+    Object(item).annotation(OWNER).is_some()
 }
 
-/// Objects as a multi-document YAML stream, each written with its variable style.
+/// Objects as a multi-document YAML stream. A variable is written like any other string (quoted
+/// only where YAML needs it): Flux writes every object again before substituting, so quoting
+/// could not keep a type anyway, and every YAML reader takes `${X}` for the same string.
 pub fn to_stream(items: &[Value]) -> String {
-    let mut out = String::new();
-    for item in items {
-        out.push_str("---\n");
-        out.push_str(&match variable_style(item) {
-            Some(style) => yaml::to_yaml_styled(item, &style),
-            None => yaml::to_yaml(item),
-        });
-    }
-    out
+    yaml::to_yaml_stream(items)
 }
 
 /// Every Flux variable the generated objects read, one line each: the variable, the object and
@@ -71,10 +63,7 @@ pub fn variable_inventory(generated: &[Value]) -> Vec<String> {
                 .and_then(substituter)
                 .unwrap_or_else(|| "no Flux Kustomization of vmstack (flux.enabled: false)".into())
         };
-        let Ok(reads) = settings::reads::reads(std::slice::from_ref(obj)) else {
-            continue;
-        };
-        for r in reads {
+        for r in settings::inventory_reads(obj) {
             let default = if r.has_default {
                 " (has a default)"
             } else {
@@ -150,6 +139,15 @@ pub fn diagnostic_results(intent: &Value, diagnostics: &[Diagnostic]) -> Vec<Krm
 struct Target {
     intent: Value,
     stack: Stack,
+}
+
+impl Target {
+    fn as_capacity(&self) -> capacity::Intent<'_> {
+        capacity::Intent {
+            object: &self.intent,
+            stack: &self.stack,
+        }
+    }
 }
 
 /// kpt's `fn eval` sends a ConfigMap named `function-input` holding the `-- key=value`
@@ -360,10 +358,43 @@ pub fn process_items(
         keep.push(true);
     }
 
+    // Intents among the items that are not expanded now still tell which Services exist, and
+    // what load their agents send.
+    let others: Vec<(Value, Stack)> = decoded_intents(&rl.items)
+        .filter(|i| !owners.contains(&key(i)))
+        .filter_map(|i| intent::parse(i).ok().map(|s| (i.clone(), s)))
+        .collect();
+    let everyone: Vec<capacity::Intent> = expanded
+        .iter()
+        .map(Target::as_capacity)
+        .chain(
+            others
+                .iter()
+                .map(|(object, stack)| capacity::Intent { object, stack }),
+        )
+        .collect();
+    let stacks: Vec<&Stack> = everyone.iter().map(|i| i.stack).collect();
+    // Every lookup of settings below (capacity, the settings check) goes through this index.
+    let settings = settings_of(&mut rl.items, &stacks).unwrap_or_else(|errors| {
+        results.extend(errors);
+        SettingsIndex::default()
+    });
+    let assessment = capacity::assess(&settings, &everyone);
+    for t in &expanded {
+        results.extend(capacity::results(&assessment, t.as_capacity()));
+    }
+
     let mut expansions: Vec<Expansion> = expanded
         .iter()
         .map(|t| {
             let mut generated = render::render(&t.stack);
+            if let Some(storage) = assessment.storage(&t.as_capacity()) {
+                generated.extend(
+                    render::capacity::render(&t.stack, &storage.thresholds())
+                        .into_iter()
+                        .map(render::Output::from),
+                );
+            }
             if layout == Layout::Files {
                 let index = render::folder_index(&t.stack, &generated);
                 generated.push(index);
@@ -381,39 +412,23 @@ pub fn process_items(
         let release = e
             .generated
             .iter()
-            .find(|o| Object(o).is("helm.toolkit.fluxcd.io/v2", "HelmRelease"));
-        if let Some(values) = release.and_then(|r| r.get("spec")?.get("values")) {
+            .find(|o| Object(&o.object).is("helm.toolkit.fluxcd.io/v2", "HelmRelease"));
+        if let Some(values) = release.and_then(|r| r.object.get("spec")?.get("values")) {
             let diags = crate::chart::check(e.stack, values);
             results.extend(diagnostic_results(e.intent, &diags));
         }
     }
-    // Intents among the items that are not expanded now still tell which Services exist.
-    let others: Vec<Stack> = decoded_intents(&rl.items)
-        .filter(|i| !owners.contains(&key(i)))
-        .filter_map(|i| intent::parse(i).ok())
-        .collect();
-    let stacks: Vec<&Stack> = expanded.iter().map(|t| &t.stack).chain(&others).collect();
-    let expanded_stacks: Vec<&Stack> = expanded.iter().map(|t| &t.stack).collect();
-    match settings_of(&mut rl.items, &expanded_stacks) {
-        Ok(settings) => {
-            let style = VariableStyle {
-                number_keys: render::NUMBER_KEYS,
-            };
-            results.extend(settings::check_and_substitute(
-                settings.values(),
-                &mut expansions,
-                &stacks,
-                style,
-                substitute,
-            ));
-        }
-        Err(errors) => results.extend(errors),
-    }
+    results.extend(settings::check_and_substitute(
+        &settings,
+        &mut expansions,
+        &stacks,
+        substitute,
+    ));
     if results.iter().any(KrmResult::is_error) {
         rl.results.extend(results);
         return rl;
     }
-    let generated: Vec<Value> = expansions.into_iter().flat_map(|e| e.generated).collect();
+    let generated: Vec<Output> = expansions.into_iter().flat_map(|e| e.generated).collect();
     let mut items = Vec::with_capacity(rl.items.len() + generated.len());
     for (mut item, kept) in std::mem::take(&mut rl.items).into_iter().zip(keep) {
         if !kept {
@@ -430,14 +445,14 @@ pub fn process_items(
         }
         items.push(item);
     }
-    items.extend(generated.into_iter().map(Item::from));
+    items.extend(generated.into_iter().map(|o| Item::from(o.object)));
     rl.items = items;
     rl.results.extend(results);
     rl
 }
 
 /// Annotates generated objects with their owner and, for files, their place in the package.
-fn place(generated: Vec<Generated>, owner: &str, folder: &str, layout: Layout) -> Vec<Value> {
+fn place(generated: Vec<Output>, owner: &str, folder: &str, layout: Layout) -> Vec<Output> {
     // Files in the order they first appear, objects within a file in render order: a stable
     // sort by the file's first position, moving the objects rather than copying them.
     let mut order: Vec<&str> = Vec::new();
@@ -450,9 +465,9 @@ fn place(generated: Vec<Generated>, owner: &str, folder: &str, layout: Layout) -
     generated.sort_by_key(|g| order.iter().position(|f| *f == g.file));
     let mut per_file: BTreeMap<&str, usize> = BTreeMap::new();
     let mut out = Vec::with_capacity(generated.len());
-    for g in generated {
-        let mut obj = g.object;
-        object::set_annotation(&mut obj, OWNER, owner);
+    for mut g in generated {
+        let obj = &mut g.object;
+        object::set_annotation(obj, OWNER, owner);
         if layout == Layout::Files {
             let i = per_file.entry(g.file).or_insert(0);
             let path = if folder.is_empty() {
@@ -460,10 +475,10 @@ fn place(generated: Vec<Generated>, owner: &str, folder: &str, layout: Layout) -
             } else {
                 format!("{folder}/{}", g.file)
             };
-            object::set_file(&mut obj, &path, *i);
+            object::set_file(obj, &path, *i);
             *i += 1;
         }
-        out.push(obj);
+        out.push(g);
     }
     out
 }

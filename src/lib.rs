@@ -33,6 +33,7 @@
 //! );
 //! ```
 
+pub mod capacity;
 pub mod chart;
 pub mod cli;
 pub mod code;
@@ -42,6 +43,7 @@ pub mod intent;
 pub mod krm;
 pub mod locate;
 pub mod operator;
+pub mod plan;
 pub mod render;
 pub mod settings;
 pub mod settings_index;

@@ -60,6 +60,11 @@ Examples:
   vmstack check examples/seed                         # every package below the folder
   vmstack check examples/seed/apps/vmstack.yaml --settings examples/seed/apps/cluster-settings.yaml";
 
+const PLAN_EXAMPLES: &str = "\
+Examples:
+  vmstack plan examples/seed                          # the global cluster counts its agents' load
+  vmstack plan --suggest examples/seed/infra          # the sizes that would fit, as intent fragments";
+
 const INSTALL_EXAMPLES: &str = "\
 Examples:
   vmstack install-plugin                              # into the folder kustomize looks in first
@@ -95,6 +100,9 @@ enum Command {
     /// Validate the intents in files or folders; writes nothing
     #[command(after_help = CHECK_EXAMPLES)]
     Check(Sources),
+    /// Show, per cluster, what vmstorage needs for the declared load against what is configured
+    #[command(after_help = PLAN_EXAMPLES)]
+    Plan(PlanArgs),
     // Issue 13, item 3: `Schema` (print the intent's JSON Schema) goes here, once the schema is
     // generated from the intent's Rust types.
     /// Install vmstack as kustomize's legacy exec plugin for VictoriaMetricsStack
@@ -144,6 +152,16 @@ struct RenderArgs {
 }
 
 #[derive(Args)]
+struct PlanArgs {
+    #[command(flatten)]
+    sources: Sources,
+
+    /// Print the vmstorage sizes that would hold the declared load, as intent fragments
+    #[arg(long)]
+    suggest: bool,
+}
+
+#[derive(Args)]
 struct InstallArgs {
     /// The plugin folder (then run kustomize with KUSTOMIZE_PLUGIN_HOME=DIR); by default the
     /// one kustomize finds first
@@ -156,6 +174,7 @@ fn main() -> ExitCode {
     let outcome = match (cli.command, cli.intent_file) {
         (Some(Command::Render(args)), _) => render(args),
         (Some(Command::Check(sources)), _) => check(sources),
+        (Some(Command::Plan(args)), _) => plan(args),
         (Some(Command::InstallPlugin(args)), _) => install_plugin(args),
         (None, Some(file)) => legacy_plugin(&file),
         // A host always pipes the ResourceList in; a person who typed `vmstack` gets the help
@@ -292,6 +311,25 @@ fn check(sources: Sources) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(exit(failed))
+}
+
+/// The capacity plan of everything given at once; exits 1 when a stack cannot hold its load.
+fn plan(args: PlanArgs) -> anyhow::Result<ExitCode> {
+    let (items, problems) =
+        cli::read_all(&args.sources.paths, &args.sources.settings, &mut read_stdin);
+    if !problems.is_empty() {
+        for p in &problems {
+            eprintln!("{}", p.to_line());
+        }
+        return Ok(ExitCode::FAILURE);
+    }
+    let plan = vmstack::plan::plan(&items);
+    write_stdout(&if args.suggest {
+        plan.suggest()
+    } else {
+        plan.table()
+    })?;
+    Ok(exit(!plan.fits()))
 }
 
 fn install_plugin(args: InstallArgs) -> anyhow::Result<ExitCode> {

@@ -3,74 +3,53 @@
 //! an intent's settings is a hash probe instead of a scan of the items.
 //!
 //! Flux reads a source from the Kustomization's namespace; vmstack also takes one without a
-//! namespace (a settings file kept beside the package). Among the items that can be, the first
-//! v1 one in input order is the one: what `flux::substitute_from::lookup` finds by scanning.
-//!
-//! Today `function.rs` hands [`SettingsIndex::values`] to `settings::check_and_substitute`,
-//! which still scans them once per intent (the part of a fleet's cost that grows with
-//! intents × settings, docs/performance.md); [`SettingsIndex::get`] is the lookup to give it
-//! instead.
+//! namespace (a settings file kept beside the package). The index keeps every item that can be
+//! a source of some intent (v1, a kind and name some `substituteFrom` names, in a namespace
+//! some intent's Flux Kustomization reads from, or in none), so that every way the settings are
+//! looked up (`flux::substitute_from::lookup`, the first in input order, and the capacity
+//! check's own folder first) finds among them exactly what it would find among all the items.
 
 use std::collections::{BTreeSet, HashMap};
 
 use serde_json::Value;
 
-use crate::flux::substitute_from::SourceKind;
+use crate::flux::substitute_from::{Items, SourceKind};
 use crate::intent::Stack;
 use crate::krm::index::Index;
 use crate::krm::item::{self, Item};
+use crate::krm::object::Object;
 use crate::krm::yaml::YamlError;
-
-/// (kind, name, the Flux namespace it is read from) → position in `values`.
-type Key = (&'static str, String, String);
 
 #[derive(Debug, Default)]
 pub struct SettingsIndex {
+    /// Every item that can be a source, decoded, in input order.
     values: Vec<Value>,
-    by_source: HashMap<Key, usize>,
-}
-
-/// The first v1 item of this kind and name in `namespace` or in none, in input order.
-fn first_source(
-    items: &[Item],
-    index: &Index,
-    kind: &str,
-    name: &str,
-    namespace: &str,
-) -> Option<usize> {
-    [namespace, ""]
-        .iter()
-        .flat_map(|ns| index.find(kind, ns, name))
-        .copied()
-        .filter(|&i| items[i].object().api_version() == "v1")
-        .min()
+    /// name → positions in `values`, in input order.
+    by_name: HashMap<String, Vec<usize>>,
 }
 
 impl SettingsIndex {
-    /// Finds the settings every stack with Flux names, and decodes them (in one parse). The
-    /// errors are those of the items that could not be decoded, by position.
+    /// Finds the items that can be settings of `stacks`, and decodes them (in one parse each).
+    /// The errors are those of the items that could not be decoded, by position.
     pub fn find(
         items: &mut [Item],
         index: &Index,
         stacks: &[&Stack],
     ) -> Result<SettingsIndex, Vec<(usize, YamlError)>> {
-        let mut found: HashMap<Key, usize> = HashMap::new();
-        for stack in stacks.iter().filter(|s| s.flux.enabled) {
-            let namespace = stack.flux.namespace.as_str();
+        let mut namespaces: BTreeSet<&str> = BTreeSet::from([""]);
+        let mut sources: BTreeSet<(&'static str, &str)> = BTreeSet::new();
+        for stack in stacks {
+            namespaces.insert(stack.flux.namespace.as_str());
             for source in stack.flux.substitute_from.iter() {
-                let kind = source.kind.kind();
-                let key = (kind, source.name.clone(), namespace.to_string());
-                if found.contains_key(&key) {
-                    continue;
-                }
-                if let Some(i) = first_source(items, index, kind, &source.name, namespace) {
-                    found.insert(key, i);
-                }
+                sources.insert((source.kind.kind(), source.name.as_str()));
             }
         }
-        let picked: Vec<usize> = found
-            .values()
+        let picked: Vec<usize> = sources
+            .iter()
+            .flat_map(|(kind, name)| namespaces.iter().map(move |ns| index.find(kind, ns, name)))
+            .flatten()
             .copied()
+            .filter(|&i| items[i].object().api_version() == "v1")
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
@@ -78,18 +57,22 @@ impl SettingsIndex {
         if !errors.is_empty() {
             return Err(errors);
         }
-        let slot: HashMap<usize, usize> = picked.iter().enumerate().map(|(s, &i)| (i, s)).collect();
-        let values = picked
+        let values: Vec<Value> = picked
             .iter()
             .filter_map(|&i| items[i].value())
             .cloned()
             .collect();
-        let by_source = found.into_iter().map(|(k, i)| (k, slot[&i])).collect();
-        Ok(SettingsIndex { values, by_source })
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        for (slot, v) in values.iter().enumerate() {
+            by_name
+                .entry(Object(v).name().to_string())
+                .or_default()
+                .push(slot);
+        }
+        Ok(SettingsIndex { values, by_name })
     }
 
-    /// Every settings item found, in input order: among these, a scan finds for each intent
-    /// exactly what it would find among all the items.
+    /// Every item that can be a source, in input order.
     pub fn values(&self) -> &[Value] {
         &self.values
     }
@@ -97,8 +80,22 @@ impl SettingsIndex {
     /// The item Flux reads for this source when the Kustomization is in `namespace`, if one of
     /// the stacks given to [`SettingsIndex::find`] names it and it is among the items.
     pub fn get(&self, kind: SourceKind, name: &str, namespace: &str) -> Option<&Value> {
-        let key = (kind.kind(), name.to_string(), namespace.to_string());
-        self.by_source.get(&key).map(|&s| &self.values[s])
+        self.named(kind.kind(), name).into_iter().find(|v| {
+            let o = Object(v);
+            o.kind() == kind.kind() && (o.namespace().is_empty() || o.namespace() == namespace)
+        })
+    }
+}
+
+impl Items for SettingsIndex {
+    fn named<'a>(&'a self, kind: &str, name: &str) -> Vec<&'a Value> {
+        self.by_name
+            .get(name)
+            .into_iter()
+            .flatten()
+            .map(|&slot| &self.values[slot])
+            .filter(|v| Object(v).kind() == kind)
+            .collect()
     }
 }
 
@@ -172,15 +169,29 @@ items:
                     .collect();
                 let by_index = substitute_from::lookup(&found, alone, namespace);
                 assert_eq!(by_index, by_scan, "{source:?} from {namespace}");
-                let in_values = substitute_from::lookup(settings.values(), alone, namespace);
+                let through_index = substitute_from::lookup(&settings, alone, namespace);
                 assert_eq!(
-                    in_values, by_scan,
-                    "{source:?} from {namespace}, in values()"
+                    through_index, by_scan,
+                    "{source:?} from {namespace}, as Items"
                 );
                 asked += 1;
             }
         }
         assert_eq!(asked, 6);
+        // Whole substituteFrom lists, and with a filter (as the capacity check looks in the
+        // intent's folder first): the same through the index as over every item.
+        let bare = |v: &Value| Object(v).namespace().is_empty();
+        for stack in &stacks {
+            let (sources, namespace) = (&stack.flux.substitute_from, &stack.flux.namespace);
+            assert_eq!(
+                substitute_from::lookup(&settings, sources, namespace),
+                substitute_from::lookup(&all, sources, namespace)
+            );
+            assert_eq!(
+                substitute_from::lookup_where(&settings, sources, namespace, bare),
+                substitute_from::lookup_where(&all, sources, namespace, bare)
+            );
+        }
         let data = |v: Option<&Value>| v.map(|v| v["data"].clone());
         let cm = |name: &str, ns: &str| settings.get(SourceKind::ConfigMap, name, ns);
         assert_eq!(
@@ -200,16 +211,21 @@ items:
             .get(SourceKind::Secret, "a", "flux-system")
             .unwrap();
         assert_eq!(Object(secret).kind(), "Secret");
+        assert_eq!(
+            data(cm("b", "elsewhere")),
+            Some(serde_json::json!({"Y": "second"})),
+            "not asked, but a candidate all the same: the bare one"
+        );
         assert!(
             settings
-                .get(SourceKind::ConfigMap, "b", "elsewhere")
+                .get(SourceKind::ConfigMap, "d", "flux-system")
                 .is_none(),
-            "not asked"
+            "named by no intent"
         );
         assert_eq!(
             settings.values().len(),
-            4,
-            "a bare ConfigMap a serves both namespaces"
+            6,
+            "every v1 item that can be a source, not the v1beta1 one"
         );
     }
 }

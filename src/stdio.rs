@@ -23,7 +23,7 @@ pub struct Outcome {
 pub fn resource_list(input: Result<Vec<u8>, InputError>, limits: &Limits) -> Outcome {
     let out = expand(input, limits);
     Outcome {
-        stdout: out.to_yaml(&function::variable_style),
+        stdout: out.to_yaml(),
         stderr: stderr_of(&out),
         status: u8::from(out.has_errors()),
     }
@@ -72,9 +72,7 @@ pub fn run_resource_list() -> u8 {
     let out = expand(input, &limits);
     eprint!("{}", stderr_of(&out));
     let mut stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    let written = out
-        .write_yaml(&mut stdout, &function::variable_style)
-        .and_then(|()| stdout.flush());
+    let written = out.write_yaml(&mut stdout).and_then(|()| stdout.flush());
     let status = u8::from(out.has_errors());
     // The process ends right after: freeing a fleet's objects one by one would cost as much
     // as a good part of writing them.
@@ -98,7 +96,7 @@ mod tests {
         assert!(out.has_errors());
         assert_eq!(out.results[0].tags["code"], Code::InternalError.as_str());
         assert!(out.results[0].message.contains("boom"), "{:?}", out.results);
-        let text = out.to_yaml(&function::variable_style);
+        let text = out.to_yaml();
         assert!(text.starts_with("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\n"));
     }
 }

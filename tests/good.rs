@@ -2,7 +2,9 @@
 
 mod common;
 
-use common::fixtures::{cases, check_each_case, of_kind, render_good, render_intent, repo};
+use common::fixtures::{
+    cases, check_each_case, of_kind, problems, render_good, render_intent, repo,
+};
 use serde_json::json;
 
 #[test]
@@ -243,7 +245,7 @@ fn the_networking_fixtures_take_effect() {
         vmstack::krm::ResourceList::new(Vec::new(), Some(without_policies)),
         vmstack::function::Layout::Files,
     );
-    assert!(out.results.is_empty());
+    assert!(problems(&out.results).is_empty());
     assert!(
         of_kind(&out.items, "CiliumNetworkPolicy").is_empty(),
         "networkPolicies.enabled: false switches the Cilium policy off too"

@@ -229,3 +229,69 @@ fn the_binary_writes_a_resource_list_for_garbage() {
     assert_eq!(rl["results"][0]["tags"]["code"], Code::NotUtf8.as_str());
     assert_eq!(rl["items"], serde_json::json!([]));
 }
+
+/// `vmstack plan` reads all its files at once (`cli::read_all`), within the same bounds: their
+/// bytes together, each document's nesting and strings, the objects and the intents.
+#[test]
+fn the_plan_reads_within_the_same_limits() {
+    use vmstack::cli::{read_all, read_all_within};
+
+    let codes = |problems: &[vmstack::krm::KrmResult]| -> Vec<String> {
+        problems.iter().map(|p| p.tags["code"].clone()).collect()
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let file = |name: &str, text: &str| {
+        let path = tmp.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        vec![path]
+    };
+    let mut no_stdin = || Ok(Vec::new());
+
+    let two = file("two.yaml", "kind: A\n---\nkind: B\n");
+    let (items, problems) = read_all(&two, &[], &mut no_stdin);
+    assert_eq!((items.len(), problems.len()), (2, 0), "{problems:?}");
+    let one_item = Limits {
+        items: 1,
+        ..Limits::default()
+    };
+    let (items, problems) = read_all_within(&two, &[], &mut no_stdin, &one_item);
+    assert!(items.is_empty());
+    assert_eq!(codes(&problems), [Code::TooManyItems.as_str()]);
+    let few_bytes = Limits {
+        input_bytes: 10,
+        ..Limits::default()
+    };
+    let (_, problems) = read_all_within(&two, &[], &mut no_stdin, &few_bytes);
+    assert_eq!(codes(&problems), [Code::InputTooLarge.as_str()]);
+
+    let deep = file(
+        "deep.yaml",
+        &format!("a: {}1{}\n", "[".repeat(100), "]".repeat(100)),
+    );
+    let (_, problems) = read_all(&deep, &[], &mut no_stdin);
+    assert_eq!(codes(&problems), [Code::NestingTooDeep.as_str()]);
+
+    let intent = |i: usize| {
+        format!(
+            "apiVersion: vmstack.dev/v1alpha1\nkind: VictoriaMetricsStack\nmetadata: {{name: s{i}, namespace: o}}\n"
+        )
+    };
+    let limit = vmstack::function::MAX_INTENTS;
+    let at = (0..limit).map(intent).collect::<Vec<_>>().join("---\n");
+    let (items, problems) = read_all(&file("at.yaml", &at), &[], &mut no_stdin);
+    assert_eq!((items.len(), problems.len()), (limit, 0), "{problems:?}");
+    let over = format!("{at}---\n{}", intent(limit));
+    let (items, problems) = read_all(&file("over.yaml", &over), &[], &mut no_stdin);
+    assert!(items.is_empty());
+    assert_eq!(codes(&problems), [Code::TooManyIntents.as_str()]);
+
+    // The binary: an endless stdin stops at the size limit.
+    let out = Command::new(env!("CARGO_BIN_EXE_vmstack"))
+        .args(["plan", "-"])
+        .stdin(std::fs::File::open("/dev/zero").unwrap())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("VMS004"), "{stderr}");
+}

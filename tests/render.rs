@@ -7,6 +7,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use common::fixtures::problems;
 use serde_json::{Value, json};
 use vmstack::function::{self, Layout, OWNER};
 use vmstack::krm::{ResourceList, yaml};
@@ -48,14 +49,14 @@ fn generated(items: &[Value]) -> Vec<Value> {
 #[test]
 fn seed_infra_snapshot() {
     let out = function::process(kpt_input("examples/seed/infra"), Layout::Files);
-    assert!(out.results.is_empty(), "{:?}", out.results);
+    assert!(problems(&out.results).is_empty(), "{:?}", out.results);
     insta::assert_snapshot!("seed_infra", function::to_stream(&generated(&out.items)));
 }
 
 #[test]
 fn seed_apps_snapshot() {
     let out = function::process(kpt_input("examples/seed/apps"), Layout::Files);
-    assert!(out.results.is_empty(), "{:?}", out.results);
+    assert!(problems(&out.results).is_empty(), "{:?}", out.results);
     insta::assert_snapshot!("seed_apps", function::to_stream(&generated(&out.items)));
 }
 
@@ -96,7 +97,7 @@ fn second_run_changes_nothing() {
     let first = function::process(kpt_input("examples/seed/infra"), Layout::Files);
     let again = ResourceList::new(first.items.clone(), first.items.get(1).cloned());
     let second = function::process(again, Layout::Files);
-    assert!(second.results.is_empty());
+    assert!(problems(&second.results).is_empty());
     assert_eq!(
         yaml::to_yaml_stream(&first.items),
         yaml::to_yaml_stream(&second.items)
@@ -118,7 +119,7 @@ fn objects_the_intent_no_longer_produces_are_pruned() {
     let mut items = first.items.clone();
     items[1] = intent.clone();
     let second = function::process(ResourceList::new(items, Some(intent)), Layout::Files);
-    assert!(second.results.is_empty());
+    assert!(problems(&second.results).is_empty());
     assert_eq!(
         policies(&second.items),
         0,
@@ -165,7 +166,7 @@ fn item_order_does_not_change_the_generated_objects() {
     items.extend(foreign);
     let reference = {
         let out = function::process(ResourceList::new(items.clone(), None), Layout::Files);
-        assert!(out.results.is_empty(), "{:?}", out.results);
+        assert!(problems(&out.results).is_empty(), "{:?}", out.results);
         function::to_stream(&generated(&out.items))
     };
     assert!(reference.contains("victoria-metrics-global") && reference.contains("VMServiceScrape"));
@@ -207,7 +208,7 @@ fn kpts_empty_function_input_means_no_config() {
         json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "function-input"}, "data": {}}),
     );
     let out = function::process(input, Layout::Files);
-    assert!(out.results.is_empty(), "{:?}", out.results);
+    assert!(problems(&out.results).is_empty(), "{:?}", out.results);
     assert!(
         out.items.iter().any(|i| i["kind"] == "HelmRelease"),
         "every intent among the items is expanded"
@@ -432,7 +433,7 @@ fn output_of_an_intent_that_is_gone_is_kept_with_a_warning() {
 }
 
 #[test]
-fn settings_that_flux_would_ignore_or_that_are_partly_missing_are_warned_about() {
+fn settings_keys_flux_refuses_fail_and_partly_missing_settings_are_warned_about() {
     let intent = read_yaml(&root().join("examples/seed/apps/vmstack.yaml"));
     let settings = read_yaml(&root().join("examples/seed/apps/cluster-settings.yaml"));
     let mut bad_key = settings.clone();
@@ -441,13 +442,14 @@ fn settings_that_flux_would_ignore_or_that_are_partly_missing_are_warned_about()
         ResourceList::new(vec![intent.clone(), bad_key], Some(intent.clone())),
         Layout::Files,
     );
-    let w = out
-        .results
-        .iter()
-        .find(|r| code_of(r) == "VMS404")
-        .expect("a warning");
-    assert!(w.message.contains("1NOT-A-NAME"), "{}", w.message);
-    assert!(!out.has_errors());
+    // Flux refuses the key and with it every object of the Kustomization.
+    let codes: Vec<&str> = out.results.iter().map(code_of).collect();
+    assert_eq!(codes, ["VMS406"], "{:?}", out.results);
+    let e = &out.results[0];
+    assert!(e.is_error());
+    assert!(e.message.contains("\"1NOT-A-NAME\""), "{}", e.message);
+    assert_eq!(e.resource_ref.as_ref().unwrap().name, "cluster-settings");
+    assert_eq!(e.field.as_ref().unwrap().path, "data.1NOT-A-NAME");
 
     let mut two_sources = intent.clone();
     two_sources["spec"]["flux"]["substituteFrom"] = json!(["cluster-settings", "more-settings"]);

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use common::fixtures::{render_intent, rendered_valid_intents, repo};
+use common::fixtures::{problems, render_intent, rendered_valid_intents, repo};
 use common::tools::require_tool;
 use serde_json::Value;
 use vmstack::krm::yaml;
@@ -306,7 +306,7 @@ fn the_agent_watch_stays_without_the_health_rules() {
         vmstack::krm::ResourceList::new(Vec::new(), Some(intent)),
         vmstack::function::Layout::Files,
     );
-    assert!(out.results.is_empty(), "{:?}", out.results);
+    assert!(problems(&out.results).is_empty(), "{:?}", out.results);
     assert_eq!(
         health_alerts(&out.items),
         BTreeSet::from(["VMAgentClusterSilent".to_string()])

@@ -3,10 +3,10 @@
 
 mod common;
 
-use common::fixtures::{read_yaml, repo};
+use common::fixtures::{problems, read_yaml, repo};
 use serde_json::{Value, json};
 use vmstack::flux::pipeline::{self, Outcome, Skip, Substitution};
-use vmstack::function::{self, Layout, variable_style};
+use vmstack::function::{self, Layout, is_generated};
 use vmstack::krm::{ResourceList, yaml};
 
 fn infra() -> Value {
@@ -29,9 +29,10 @@ fn run(items: Vec<Value>, config: Option<Value>) -> ResourceList {
     function::process(ResourceList::new(items, config), Layout::Files)
 }
 
+/// The codes and paths of the results, capacity advice set aside.
 fn codes(rl: &ResourceList) -> Vec<(String, String)> {
-    rl.results
-        .iter()
+    problems(&rl.results)
+        .into_iter()
         .map(|r| {
             (
                 r.tags.get("code").cloned().unwrap_or_default(),
@@ -45,11 +46,11 @@ fn codes(rl: &ResourceList) -> Vec<(String, String)> {
 fn complete_settings_pass() {
     let intent = infra();
     let out = run(vec![intent.clone(), infra_settings()], Some(intent));
-    assert!(out.results.is_empty(), "{:?}", out.results);
+    assert!(problems(&out.results).is_empty(), "{:?}", out.results);
     let apps = apps();
     let apps_settings = read_yaml(&repo("examples/seed/apps/cluster-settings.yaml"));
     let out = run(vec![apps.clone(), apps_settings], Some(apps));
-    assert!(out.results.is_empty(), "{:?}", out.results);
+    assert!(problems(&out.results).is_empty(), "{:?}", out.results);
 }
 
 #[test]
@@ -176,7 +177,7 @@ fn absent_settings_mean_no_check_and_substitution_needs_them() {
     let intent = infra();
     let out = run(vec![intent.clone()], Some(intent.clone()));
     assert!(
-        out.results.is_empty(),
+        problems(&out.results).is_empty(),
         "without settings there is nothing to check against"
     );
     let mut substituting = intent;
@@ -189,11 +190,7 @@ fn absent_settings_mean_no_check_and_substitution_needs_them() {
 }
 
 fn generated(items: &[Value]) -> Vec<Value> {
-    items
-        .iter()
-        .filter(|i| variable_style(i).is_some())
-        .cloned()
-        .collect()
+    items.iter().filter(|i| is_generated(i)).cloned().collect()
 }
 
 #[test]
@@ -205,7 +202,11 @@ fn substitution_at_render_time_equals_fluxs() {
     let mut intent = infra();
     intent["spec"]["flux"]["substitute"] = json!(true);
     let substituted = run(vec![intent.clone(), infra_settings()], Some(intent));
-    assert!(substituted.results.is_empty(), "{:?}", substituted.results);
+    assert!(
+        problems(&substituted.results).is_empty(),
+        "{:?}",
+        substituted.results
+    );
 
     let values: std::collections::BTreeMap<String, String> = infra_settings()["data"]
         .as_object()
@@ -216,9 +217,12 @@ fn substitution_at_render_time_equals_fluxs() {
     let ours = generated(&substituted.items);
     let by_flux: Vec<Value> = generated(&plain.items)
         .into_iter()
-        .map(|obj| {
+        .map(|mut obj| {
             if obj["apiVersion"] == "kustomize.toolkit.fluxcd.io/v1" {
-                return obj; // substituted by its parent, not by its own Kustomization
+                // Substituted by its parent, not by itself; and it must not substitute the
+                // finished objects again.
+                obj["spec"].as_object_mut().unwrap().remove("postBuild");
+                return obj;
             }
             // Flux's own pipeline: the object written again by go-yaml v2, substituted, read
             // back as YAML 1.1.
@@ -252,21 +256,25 @@ fn substitution_at_render_time_equals_fluxs() {
     );
 }
 
-#[test]
-fn numbers_and_strings_keep_their_types_through_substitution() {
-    let intent = read_yaml(&repo("tests/fixtures/good/global-variables/intent.yaml"));
-    let mut intent = intent;
+fn global_variables(data: Value) -> ResourceList {
+    let mut intent = read_yaml(&repo("tests/fixtures/good/global-variables/intent.yaml"));
     intent["spec"]["flux"]["substitute"] = json!(true);
-    let cm = settings(
-        "cluster-settings",
-        json!({
-            "CLUSTER": "1", "VM_REPLICATION_FACTOR": "2", "BLOCK_SC": "ceph", "VM_STORAGE_REPLICAS": "3",
-            "VM_STORAGE_SIZE": "50Gi", "VM_STORAGE_MEMORY": "4Gi", "VM_MAX_POINTS": "30000",
-            "VM_RETENTION_PERIOD": "1",
-        }),
-    );
-    let out = run(vec![intent.clone(), cm], Some(intent));
-    assert!(out.results.is_empty(), "{:?}", out.results);
+    run(
+        vec![intent.clone(), settings("cluster-settings", data)],
+        Some(intent),
+    )
+}
+
+#[test]
+fn number_fields_get_numbers_and_string_fields_keep_strings_only_as_flux_allows() {
+    // Quoted YAML strings in the settings are the one way to keep a number-like string a string
+    // through Flux's re-typing.
+    let out = global_variables(json!({
+        "CLUSTER": "'1'", "VM_REPLICATION_FACTOR": "2", "BLOCK_SC": "ceph", "VM_STORAGE_REPLICAS": "3",
+        "VM_STORAGE_SIZE": "50Gi", "VM_STORAGE_MEMORY": "4Gi", "VM_MAX_POINTS": "'30000'",
+        "VM_RETENTION_PERIOD": "'1'",
+    }));
+    assert!(problems(&out.results).is_empty(), "{:?}", out.results);
     let hr = out
         .items
         .iter()
@@ -279,11 +287,7 @@ fn numbers_and_strings_keep_their_types_through_substitution() {
         "a number field gets a number"
     );
     assert_eq!(cluster["vmstorage"]["replicaCount"], json!(3));
-    assert_eq!(
-        cluster["retentionPeriod"],
-        json!("1"),
-        "a string field keeps a number-looking string"
-    );
+    assert_eq!(cluster["retentionPeriod"], json!("1"));
     assert_eq!(
         cluster["vmselect"]["extraArgs"]["search.maxPointsPerTimeseries"],
         json!("30000")
@@ -307,13 +311,86 @@ fn numbers_and_strings_keep_their_types_through_substitution() {
 }
 
 #[test]
+fn a_value_flux_would_retype_is_a_type_drift_error() {
+    // The same values unquoted: Flux makes numbers of them, whatever vmstack's output quotes.
+    let out = global_variables(json!({
+        "CLUSTER": "1", "VM_REPLICATION_FACTOR": "2", "BLOCK_SC": "ceph", "VM_STORAGE_REPLICAS": "'3'",
+        "VM_STORAGE_SIZE": "1e3", "VM_STORAGE_MEMORY": "4Gi", "VM_MAX_POINTS": "30000",
+        "VM_RETENTION_PERIOD": "no",
+    }));
+    assert!(out.has_errors());
+    let mut drifts: Vec<(String, String)> = out
+        .results
+        .iter()
+        .filter(|r| r.tags["code"] == "VMS407")
+        .map(|r| {
+            (
+                r.resource_ref.as_ref().unwrap().kind.clone(),
+                r.field.as_ref().unwrap().path.clone(),
+            )
+        })
+        .collect();
+    drifts.sort();
+    let hr = |p: &str| ("HelmRelease".to_string(), format!("spec.values.{p}"));
+    assert_eq!(
+        drifts,
+        [
+            hr("vmagent.spec.externalLabels.cluster"),
+            hr("vmcluster.spec.retentionPeriod"),
+            hr("vmcluster.spec.vmselect.extraArgs.search.maxPointsPerTimeseries"),
+            hr("vmcluster.spec.vmstorage.replicaCount"),
+        ],
+        "a quantity may be a number ({:?})",
+        out.results
+    );
+    let cluster = out
+        .results
+        .iter()
+        .find(|r| {
+            r.field
+                .as_ref()
+                .unwrap()
+                .path
+                .ends_with("externalLabels.cluster")
+        })
+        .unwrap();
+    for part in [
+        "is a string field",
+        "CLUSTER=\"1\"",
+        "makes it the number 1",
+        "CLUSTER: \"'1'\"",
+    ] {
+        assert!(
+            cluster.message.contains(part),
+            "{part}: {}",
+            cluster.message
+        );
+    }
+    let replicas = out
+        .results
+        .iter()
+        .find(|r| r.field.as_ref().unwrap().path.ends_with("replicaCount"))
+        .unwrap();
+    assert!(
+        replicas.message.contains("is a number field")
+            && replicas.message.contains("the string \"3\""),
+        "{}",
+        replicas.message
+    );
+    assert_eq!(
+        replicas.field.as_ref().unwrap().current_value,
+        Some(json!("${VM_STORAGE_REPLICAS}"))
+    );
+}
+
+#[test]
 fn text_escaped_for_flux_survives_substitution() {
     let mut intent = infra();
     intent["spec"]["rules"]["groups"][0]["rules"][1]["annotations"]["runbook"] =
         json!("https://runbooks.example.com/$${alertname}");
     intent["spec"]["flux"]["substitute"] = json!(true);
     let out = run(vec![intent.clone(), infra_settings()], Some(intent));
-    assert!(out.results.is_empty(), "{:?}", out.results);
+    assert!(problems(&out.results).is_empty(), "{:?}", out.results);
     let rules = out
         .items
         .iter()
@@ -325,6 +402,166 @@ fn text_escaped_for_flux_survives_substitution() {
     assert_eq!(
         rules["spec"]["groups"][0]["rules"][1]["annotations"]["runbook"],
         "https://runbooks.example.com/${alertname}"
+    );
+    let ks = out
+        .items
+        .iter()
+        .find(|o| {
+            o["kind"] == "Kustomization" && o["apiVersion"] == "kustomize.toolkit.fluxcd.io/v1"
+        })
+        .unwrap();
+    assert!(
+        ks["spec"].get("postBuild").is_none(),
+        "Flux must not read the spent escape again: ${{alertname}} would be a strict-mode failure"
+    );
+}
+
+fn kustomization(items: &[Value]) -> &Value {
+    items
+        .iter()
+        .find(|o| o["apiVersion"] == "kustomize.toolkit.fluxcd.io/v1")
+        .expect("a Flux Kustomization")
+}
+
+#[test]
+fn settings_without_any_variable_leave_every_reference_as_text() {
+    let intent = apps();
+    let empty = settings("cluster-settings", json!({}));
+    let out = run(vec![intent.clone(), empty.clone()], Some(intent.clone()));
+    let found = codes(&out);
+    assert!(
+        found.contains(&(
+            "VMS409".into(),
+            "spec.values.vmagent.spec.externalLabels.cluster".into()
+        )),
+        "{found:?}"
+    );
+    assert!(
+        found.iter().all(|(c, _)| c == "VMS409"),
+        "nothing else: Flux does not even try ({found:?})"
+    );
+
+    // With `Always`, Flux substitutes anyway: strict mode fails on each undefined variable.
+    let mut always = intent;
+    always["spec"]["flux"]["substituteStrategy"] = json!("Always");
+    let out = run(vec![always.clone(), empty], Some(always.clone()));
+    let found = codes(&out);
+    assert!(
+        found.contains(&(
+            "VMS400".into(),
+            "spec.values.vmagent.spec.externalLabels.cluster".into()
+        )),
+        "{found:?}"
+    );
+    assert!(!found.iter().any(|(c, _)| c == "VMS409"));
+    let out = run(vec![always.clone()], Some(always));
+    assert_eq!(
+        kustomization(&out.items)["spec"]["postBuild"]["substituteStrategy"],
+        "Always"
+    );
+}
+
+#[test]
+fn the_kustomization_substitutes_only_where_there_is_something_to_substitute() {
+    let plain = |intent: Value| run(vec![intent.clone()], Some(intent)).items;
+    // No variable anywhere: no dependency on a cluster-settings ConfigMap.
+    let clustermesh = read_yaml(&repo("examples/clustermesh/infra/vmstack.yaml"));
+    let items = plain(clustermesh.clone());
+    assert!(kustomization(&items)["spec"].get("postBuild").is_none());
+    // …unless the intent names the sources itself.
+    let mut named = clustermesh.clone();
+    named["spec"]["flux"]["substituteFrom"] = json!(["cluster-settings"]);
+    let items = plain(named);
+    assert_eq!(
+        kustomization(&items)["spec"]["postBuild"],
+        json!({"substituteFrom": [{"kind": "ConfigMap", "name": "cluster-settings"}]})
+    );
+    // A `$${…}` escape needs Flux too.
+    let mut escaped = clustermesh.clone();
+    escaped["spec"]["rules"] = json!({"groups": [{"name": "g", "rules": [
+        {"alert": "A", "expr": "up == 0", "annotations": {"runbook": "https://x/$${alertname}"}},
+    ]}]});
+    assert!(
+        kustomization(&plain(escaped))["spec"]
+            .get("postBuild")
+            .is_some()
+    );
+    // Substituting at render time needs no settings when there is nothing to substitute.
+    let options = function::Options {
+        layout: Layout::Files,
+        substitute: true,
+    };
+    let out = function::process(ResourceList::new(vec![clustermesh], None), options);
+    assert!(problems(&out.results).is_empty(), "{:?}", out.results);
+}
+
+#[test]
+fn optional_sources_get_the_always_strategy_so_defaults_apply_when_they_are_missing() {
+    let mut intent = apps();
+    intent["spec"]["flux"]["substituteFrom"] =
+        json!([{"name": "cluster-settings", "optional": true}]);
+    let items = run(vec![intent.clone()], Some(intent.clone())).items;
+    assert_eq!(
+        kustomization(&items)["spec"]["postBuild"],
+        json!({
+            "substituteFrom": [{"kind": "ConfigMap", "name": "cluster-settings", "optional": true}],
+            "substituteStrategy": "Always",
+        })
+    );
+    // The intent's own choice wins.
+    intent["spec"]["flux"]["substituteStrategy"] = json!("WithVariables");
+    let items = run(vec![intent.clone()], Some(intent)).items;
+    assert_eq!(
+        kustomization(&items)["spec"]["postBuild"]["substituteStrategy"],
+        "WithVariables"
+    );
+}
+
+#[test]
+fn line_breaks_in_values_are_removed_as_flux_removes_them() {
+    let mut intent = apps();
+    intent["spec"]["flux"]["substitute"] = json!(true);
+    let mut cm = read_yaml(&repo("examples/seed/apps/cluster-settings.yaml"));
+    cm["data"]["CLUSTER"] = json!("ap\nps");
+    let out = run(vec![intent.clone(), cm], Some(intent));
+    assert!(!out.has_errors(), "{:?}", out.results);
+    let warning = out
+        .results
+        .iter()
+        .find(|r| r.tags["code"] == "VMS404")
+        .expect("a warning");
+    assert!(warning.message.contains("CLUSTER"), "{}", warning.message);
+    let hr = out
+        .items
+        .iter()
+        .find(|o| o["kind"] == "HelmRelease")
+        .unwrap();
+    assert_eq!(
+        hr["spec"]["values"]["vmagent"]["spec"]["externalLabels"]["cluster"],
+        "apps"
+    );
+}
+
+#[test]
+fn a_malformed_reference_in_values_is_reported_without_settings() {
+    let mut intent = infra();
+    intent["spec"]["values"] = json!({"vmalert": {"spec": {"extraArgs": {"note": "${A-x}"}}}});
+    let out = run(vec![intent.clone()], Some(intent));
+    assert_eq!(
+        codes(&out),
+        [(
+            "VMS113".to_string(),
+            "spec.values.vmalert.spec.extraArgs.note".to_string()
+        )]
+    );
+    let r = problems(&out.results)[0];
+    assert_eq!(r.resource_ref.as_ref().unwrap().kind, "HelmRelease");
+    assert!(
+        r.message.contains("missing closing brace")
+            && r.message
+                .contains("from the intent's spec.values.vmalert.spec.extraArgs.note"),
+        "{}",
+        r.message
     );
 }
 
@@ -359,8 +596,8 @@ fn the_render_command_checks_and_substitutes() {
     let (code, stdout, _) = vmstack(&["render", "--settings", settings, intent]);
     assert_eq!(code, 0);
     assert!(
-        stdout.contains("\"${VM_STORAGE_SIZE}\""),
-        "without --substitute the variables stay, quoted"
+        stdout.contains("storage: ${VM_STORAGE_SIZE}\n"),
+        "without --substitute the variables stay, written as Flux sees them"
     );
 
     let (code, stdout, stderr) = vmstack(&["render", "--substitute", intent]);
@@ -369,8 +606,11 @@ fn the_render_command_checks_and_substitutes() {
     assert!(stderr.contains("VMS405"), "{stderr}");
 
     let (code, _, stderr) = vmstack(&["render", "--settings"]);
-    assert_eq!(code, 2, "a usage error");
-    assert!(stderr.contains("--settings <FILE>"), "{stderr}");
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("a value is required for '--settings"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -384,11 +624,11 @@ fn substituting_is_an_option_of_the_run_not_an_edit_of_the_intent() {
         ResourceList::new(vec![intent.clone(), infra_settings()], None),
         options,
     );
-    assert!(out.results.is_empty(), "{:?}", out.results);
+    assert!(problems(&out.results).is_empty(), "{:?}", out.results);
     let generated: Vec<&Value> = out
         .items
         .iter()
-        .filter(|i| variable_style(i).is_some() && i["kind"] != "Kustomization")
+        .filter(|i| is_generated(i) && i["kind"] != "Kustomization")
         .collect();
     assert!(!generated.is_empty());
     assert!(

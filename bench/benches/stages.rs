@@ -6,8 +6,11 @@
 use divan::Bencher;
 use serde_json::Value;
 use vmstack::function::{self, Layout};
+use vmstack::krm::index::Index;
 use vmstack::krm::{ResourceList, yaml};
+use vmstack::render::Output;
 use vmstack::settings::{self, Expansion};
+use vmstack::settings_index::SettingsIndex;
 use vmstack::{intent, render};
 
 fn main() {
@@ -25,7 +28,7 @@ fn seed() -> String {
         read("cluster-settings.yaml"),
     ];
     let rl = ResourceList::new(items, None).into_items();
-    rl.to_yaml(&|_| None)
+    rl.to_yaml()
 }
 
 fn input(name: &str) -> String {
@@ -80,21 +83,12 @@ fn settings_check(b: Bencher, name: &str) {
     let text = input(name);
     let intents = intents(&text);
     let stacks: Vec<_> = intents.iter().map(|i| intent::parse(i).unwrap()).collect();
-    let settings: Vec<Value> = ResourceList::parse(&text)
-        .unwrap()
-        .items
-        .into_iter()
-        .filter(|i| i.object().kind() == "ConfigMap")
-        .map(|i| i.into_value().unwrap())
-        .collect();
-    let generated: Vec<Vec<Value>> = stacks
-        .iter()
-        .map(|s| render::render(s).into_iter().map(|g| g.object).collect())
-        .collect();
     let all: Vec<&intent::Stack> = stacks.iter().collect();
-    let style = yaml::VariableStyle {
-        number_keys: render::NUMBER_KEYS,
-    };
+    // The settings as the function finds them: through the index of the scanned items.
+    let mut items = ResourceList::parse(&text).unwrap().items;
+    let index = Index::new(&items, function::OWNER);
+    let settings = SettingsIndex::find(&mut items, &index, &all).unwrap();
+    let generated: Vec<Vec<Output>> = stacks.iter().map(render::render).collect();
     b.with_inputs(|| generated.clone())
         .bench_values(|generated| {
             let mut expansions: Vec<Expansion> = intents
@@ -107,7 +101,7 @@ fn settings_check(b: Bencher, name: &str) {
                     generated,
                 })
                 .collect();
-            settings::check_and_substitute(&settings, &mut expansions, &all, style, false)
+            settings::check_and_substitute(&settings, &mut expansions, &all, false)
         });
 }
 
@@ -115,7 +109,7 @@ fn settings_check(b: Bencher, name: &str) {
 fn serialise(b: Bencher, name: &str) {
     let out = function::process_items(ResourceList::parse(&input(name)).unwrap(), Layout::Files);
     assert!(!out.has_errors(), "{:?}", out.results);
-    b.bench(|| out.to_yaml(&function::variable_style));
+    b.bench(|| out.to_yaml());
 }
 
 #[divan::bench(args = INPUTS, sample_count = 10)]
@@ -123,7 +117,7 @@ fn whole(b: Bencher, name: &str) {
     let text = input(name);
     b.bench(|| {
         let rl = ResourceList::parse(&text).unwrap();
-        function::process_items(rl, Layout::Files).to_yaml(&function::variable_style)
+        function::process_items(rl, Layout::Files).to_yaml()
     });
 }
 

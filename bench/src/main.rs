@@ -107,7 +107,7 @@ fn run(args: &[String]) -> Result<String, String> {
         ("scan", _) => {
             let rl = ResourceList::read(stdin().into_bytes(), &Limits::default())
                 .map_err(|e| e.to_string())?;
-            Ok(rl.to_yaml(&|_| None))
+            Ok(rl.to_yaml())
         }
         _ => Err("usage: vmstack-bench gen|floor|events|scan … (see the source)".into()),
     }

@@ -18,7 +18,7 @@ use serde_json::Value;
 use crate::code::Code;
 use crate::function::{self, Layout, OWNER};
 use crate::krm::object::Object;
-use crate::krm::{KrmResult, ResourceList};
+use crate::krm::{KrmResult, Limits, ResourceList};
 use inputs::{Input, Inputs, ReadStdin};
 
 /// Options of an expansion on the command line.
@@ -116,6 +116,59 @@ pub fn run(
         .map(|p| expand(p.prefix, Inputs::read(&p.inputs, stdin), layout, options))
         .collect();
     finish(expansions, found.problems)
+}
+
+/// Every item of every package in `paths` (and of the `settings` files, once), read as [`run`]
+/// reads them, and what could not be read: for reports over the whole input at once, such as the
+/// capacity plan, where a global stack counts the load of agents in other packages. Read within
+/// the default [`Limits`], over all the files together.
+pub fn read_all(
+    paths: &[PathBuf],
+    settings: &[PathBuf],
+    stdin: &mut ReadStdin,
+) -> (Vec<Value>, Vec<KrmResult>) {
+    read_all_within(paths, settings, stdin, &Limits::default())
+}
+
+/// [`read_all`] within `limits`: the bytes of all the files together, each document's nesting,
+/// aliases and strings, the number of objects, and the intents ([`function::MAX_INTENTS`]).
+/// Over the intent limit, no item is given.
+pub fn read_all_within(
+    paths: &[PathBuf],
+    settings: &[PathBuf],
+    stdin: &mut ReadStdin,
+    limits: &Limits,
+) -> (Vec<Value>, Vec<KrmResult>) {
+    let found = packages::packages(paths, &[]);
+    let mut problems = found.problems;
+    // Each item placed at its file as the user named it: packages side by side keep their
+    // own settings and intents apart.
+    let inputs: Vec<Input> = found
+        .packages
+        .into_iter()
+        .flat_map(|p| p.inputs)
+        .chain(settings.iter().map(|s| Input::file(s)))
+        .map(|i| match i {
+            Input::File { path, .. } => Input::File {
+                package_path: Some(path.display().to_string()),
+                path,
+            },
+            stdin => stdin,
+        })
+        .collect();
+    let read = Inputs::read_within(&inputs, stdin, limits);
+    problems.extend(read.problems.into_iter().map(|p| p.result));
+    let intents = read.items.iter().filter(|i| function::is_intent(i)).count();
+    if intents > function::MAX_INTENTS {
+        problems.push(Code::TooManyIntents.error(format!(
+            "{intents} {} intents in the files read, more than {} (the intent limit): read \
+             fewer at once",
+            crate::intent::KIND,
+            function::MAX_INTENTS
+        )));
+        return (Vec::new(), problems);
+    }
+    (read.items, problems)
 }
 
 /// The expansion of one file, as kustomize's legacy exec plugin call gives it.

@@ -86,11 +86,7 @@ fn unplaced(obj: &Value) -> Value {
 }
 
 fn document(obj: &Value) -> String {
-    let text = match function::variable_style(obj) {
-        Some(style) => yaml::to_yaml_styled(obj, &style),
-        None => yaml::to_yaml(obj),
-    };
-    kpt_style::as_kpt_writes(&text)
+    kpt_style::as_kpt_writes(&yaml::to_yaml(obj))
 }
 
 /// The files the generated objects make, by path (below `out`, or in the Flux Kustomizations'

@@ -4,10 +4,11 @@
 //! becomes the number 1, the boolean true or null when the variable holds `1`, `yes` or `~`,
 //! whatever quoting the manifest had; and a field meant to be a number gets a string when the
 //! value is not one. [`type_drift`] runs the real pipeline ([`super::pipeline`]) and compares each
-//! field that reads a variable with the type it should have: a string, unless [`FieldTypes`]
-//! says otherwise (the renderer records the fields it writes as numbers or booleans).
+//! field that reads a variable with the types it may have: a string, unless [`FieldTypes`]
+//! says otherwise (the renderer records the fields it writes as numbers, and those whose type
+//! is the user's to choose).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
@@ -37,6 +38,20 @@ impl JsonType {
         }
     }
 
+    /// Every type, for fields that may hold any.
+    pub const ALL: [JsonType; 6] = [
+        JsonType::Null,
+        JsonType::Bool,
+        JsonType::Number,
+        JsonType::String,
+        JsonType::Array,
+        JsonType::Object,
+    ];
+
+    pub fn from_name(name: &str) -> Option<JsonType> {
+        JsonType::ALL.into_iter().find(|t| t.name() == name)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             JsonType::Null => "null",
@@ -49,23 +64,28 @@ impl JsonType {
     }
 }
 
-/// The intended type of fields whose generated value is a text with variables but which are not
-/// strings (a replica count written `${REPLICAS}`), by field path (`spec.replicas`,
-/// `spec.values.x[0].y`, as the settings check reports fields).
+/// The types a field whose generated value is a text with variables may take, where that is not
+/// just a string (a replica count written `${REPLICAS}`, a quantity that may be a number too),
+/// by field path (`spec.replicas`, `spec.values.x[0].y`, as the settings check reports fields).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FieldTypes(BTreeMap<String, JsonType>);
+pub struct FieldTypes(BTreeMap<String, BTreeSet<JsonType>>);
 
 impl FieldTypes {
     pub fn new() -> Self {
         FieldTypes::default()
     }
 
+    /// Lets the field at `path` hold `ty` (recording several types allows each).
     pub fn record(&mut self, path: impl Into<String>, ty: JsonType) {
-        self.0.insert(path.into(), ty);
+        self.0.entry(path.into()).or_default().insert(ty);
     }
 
-    pub fn get(&self, path: &str) -> Option<JsonType> {
-        self.0.get(path).copied()
+    /// The types the field may hold: a string, unless recorded otherwise.
+    pub fn allowed(&self, path: &str) -> BTreeSet<JsonType> {
+        self.0
+            .get(path)
+            .cloned()
+            .unwrap_or_else(|| [JsonType::String].into())
     }
 }
 
@@ -78,7 +98,8 @@ pub struct Drift {
     pub text: String,
     /// The variables it reads, with their values (`None`: not defined).
     pub variables: Vec<(String, Option<String>)>,
-    pub intended: JsonType,
+    /// The types the field may hold.
+    pub intended: BTreeSet<JsonType>,
     /// What Flux applies; `None` when the field is gone (a key around it changed).
     pub result: Option<Value>,
 }
@@ -98,11 +119,12 @@ impl Drift {
             Some(v) => format!("the {} {v}", JsonType::of(v).name()),
             None => "nothing (the field is gone)".to_string(),
         };
+        let intended: Vec<&str> = self.intended.iter().map(|t| t.name()).collect();
         format!(
             "{} = {:?} is a {} field, but with {} Flux makes it {became}",
             self.path,
             self.text,
-            self.intended.name(),
+            intended.join(" or "),
             values.join(", "),
         )
     }
@@ -174,9 +196,9 @@ pub fn type_drift(
     let mut drifts = Vec::new();
     for (path, text) in fields {
         let shown = display(&path);
-        let want = intended.get(&shown).unwrap_or(JsonType::String);
+        let want = intended.allowed(&shown);
         let result = lookup(&substituted, &path);
-        if result.map(JsonType::of) == Some(want) {
+        if result.is_some_and(|r| want.contains(&JsonType::of(r))) {
             continue;
         }
         let mut names: Vec<String> = Vec::new();
@@ -247,8 +269,8 @@ mod tests {
             [("CLUSTER".to_string(), Some("1".to_string()))]
         );
         assert_eq!(
-            (d.intended, d.result.clone()),
-            (JsonType::String, Some(json!(1)))
+            (d.intended.clone(), d.result.clone()),
+            ([JsonType::String].into(), Some(json!(1)))
         );
         assert!(
             d.describe().contains("makes it the number 1"),
@@ -288,6 +310,27 @@ mod tests {
         assert_eq!(
             type_drift(&disabled, &Substitution::new(&v), &numbers()),
             Ok(vec![])
+        );
+    }
+
+    #[test]
+    fn a_field_may_allow_several_types() {
+        let object = json!({"apiVersion": "v1", "kind": "X", "metadata": {"name": "x"},
+            "spec": {"size": "${SIZE}"}});
+        let mut quantity = FieldTypes::new();
+        quantity.record("spec.size", JsonType::String);
+        quantity.record("spec.size", JsonType::Number);
+        for (value, drifts) in [("10", false), ("10Gi", false), ("no", true)] {
+            let v = vars(&[("SIZE", value)]);
+            let found = type_drift(&object, &Substitution::new(&v), &quantity).unwrap();
+            assert_eq!(!found.is_empty(), drifts, "{value}: {found:?}");
+        }
+        let v = vars(&[("SIZE", "no")]);
+        let found = type_drift(&object, &Substitution::new(&v), &quantity).unwrap();
+        assert!(
+            found[0].describe().contains("is a number or string field"),
+            "{}",
+            found[0].describe()
         );
     }
 

@@ -1,8 +1,7 @@
 //! The cluster settings a Flux Kustomization substitutes from (`postBuild.substituteFrom`), found
-//! among the function's input items as Flux would find them on the cluster, and the marker by
-//! which an object opts out of substitution.
+//! among the function's input items as Flux would find them on the cluster.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
@@ -10,6 +9,7 @@ use serde::Serialize;
 
 use super::envsubst;
 use crate::krm::object::Object;
+use crate::krm::{FileRef, ResourceRef};
 
 /// The kinds of object Flux substitutes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -46,20 +46,33 @@ impl Source {
     }
 }
 
-/// The marker (label or annotation) by which an object opts out of substitution.
-pub const DISABLE_KEY: &str = "kustomize.toolkit.fluxcd.io/substitute";
-
 #[derive(Debug, Clone, PartialEq)]
 pub enum Lookup {
     /// None of the sources is among the items: nothing to check against.
     Absent,
     /// Some required sources are missing: a check would report false alarms.
     Incomplete { missing: Vec<String> },
-    /// Every required source is there; the merged values, later sources winning as in Flux.
-    Found {
-        values: BTreeMap<String, String>,
-        invalid_keys: Vec<String>,
-    },
+    /// Every required source is there.
+    Found(Settings),
+}
+
+/// A settings key Flux refuses, and the item it is in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InvalidKey {
+    pub key: String,
+    pub item: ResourceRef,
+    pub file: Option<FileRef>,
+}
+
+/// The variables Flux would substitute, merged from the sources found.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Settings {
+    /// Later sources winning and every `\n` removed, as Flux does; only keys Flux accepts.
+    pub values: BTreeMap<String, String>,
+    /// Keys Flux refuses: any one of them fails every object the Kustomization substitutes.
+    pub invalid_keys: Vec<InvalidKey>,
+    /// Keys whose value had a line break inside it (not only at its end) before Flux removed it.
+    pub broken_lines: BTreeSet<String>,
 }
 
 fn decode_base64(s: &str) -> Option<String> {
@@ -104,31 +117,70 @@ fn data_of(item: &Value) -> Vec<(String, String)> {
     out
 }
 
+/// Where [`lookup`] finds settings items: a slice, scanned, or an index of them
+/// (`crate::settings_index::SettingsIndex`), probed by name, so that looking up every intent's
+/// settings does not cost intents × items.
+pub trait Items {
+    /// The items that may be named `name` and be of kind `kind`, in input order: at least every
+    /// one that is (more may come; [`lookup`] checks each field itself).
+    fn named<'a>(&'a self, kind: &str, name: &str) -> Vec<&'a Value>;
+}
+
+impl<T: AsRef<[Value]> + ?Sized> Items for T {
+    fn named<'a>(&'a self, kind: &str, name: &str) -> Vec<&'a Value> {
+        self.as_ref()
+            .iter()
+            .filter(|i| Object(i).kind() == kind && Object(i).name() == name)
+            .collect()
+    }
+}
+
 /// Finds the sources among `items`: ConfigMaps and Secrets of that name in `namespace` (where
-/// Flux reads them) or without a namespace (a settings file kept beside the package).
-pub fn lookup(items: &[Value], sources: &[Source], namespace: &str) -> Lookup {
-    let mut values = BTreeMap::new();
-    let mut invalid_keys = Vec::new();
+/// Flux reads them) or without a namespace (a settings file kept beside the package), the first
+/// one in input order. A missing optional source counts as empty, as in Flux.
+pub fn lookup(items: &(impl Items + ?Sized), sources: &[Source], namespace: &str) -> Lookup {
+    lookup_where(items, sources, namespace, |_| true)
+}
+
+/// [`lookup`] among the items `keep` accepts.
+pub fn lookup_where(
+    items: &(impl Items + ?Sized),
+    sources: &[Source],
+    namespace: &str,
+    keep: impl Fn(&Value) -> bool,
+) -> Lookup {
+    let mut settings = Settings::default();
     let mut missing = Vec::new();
     let mut found_any = false;
     for source in sources {
-        let item = items.iter().find(|i| {
+        let named = items.named(source.kind.kind(), &source.name);
+        let item = named.into_iter().find(|i| {
             let o = Object(i);
             o.api_version() == "v1"
                 && o.kind() == source.kind.kind()
                 && o.name() == source.name
                 && (o.namespace().is_empty() || o.namespace() == namespace)
+                && keep(i)
         });
         match item {
             Some(item) => {
                 found_any = true;
                 for (k, v) in data_of(item) {
                     if !envsubst::is_variable_name(&k) {
-                        invalid_keys.push(format!("{}/{}: {k}", source.kind.kind(), source.name));
+                        settings.invalid_keys.push(InvalidKey {
+                            key: k,
+                            item: Object(item).resource_ref(),
+                            file: Object(item).file_ref(),
+                        });
                         continue;
                     }
+                    if v.trim_end_matches('\n').contains('\n') {
+                        settings.broken_lines.insert(k.clone());
+                    } else {
+                        settings.broken_lines.remove(&k);
+                    }
                     // Flux drops newlines from values before substituting.
-                    values.insert(k, v.replace('\n', ""));
+                    settings.values.insert(k, v.replace('\n', ""));
                 }
             }
             None if !source.optional => {
@@ -140,22 +192,8 @@ pub fn lookup(items: &[Value], sources: &[Source], namespace: &str) -> Lookup {
     match (found_any, missing.is_empty()) {
         (false, _) => Lookup::Absent,
         (true, false) => Lookup::Incomplete { missing },
-        (true, true) => Lookup::Found {
-            values,
-            invalid_keys,
-        },
+        (true, true) => Lookup::Found(settings),
     }
-}
-
-/// Whether an object opts out of substitution.
-pub fn substitution_disabled(obj: &Value) -> bool {
-    let marked = |section: &str| {
-        obj.pointer(&format!("/metadata/{section}"))
-            .and_then(|m| m.get(DISABLE_KEY))
-            .and_then(Value::as_str)
-            == Some("disabled")
-    };
-    marked("labels") || marked("annotations")
 }
 
 #[cfg(test)]
@@ -181,12 +219,13 @@ mod tests {
                 optional: false,
             },
         ];
-        let Lookup::Found { values, .. } = lookup(&items, &sources, "flux-system") else {
+        let Lookup::Found(settings) = lookup(&items, &sources, "flux-system") else {
             panic!()
         };
-        assert_eq!(values["X"], "2", "later sources win");
-        assert_eq!(values["Y"], "lineone");
-        assert_eq!(values["Z"], "3");
+        assert_eq!(settings.values["X"], "2", "later sources win");
+        assert_eq!(settings.values["Y"], "lineone");
+        assert_eq!(settings.values["Z"], "3");
+        assert_eq!(settings.broken_lines, ["Y".to_string()].into());
     }
 
     #[test]
@@ -199,10 +238,15 @@ mod tests {
             Lookup::Incomplete { .. }
         ));
         let only_a = &sources[..1];
-        let Lookup::Found { invalid_keys, .. } = lookup(&items, only_a, "flux-system") else {
+        let Lookup::Found(settings) = lookup(&items, only_a, "flux-system") else {
             panic!()
         };
-        assert_eq!(invalid_keys, ["ConfigMap/a: 1BAD"]);
+        let keys: Vec<(&str, &str)> = settings
+            .invalid_keys
+            .iter()
+            .map(|k| (k.key.as_str(), k.item.name.as_str()))
+            .collect();
+        assert_eq!(keys, [("1BAD", "a")]);
         let elsewhere = vec![
             json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a", "namespace": "other"}, "data": {}}),
         ];

@@ -64,6 +64,19 @@ pub fn is_one_variable(s: &str) -> bool {
     s.starts_with("${") && s.ends_with('}') && s.matches("${").count() == 1
 }
 
+/// Whether a text is one variable whose value, when set, is the whole field: `${A}`, or `${A}`
+/// with a default (`${A:=30d}`). Other operators (`${A#x}`, `${A:0:2}`) make something else of it.
+pub fn fills_whole(s: &str) -> bool {
+    use crate::flux::envsubst::{EnvsubstVersion, Limits, Node, Template, tolerates_unset};
+    let Ok(t) = Template::parse(s, &Limits::default()) else {
+        return false;
+    };
+    match t.nodes.as_slice() {
+        [Node::Func(f)] => f.op.is_empty() || tolerates_unset(&f.op, EnvsubstVersion::V1_7_0),
+        _ => false,
+    }
+}
+
 /// The text of a string in which every variable is replaced by `placeholder`, for checking the
 /// shape of what is around it (a URL with a variable host, say).
 pub fn with_placeholders(s: &str, placeholder: &str) -> String {
@@ -117,6 +130,16 @@ mod tests {
         for text in ["${A:+x}", "${A:?x}"] {
             let r = references(text).unwrap();
             assert!(r[0].name == "A" && r[0].has_default, "{text}");
+        }
+    }
+
+    #[test]
+    fn only_plain_and_default_forms_fill_the_whole_field() {
+        for text in ["${A}", "${A:=30d}", "${A:-${B}}"] {
+            assert!(fills_whole(text), "{text}");
+        }
+        for text in ["${A#x}", "${A:0:2}", "x${A}", "${A}${B}", "${#A}", "${A"] {
+            assert!(!fills_whole(text), "{text}");
         }
     }
 

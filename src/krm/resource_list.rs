@@ -9,7 +9,7 @@ use super::item::Item;
 use super::limits::Limits;
 use super::result::KrmResult;
 use super::scan;
-use super::yaml::{self, VariableStyle, YamlError};
+use super::yaml::{self, YamlError};
 
 const GROUP_VERSIONS: [&str; 2] = ["config.kubernetes.io/v1", "config.kubernetes.io/v1beta1"];
 
@@ -153,21 +153,17 @@ impl ResourceList<Item> {
         Ok(self.with_items(values))
     }
 
-    /// The ResourceList as YAML. Items that came in unchanged are written as their own text;
-    /// the others with the variable style `style_of` gives them (or plainly, with `None`).
-    pub fn to_yaml(&self, style_of: &dyn Fn(&Value) -> Option<VariableStyle<'static>>) -> String {
+    /// The ResourceList as YAML. Items that came in unchanged are written as their own text,
+    /// the others from their values.
+    pub fn to_yaml(&self) -> String {
         let mut out = Vec::new();
         // Writing to memory cannot fail, and only whole UTF-8 strings are written.
-        let _ = self.write_yaml(&mut out, style_of);
+        let _ = self.write_yaml(&mut out);
         String::from_utf8(out).unwrap_or_default()
     }
 
     /// [`Self::to_yaml`], written item by item: a large list is never held twice in memory.
-    pub fn write_yaml(
-        &self,
-        out: &mut dyn Write,
-        style_of: &dyn Fn(&Value) -> Option<VariableStyle<'static>>,
-    ) -> std::io::Result<()> {
+    pub fn write_yaml(&self, out: &mut dyn Write) -> std::io::Result<()> {
         let api_version = if self.api_version.is_empty() {
             GROUP_VERSIONS[0]
         } else {
@@ -179,7 +175,7 @@ impl ResourceList<Item> {
         } else {
             out.write_all(b"items:\n")?;
             for item in &self.items {
-                write_item(out, item, style_of)?;
+                write_item(out, item)?;
             }
         }
         let mut tail = Map::new();
@@ -197,11 +193,7 @@ impl ResourceList<Item> {
     }
 }
 
-fn write_item(
-    out: &mut dyn Write,
-    item: &Item,
-    style_of: &dyn Fn(&Value) -> Option<VariableStyle<'static>>,
-) -> std::io::Result<()> {
+fn write_item(out: &mut dyn Write, item: &Item) -> std::io::Result<()> {
     if let Some(text) = item.text() {
         out.write_all(text.as_bytes())?;
         if !text.ends_with('\n') {
@@ -212,11 +204,7 @@ fn write_item(
     let Some(value) = item.value() else {
         return Ok(());
     };
-    let doc = match style_of(value) {
-        Some(style) => yaml::to_yaml_styled(value, &style),
-        None => yaml::to_yaml(value),
-    };
-    out.write_all(yaml::as_sequence_entry(&doc).as_bytes())
+    out.write_all(yaml::as_sequence_entry(&yaml::to_yaml(value)).as_bytes())
 }
 
 #[cfg(test)]
@@ -240,13 +228,13 @@ mod tests {
     fn unchanged_items_go_back_as_they_came() {
         let input = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\n  data:\n    n: \"${N}\"\n    s: 'x'\n";
         let mut rl = ResourceList::parse(input).unwrap();
-        let out = rl.to_yaml(&|_| None);
+        let out = rl.to_yaml();
         assert!(
             out.contains("  metadata: {name: a}\n  data:\n    n: \"${N}\"\n    s: 'x'\n"),
             "{out}"
         );
         rl.items[0].value_mut().unwrap()["data"]["s"] = json!("y");
-        let changed = rl.to_yaml(&|_| None);
+        let changed = rl.to_yaml();
         assert!(
             !changed.contains("'x'"),
             "a changed item is written from its value: {changed}"
@@ -262,7 +250,7 @@ mod tests {
     fn equal_items_keep_each_its_own_text() {
         let input = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- {kind: ConfigMap, data: {n: \"1\"}}\n- {kind: ConfigMap, data: {n: '1'}}\n";
         let rl = ResourceList::parse(input).unwrap();
-        let out = rl.to_yaml(&|_| None);
+        let out = rl.to_yaml();
         assert!(
             out.contains(
                 "- {kind: ConfigMap, data: {n: \"1\"}}\n- {kind: ConfigMap, data: {n: '1'}}\n"

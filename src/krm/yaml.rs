@@ -49,6 +49,9 @@ fn budget(limits: &Limits) -> serde_saphyr::Budget {
     b.max_nodes = limits.input_bytes / 2 + limits.alias_events;
     b.max_events = limits.input_bytes + 2 * limits.alias_events;
     b.max_total_scalar_bytes = limits.input_bytes;
+    // A file on the command line may hold as many documents as a ResourceList holds items (the
+    // library's own default refuses 1,025).
+    b.max_documents = limits.items;
     b
 }
 
@@ -68,6 +71,7 @@ fn error(e: serde_saphyr::Error, limits: &Limits) -> YamlError {
         serde_saphyr::Error::Budget { breach, .. } => Some(match breach {
             BudgetBreach::Depth { .. } => Limit::Depth,
             BudgetBreach::InputBytes { .. } => Limit::InputBytes,
+            BudgetBreach::Documents { .. } => Limit::Items,
             _ => Limit::Aliases,
         }),
         serde_saphyr::Error::ExternalMessage { source, .. } => match source.as_ref() {
@@ -83,6 +87,7 @@ fn error(e: serde_saphyr::Error, limits: &Limits) -> YamlError {
             "nested deeper than {} levels (the nesting limit): {e}",
             limits.depth
         ),
+        Some(Limit::Items) => format!("more than {} documents (the item limit): {e}", limits.items),
         Some(Limit::Aliases) => format!(
             "the aliases expand beyond the limit ({} aliases, {} replayed events): {e}",
             limits.aliases, limits.alias_events
@@ -185,72 +190,6 @@ pub fn to_yaml(value: &Value) -> String {
     serde_saphyr::to_string(value).unwrap_or_else(|e| format!("# unserialisable: {e}\n"))
 }
 
-/// How strings that hold a Flux variable (`${…}`) are written. Flux substitutes the text of the
-/// YAML, so the quoting decides the type of the result: `"${N}"` stays a string whatever N is,
-/// a plain `${N}` becomes a number when N is one. Strings are quoted except under the keys named
-/// here, which hold numbers.
-#[derive(Debug, Clone, Copy)]
-pub struct VariableStyle<'a> {
-    pub number_keys: &'a [&'a str],
-}
-
-struct Styled<'a> {
-    value: &'a Value,
-    key: Option<&'a str>,
-    style: &'a VariableStyle<'a>,
-}
-
-impl serde::Serialize for Styled<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::{SerializeMap, SerializeSeq};
-        match self.value {
-            Value::String(text) if text.contains("${") => {
-                if self
-                    .key
-                    .is_some_and(|k| self.style.number_keys.contains(&k))
-                {
-                    s.serialize_str(text)
-                } else {
-                    serde::Serialize::serialize(&serde_saphyr::DoubleQuoted(text.as_str()), s)
-                }
-            }
-            Value::Object(map) => {
-                let mut m = s.serialize_map(Some(map.len()))?;
-                for (k, v) in map {
-                    let child = Styled {
-                        value: v,
-                        key: Some(k),
-                        style: self.style,
-                    };
-                    m.serialize_entry(k, &child)?;
-                }
-                m.end()
-            }
-            Value::Array(items) => {
-                let mut seq = s.serialize_seq(Some(items.len()))?;
-                for v in items {
-                    seq.serialize_element(&Styled {
-                        value: v,
-                        key: self.key,
-                        style: self.style,
-                    })?;
-                }
-                seq.end()
-            }
-            other => serde::Serialize::serialize(other, s),
-        }
-    }
-}
-
-pub fn to_yaml_styled(value: &Value, style: &VariableStyle) -> String {
-    let styled = Styled {
-        value,
-        key: None,
-        style,
-    };
-    serde_saphyr::to_string(&styled).unwrap_or_else(|e| format!("# unserialisable: {e}\n"))
-}
-
 /// A YAML document written as one entry of a block sequence (`- ` then indented lines).
 pub fn as_sequence_entry(document: &str) -> String {
     let mut out = String::new();
@@ -296,21 +235,6 @@ mod tests {
         let v = serde_json::json!({"a": "yes", "b": "0755", "c": "true", "d": "${VAR}"});
         let text = to_yaml(&v);
         assert_eq!(parse_document(&text).unwrap(), v, "round trip of {text}");
-    }
-
-    #[test]
-    fn variables_are_quoted_except_under_number_keys() {
-        let v = serde_json::json!({"replicaCount": "${N}", "size": "${SIZE}", "args": ["${A}"], "n": 3});
-        let text = to_yaml_styled(
-            &v,
-            &VariableStyle {
-                number_keys: &["replicaCount"],
-            },
-        );
-        assert!(text.contains("replicaCount: ${N}\n"), "{text}");
-        assert!(text.contains("size: \"${SIZE}\"\n"), "{text}");
-        assert!(text.contains("- \"${A}\"\n"), "{text}");
-        assert_eq!(parse_document(&text).unwrap(), v);
     }
 
     #[test]

@@ -8,8 +8,9 @@
 use serde_json::{Map, Value, json};
 
 use super::{Generated, files, metadata_in};
+use crate::flux::pipeline::Strategy;
 use crate::intent::scalar::ToJson;
-use crate::intent::{Role, Stack};
+use crate::intent::{Flux, Role, Stack};
 use crate::operator::{Component as C, Names, Workload};
 
 const VM_API: &str = "operator.victoriametrics.com/v1beta1";
@@ -110,7 +111,44 @@ fn health_check_exprs(checks: &[Value]) -> Vec<Value> {
         .collect()
 }
 
-pub fn render(stack: &Stack, names: &Names) -> Vec<Generated> {
+/// The Kustomization; `substituted` says whether Flux's substitution would change any of the
+/// other objects.
+/// `postBuild`, unless there is nothing to substitute: the default `cluster-settings` source is
+/// left out when no object reads a variable (or holds a `$$`), so the Kustomization neither
+/// needs that ConfigMap on the cluster nor has its objects rewritten by Flux. A source or a
+/// strategy the intent names is kept.
+fn post_build(f: &Flux, substituted: bool) -> Option<Value> {
+    let wanted = substituted || f.substitute_from_given || f.substitute_strategy.is_some();
+    if !wanted {
+        return None;
+    }
+    let mut post_build = Map::new();
+    if !f.substitute_from.is_empty() {
+        let from: Vec<Value> = f
+            .substitute_from
+            .iter()
+            .map(|s| {
+                let mut v = json!({"kind": s.kind, "name": s.name});
+                if s.optional {
+                    v["optional"] = json!(true);
+                }
+                v
+            })
+            .collect();
+        post_build.insert("substituteFrom".into(), Value::Array(from));
+    }
+    let strategy = f.strategy();
+    if f.substitute_strategy.is_some() || strategy != Strategy::WithVariables {
+        let name = match strategy {
+            Strategy::WithVariables => "WithVariables",
+            Strategy::Always => "Always",
+        };
+        post_build.insert("substituteStrategy".into(), json!(name));
+    }
+    (!post_build.is_empty()).then_some(Value::Object(post_build))
+}
+
+pub fn render(stack: &Stack, names: &Names, substituted: bool) -> Vec<Generated> {
     let f = &stack.flux;
     if !f.enabled {
         return Vec::new();
@@ -144,19 +182,8 @@ pub fn render(stack: &Stack, names: &Names) -> Vec<Generated> {
             .collect();
         spec.insert("dependsOn".into(), Value::Array(deps));
     }
-    if !f.substitute_from.is_empty() {
-        let from: Vec<Value> = f
-            .substitute_from
-            .iter()
-            .map(|s| {
-                let mut v = json!({"kind": s.kind, "name": s.name});
-                if s.optional {
-                    v["optional"] = json!(true);
-                }
-                v
-            })
-            .collect();
-        spec.insert("postBuild".into(), json!({"substituteFrom": from}));
+    if let Some(post_build) = post_build(f, substituted) {
+        spec.insert("postBuild".into(), post_build);
     }
     let checks = health_checks(stack, names);
     spec.insert(

@@ -3,6 +3,7 @@
 use serde_json::{Map, Value, json};
 
 use super::{Generated, deep_merge, files, metadata};
+use crate::flux::typed;
 use crate::intent::scalar::{Quantity, Setting, Text, ToJson};
 use crate::intent::{Agent, ChartSource, ChartSourceKind, Component, Global, Role, Stack};
 use crate::operator::{Component as C, Names, grafana};
@@ -95,12 +96,14 @@ fn helm_release(stack: &Stack, names: &Names) -> Value {
 }
 
 /// The chart values: vmstack's choices first, then the intent's `values`, deep-merged last.
+/// What type a variable in `values` must end as is the user's to know, not vmstack's.
 pub fn values(stack: &Stack, names: &Names) -> Value {
     let mut v = match &stack.role {
         Role::Global(g) => global_values(stack, g, names),
         Role::Agent(a) => agent_values(stack, a, names),
     };
-    deep_merge(&mut v, &Value::Object(stack.values.value.clone()));
+    let own = typed::any_type(&Value::Object(stack.values.value.clone()));
+    deep_merge(&mut v, &own);
     v
 }
 

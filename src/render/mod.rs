@@ -1,5 +1,6 @@
 //! From a validated intent to Kubernetes objects, one module per output family.
 
+pub mod capacity;
 mod cilium;
 mod cross_cluster;
 pub mod dashboards;
@@ -17,17 +18,41 @@ mod slo;
 
 use serde_json::{Map, Value, json};
 
+use crate::flux::drift::FieldTypes;
+use crate::flux::{envsubst, pipeline, typed};
 use crate::intent::Stack;
 use crate::operator::Names;
 
 pub use endpoints::endpoint_settings;
 pub use merge::deep_merge;
 
-/// One generated object and the file (inside the intent's output folder) it belongs in.
+/// One generated object and the file (inside the intent's output folder) it belongs in, as a
+/// renderer writes it: templated values that are not strings still carry their types
+/// ([`typed`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Generated {
     pub file: &'static str,
     pub object: Value,
+}
+
+/// A finished object, its file, and the types its templated fields may take on the cluster.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Output {
+    pub file: &'static str,
+    pub object: Value,
+    pub types: FieldTypes,
+}
+
+impl From<Generated> for Output {
+    fn from(g: Generated) -> Self {
+        let mut object = g.object;
+        let types = typed::take_types(&mut object);
+        Output {
+            file: g.file,
+            object,
+            types,
+        }
+    }
 }
 
 /// Files of the output folder, in the order they are listed in its kustomization.yaml.
@@ -50,7 +75,7 @@ pub mod files {
 }
 
 /// Everything one intent expands to, in a stable order.
-pub fn render(stack: &Stack) -> Vec<Generated> {
+pub fn render(stack: &Stack) -> Vec<Output> {
     let names = Names::new(&stack.release, &stack.namespace, &stack.cluster_domain);
     let mut out = Vec::new();
     out.extend(helm_release::render(stack, &names));
@@ -63,20 +88,40 @@ pub fn render(stack: &Stack) -> Vec<Generated> {
     out.extend(scrape::render(stack, &names));
     out.extend(dashboards::render(stack, &names));
     out.extend(endpoints::render(stack));
-    out.extend(flux::render(stack, &names));
+    let mut out: Vec<Output> = out.into_iter().map(Output::from).collect();
+    let substituted = out.iter().any(|o| flux_would_change(&o.object));
+    out.extend(
+        flux::render(stack, &names, substituted)
+            .into_iter()
+            .map(Output::from),
+    );
     out
+}
+
+/// Whether Flux's substitution would change anything in the object: a `${…}` or a `$$` in the
+/// text it substitutes, or a text it cannot even parse. Objects that opt out change nothing.
+fn flux_would_change(object: &Value) -> bool {
+    if pipeline::disabled(object) {
+        return false;
+    }
+    let Ok(text) = pipeline::serialise(object) else {
+        return true;
+    };
+    text.contains("$$")
+        || envsubst::Template::parse(&text, &envsubst::Limits::default())
+            .map_or(true, |t| !t.funcs().is_empty())
 }
 
 /// The kustomization.yaml that lists the output folder's files for `kustomize build` and Flux,
 /// leaving out ks.yaml (applied by a parent Kustomization, not by itself).
-pub fn folder_index(stack: &Stack, generated: &[Generated]) -> Generated {
+pub fn folder_index(stack: &Stack, generated: &[Output]) -> Output {
     let mut resources: Vec<&str> = Vec::new();
     for g in generated {
         if g.file != files::FLUX_KUSTOMIZATION && !resources.contains(&g.file) {
             resources.push(g.file);
         }
     }
-    Generated {
+    Output {
         file: files::KUSTOMIZATION,
         object: json!({
             "apiVersion": "kustomize.config.k8s.io/v1beta1",
@@ -87,19 +132,9 @@ pub fn folder_index(stack: &Stack, generated: &[Generated]) -> Generated {
             },
             "resources": resources,
         }),
+        types: FieldTypes::new(),
     }
 }
-
-/// Generated objects hold Flux variables where the intent had them. Under these keys (the number
-/// fields vmstack writes) they stay plain so that they substitute to numbers; everywhere else
-/// they are quoted so that they stay strings.
-pub const NUMBER_KEYS: &[&str] = &[
-    "replicaCount",
-    "replicationFactor",
-    "maxUnavailable",
-    "queues",
-    "retries",
-];
 
 /// Labels every generated object carries.
 pub fn common_labels(stack: &Stack) -> Map<String, Value> {

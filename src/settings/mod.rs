@@ -1,15 +1,18 @@
-//! The cluster settings found among the input items, against the generated objects' Flux
-//! variables. In two steps: checking (every variable must be defined, as Flux's strict mode
-//! fails the whole Kustomization on the cluster otherwise; every value must fit the field it
-//! fills; an endpoint must name a Service that exists), then, when asked, substituting them
-//! exactly as Flux would.
+//! The generated objects' Flux variables, judged by what kustomize-controller would really do
+//! with them ([`crate::flux::pipeline`]): first the syntax of every object (always: a malformed
+//! `${…}` fails the Kustomization whatever the settings), then, with the cluster settings among
+//! the input items, every variable must be defined (strict mode), every value must fit its field
+//! and keep its type through Flux's re-typing, every endpoint must name a Service that exists;
+//! then, when asked, the objects are substituted exactly as Flux would, and the Kustomization
+//! that ships with them no longer substitutes.
 //!
-//! The Flux Kustomization itself is left out: its parent Kustomization substitutes it, from
-//! settings vmstack does not see.
+//! The Flux Kustomization itself is only checked for syntax: its parent Kustomization
+//! substitutes it, from settings vmstack does not see.
 
 mod check;
 pub mod reads;
 mod substitute;
+mod syntax;
 pub mod values;
 
 use std::collections::BTreeMap;
@@ -17,17 +20,18 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::code::Code;
-use crate::flux::substitute_from::{self, Lookup};
-use crate::intent::{Role, Stack};
-use crate::krm::object::Object;
-use crate::krm::yaml::VariableStyle;
+use crate::flux::pipeline::{self, Outcome, Substitution};
+use crate::flux::substitute_from::{self, Items, Lookup, Settings};
+use crate::intent::{Flux, Role, Stack};
+use crate::krm::object::{self, Object};
 use crate::krm::{FieldRef, KrmResult, Severity};
+use crate::render::Output;
 
 /// One expanded intent and the objects it generated (placed, owner-annotated).
 pub struct Expansion<'a> {
     pub intent: &'a Value,
     pub stack: &'a Stack,
-    pub generated: Vec<Value>,
+    pub generated: Vec<Output>,
 }
 
 impl Expansion<'_> {
@@ -41,20 +45,104 @@ impl Expansion<'_> {
             .collect();
         names.join(", ")
     }
+
+    /// Whether the generated Kustomization substitutes at all (has `postBuild`).
+    fn has_post_build(&self) -> bool {
+        self.generated.iter().any(|o| {
+            is_flux_kustomization(&o.object) && o.object.pointer("/spec/postBuild").is_some()
+        })
+    }
+
+    /// The objects Flux substitutes with the settings.
+    fn substituted(&self) -> impl Iterator<Item = &Output> {
+        self.generated
+            .iter()
+            .filter(|o| substituted_with_settings(o))
+    }
+}
+
+/// All but the Kustomization itself (its parent substitutes it) and the package's local config.
+fn substituted_with_settings(o: &Output) -> bool {
+    !is_flux_kustomization(&o.object) && !is_local_config(&o.object)
 }
 
 fn is_flux_kustomization(v: &Value) -> bool {
     Object(v).is("kustomize.toolkit.fluxcd.io/v1", "Kustomization")
 }
 
+/// kustomize's own kustomization.yaml: configuration, never applied.
+fn is_local_config(v: &Value) -> bool {
+    Object(v).annotation(object::LOCAL_CONFIG) == Some("true")
+}
+
+/// Every string of an object, with its field path (dotted, list items as `[i]`).
+fn string_fields(v: &Value) -> Vec<(String, &str)> {
+    fn walk<'v>(v: &'v Value, path: &str, out: &mut Vec<(String, &'v str)>) {
+        match v {
+            Value::String(s) => out.push((path.to_string(), s)),
+            Value::Object(m) => {
+                for (k, v) in m {
+                    let p = if path.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{path}.{k}")
+                    };
+                    walk(v, &p, out);
+                }
+            }
+            Value::Array(a) => {
+                for (i, v) in a.iter().enumerate() {
+                    walk(v, &format!("{path}[{i}]"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(v, "", &mut out);
+    out
+}
+
+/// The value Flux would substitute for `variable` from `flux`'s settings sources among `items`
+/// (merged as Flux merges them, line breaks removed). `None` when the settings are not all
+/// among the items, or do not define it.
+pub fn variable_value(
+    items: &(impl Items + ?Sized),
+    flux: &Flux,
+    variable: &str,
+) -> Option<String> {
+    match substitute_from::lookup(items, &flux.substitute_from, &flux.namespace) {
+        Lookup::Found(settings) => settings.values.get(variable).cloned(),
+        _ => None,
+    }
+}
+
+/// What Flux makes of a field whose generated text is `text` (`${VM_STORAGE_SIZE:=50Gi}`),
+/// substituted from `flux`'s settings among `items`: the value the cluster gets (a string, or
+/// what Flux's YAML re-reading turns it into). `None` when the settings are not all among the
+/// items, or Flux would fail on it.
+pub fn field_value(items: &(impl Items + ?Sized), flux: &Flux, text: &str) -> Option<Value> {
+    let Lookup::Found(settings) =
+        substitute_from::lookup(items, &flux.substitute_from, &flux.namespace)
+    else {
+        return None;
+    };
+    let mut s = Substitution::new(&settings.values);
+    s.strategy = flux.strategy();
+    let probe = serde_json::json!({"v": text});
+    match pipeline::substitute_object(&probe, &s).ok()? {
+        Outcome::Substituted { object, .. } => object.get("v").cloned(),
+        Outcome::Skipped(_) => Some(Value::String(text.to_string())),
+    }
+}
+
 /// Checks and, where asked (`spec.flux.substitute`, or `substitute_all`), substitutes every
 /// expansion. `stacks` are all the intents of the input that validated, for the endpoint check
 /// and the proposed values.
 pub fn check_and_substitute(
-    input: &[Value],
+    input: &(impl Items + ?Sized),
     expansions: &mut [Expansion],
     stacks: &[&Stack],
-    style: VariableStyle<'static>,
     substitute_all: bool,
 ) -> Vec<KrmResult> {
     let globals: Vec<&Stack> = stacks
@@ -65,50 +153,59 @@ pub fn check_and_substitute(
     let proposals = values::proposed_values(stacks);
     let mut results = Vec::new();
     for e in expansions.iter_mut() {
-        if !e.stack.flux.enabled {
+        // Without postBuild Flux substitutes nothing, and neither does vmstack.
+        if !syntax::check(e, &mut results) || !e.has_post_build() {
             continue;
         }
         let substitute = *e.stack.flux.substitute || substitute_all;
-        let Some(values) = settings_of(input, e, substitute, &mut results) else {
+        let Some(settings) = settings_of(input, e, substitute, &mut results) else {
             continue;
         };
-        if !check::check(e, &values, &globals, &proposals, &mut results) {
-            continue;
-        }
-        if substitute && !results.iter().any(KrmResult::is_error) {
-            results.extend(substitute::substitute(e, &values, &style));
+        let checked = check::Check {
+            expansion: e,
+            settings: &settings,
+            globals: &globals,
+            proposals: &proposals,
+        };
+        let before = results.len();
+        checked.run(&mut results);
+        if substitute && !results[before..].iter().any(KrmResult::is_error) {
+            results.extend(substitute::substitute(e, &settings));
         }
     }
     results
 }
 
 /// The merged settings an expansion's Flux Kustomization substitutes from, when they are all
-/// among the input; otherwise `None`, with a result when that matters.
+/// among the input and Flux accepts every key; otherwise `None`, with a result when that
+/// matters.
 fn settings_of(
-    input: &[Value],
+    input: &(impl Items + ?Sized),
     e: &Expansion,
     substitute: bool,
     results: &mut Vec<KrmResult>,
-) -> Option<BTreeMap<String, String>> {
+) -> Option<Settings> {
     let flux = &e.stack.flux;
     let intent_ref = Object(e.intent).resource_ref();
     match substitute_from::lookup(input, &flux.substitute_from, &flux.namespace) {
-        Lookup::Found {
-            values,
-            invalid_keys,
-        } => {
-            if !invalid_keys.is_empty() {
-                let mut r = Code::SettingsIncomplete.result(
-                    Severity::Warning,
-                    format!(
-                        "settings keys Flux ignores (not a variable name): {}",
-                        invalid_keys.join(", ")
-                    ),
-                );
-                r.resource_ref = Some(intent_ref);
+        Lookup::Found(settings) => {
+            for bad in &settings.invalid_keys {
+                let mut r = Code::SettingsKeyRefused.error(format!(
+                    "{:?} is not a variable name Flux accepts (letters, digits and _, not \
+                     starting with a digit): it fails every object of the Kustomization {}/{} \
+                     on the cluster (\"'{}' var name is invalid\"); rename or remove the key",
+                    bad.key, flux.namespace, flux.name, bad.key
+                ));
+                r.resource_ref = Some(bad.item.clone());
+                r.file = bad.file.clone();
+                r.field = Some(FieldRef {
+                    path: format!("data.{}", bad.key),
+                    current_value: None,
+                    proposed_value: None,
+                });
                 results.push(r);
             }
-            Some(values)
+            settings.invalid_keys.is_empty().then_some(settings)
         }
         Lookup::Incomplete { missing } => {
             let severity = if substitute {
@@ -144,5 +241,47 @@ fn settings_of(
             }
             None
         }
+    }
+}
+
+/// The variables an expansion's objects read, in Flux's terms: for `--variables`.
+pub fn inventory_reads(object: &Value) -> Vec<reads::Read> {
+    let vars = BTreeMap::new();
+    reads::reads(object, &Substitution::new(&vars)).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_variables_value_is_read_from_the_settings_as_flux_reads_it() {
+        let flux = Flux::defaults("observability", "vm");
+        let items = vec![json!({
+            "apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": "cluster-settings", "namespace": "flux-system"},
+            "data": {"SIZE": "50Gi", "N": "3", "WRAPPED": "10\nGi"},
+        })];
+        assert_eq!(
+            variable_value(&items, &flux, "SIZE").as_deref(),
+            Some("50Gi")
+        );
+        assert_eq!(
+            variable_value(&items, &flux, "WRAPPED").as_deref(),
+            Some("10Gi")
+        );
+        assert_eq!(variable_value(&items, &flux, "MISSING"), None);
+        assert_eq!(variable_value(&[], &flux, "SIZE"), None, "no settings");
+        assert_eq!(
+            field_value(&items, &flux, "${MISSING:=20Gi}"),
+            Some(json!("20Gi"))
+        );
+        assert_eq!(field_value(&items, &flux, "${N}"), Some(json!(3)));
+        assert_eq!(
+            field_value(&items, &flux, "${MISSING}"),
+            None,
+            "strict mode"
+        );
     }
 }

@@ -1,9 +1,10 @@
-//! The Flux variables a set of generated objects reads, field by field, as Flux would find them.
+//! The Flux variables a generated object reads, field by field, found as Flux finds them: in the
+//! text kustomize-controller substitutes (the object written again by go-yaml v2), so a `${`
+//! left open in one field is seen swallowing the next.
 
 use serde_json::Value;
 
-use crate::flux::envsubst;
-use crate::flux::substitute_from::substitution_disabled;
+use crate::flux::pipeline::{self, PipelineError, Substitution};
 use crate::krm::object::Object;
 use crate::krm::{FileRef, ResourceRef};
 
@@ -11,6 +12,9 @@ use crate::krm::{FileRef, ResourceRef};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Read {
     pub name: String,
+    /// Flux's operator (`""`, `":="`, `"#"`, …).
+    pub op: String,
+    /// Strict mode lets the variable be unset here (a default operator).
     pub has_default: bool,
     pub object: ResourceRef,
     pub file: Option<FileRef>,
@@ -18,85 +22,63 @@ pub struct Read {
     pub field: String,
 }
 
-fn walk(v: &Value, path: &str, out: &mut Vec<(String, String)>) {
-    match v {
-        Value::String(s) if s.contains("${") => out.push((path.to_string(), s.clone())),
-        Value::Object(m) => {
-            for (k, v) in m {
-                let p = if path.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{path}.{k}")
-                };
-                walk(v, &p, out);
-            }
-        }
-        Value::Array(a) => {
-            for (i, v) in a.iter().enumerate() {
-                walk(v, &format!("{path}[{i}]"), out);
-            }
-        }
-        _ => {}
+/// Every variable Flux would read from the object (none when it opts out), or why Flux cannot
+/// read its text.
+pub fn reads(object: &Value, s: &Substitution) -> Result<Vec<Read>, PipelineError> {
+    if pipeline::disabled(object) {
+        return Ok(Vec::new());
     }
-}
-
-/// A text Flux cannot parse: the object, the field, and why.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Unparsable {
-    pub object: ResourceRef,
-    pub field: String,
-    pub why: String,
-}
-
-/// Every variable Flux would read from these objects (objects that opt out are skipped), or the
-/// first text Flux could not parse.
-pub fn reads(objects: &[Value]) -> Result<Vec<Read>, Box<Unparsable>> {
-    let mut out = Vec::new();
-    for obj in objects.iter().filter(|o| !substitution_disabled(o)) {
-        let mut texts = Vec::new();
-        walk(obj, "", &mut texts);
-        for (field, text) in texts {
-            let vars = envsubst::variables(&text).map_err(|e| {
-                Box::new(Unparsable {
-                    object: Object(obj).resource_ref(),
-                    field: field.clone(),
-                    why: e.to_string(),
-                })
-            })?;
-            for (name, has_default) in vars {
-                out.push(Read {
-                    name,
-                    has_default,
-                    object: Object(obj).resource_ref(),
-                    file: Object(obj).file_ref(),
-                    field: field.clone(),
-                });
-            }
-        }
-    }
-    Ok(out)
+    let o = Object(object);
+    Ok(pipeline::variables_read(object, s)?
+        .into_iter()
+        .map(|r| Read {
+            name: r.name,
+            op: r.op,
+            has_default: r.tolerates_unset,
+            object: o.resource_ref(),
+            file: o.file_ref(),
+            field: r.field.map(|f| f.path).unwrap_or_default(),
+        })
+        .collect())
 }
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
-    use crate::flux::substitute_from::DISABLE_KEY;
+    use crate::flux::pipeline::DISABLE_KEY;
     use serde_json::json;
+
+    fn found(object: &Value) -> Vec<(String, bool, String)> {
+        let vars = BTreeMap::new();
+        reads(object, &Substitution::new(&vars))
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.name, r.has_default, r.field))
+            .collect()
+    }
 
     #[test]
     fn reads_skip_opted_out_objects_and_escapes() {
-        let objects = vec![
-            json!({"kind": "A", "metadata": {"name": "a"}, "spec": {"x": ["${ONE}", "$${NOT}"], "y": "${TWO:=2}"}}),
-            json!({"kind": "B", "metadata": {"name": "b", "labels": {DISABLE_KEY: "disabled"}}, "spec": "${THREE}"}),
-        ];
-        let reads = reads(&objects).unwrap();
-        let found: Vec<(&str, bool, &str)> = reads
-            .iter()
-            .map(|r| (r.name.as_str(), r.has_default, r.field.as_str()))
-            .collect();
+        let a = json!({"kind": "A", "metadata": {"name": "a"}, "spec": {"x": ["${ONE}", "$${NOT}"], "y": "${TWO:=2}"}});
         assert_eq!(
-            found,
-            [("ONE", false, "spec.x[0]"), ("TWO", true, "spec.y")]
+            found(&a),
+            [
+                ("ONE".into(), false, "spec.x[0]".into()),
+                ("TWO".into(), true, "spec.y".into())
+            ]
         );
+        let b = json!({"kind": "B", "metadata": {"name": "b", "labels": {DISABLE_KEY: "disabled"}}, "spec": "${THREE}"});
+        assert_eq!(found(&b), []);
+    }
+
+    #[test]
+    fn a_brace_left_open_is_read_across_fields_as_flux_reads_it() {
+        let object =
+            json!({"kind": "A", "metadata": {"name": "a"}, "spec": {"a": "${A:-x", "b": "y}"}});
+        let vars = BTreeMap::new();
+        assert!(reads(&object, &Substitution::new(&vars)).is_ok());
+        assert_eq!(found(&object)[0].0, "A");
     }
 }

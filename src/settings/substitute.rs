@@ -1,38 +1,45 @@
-//! The substitution step: each generated object's text, substituted as Flux would.
+//! The substitution step: each generated object becomes the object Flux would apply (its own
+//! pipeline, re-typing included), and the Kustomization that ships with them loses `postBuild`,
+//! so that Flux does not substitute the finished objects a second time (spent escapes would be
+//! read again: `$${A}` would become A's value, or a strict-mode failure).
 
-use std::collections::BTreeMap;
-
-use super::{Expansion, is_flux_kustomization};
+use super::{Expansion, is_flux_kustomization, substituted_with_settings};
 use crate::code::Code;
-use crate::flux::envsubst;
-use crate::flux::substitute_from::substitution_disabled;
+use crate::flux::pipeline::{self, Outcome, Substitution};
+use crate::flux::substitute_from::Settings;
 use crate::krm::KrmResult;
 use crate::krm::object::Object;
-use crate::krm::yaml::{self, VariableStyle};
 
-/// Substitutes `values` into the expansion's objects (those that opt out, and the Flux
-/// Kustomization, stay as they are); a result for each object that could not be.
-pub(super) fn substitute(
-    e: &mut Expansion,
-    values: &BTreeMap<String, String>,
-    style: &VariableStyle<'static>,
-) -> Vec<KrmResult> {
+/// Substitutes the settings into the expansion's objects (those Flux skips stay as they are);
+/// a result for each object that could not be.
+pub(super) fn substitute(e: &mut Expansion, settings: &Settings) -> Vec<KrmResult> {
+    let mut s = Substitution::new(&settings.values);
+    s.strategy = e.stack.flux.strategy();
     let mut results = Vec::new();
-    for obj in e.generated.iter_mut() {
-        if is_flux_kustomization(obj) || substitution_disabled(obj) {
-            continue;
-        }
-        // Flux substitutes the YAML text, so the quoting vmstack writes decides types.
-        let text = yaml::to_yaml_styled(obj, style);
-        let substituted = envsubst::substitute(&text, values, true)
-            .map_err(|e| e.to_string())
-            .and_then(|t| yaml::parse_document(&t).map_err(|e| e.to_string()));
-        match substituted {
-            Ok(v) => *obj = v,
+    for o in e
+        .generated
+        .iter_mut()
+        .filter(|o| substituted_with_settings(o))
+    {
+        let object = &mut o.object;
+        match pipeline::substitute_object(object, &s) {
+            Ok(Outcome::Substituted { object: done, .. }) => *object = done,
+            Ok(Outcome::Skipped(_)) => {}
             Err(why) => {
-                let mut r = Code::SubstitutionImpossible.error(why);
-                r.resource_ref = Some(Object(obj).resource_ref());
+                let mut r = Code::SubstitutionFails.error(why.flux_message());
+                r.resource_ref = Some(Object(object).resource_ref());
                 results.push(r);
+            }
+        }
+    }
+    if results.is_empty() {
+        for o in e
+            .generated
+            .iter_mut()
+            .filter(|o| is_flux_kustomization(&o.object))
+        {
+            if let Some(spec) = o.object.get_mut("spec").and_then(|s| s.as_object_mut()) {
+                spec.remove("postBuild");
             }
         }
     }

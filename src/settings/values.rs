@@ -4,12 +4,33 @@
 
 use std::collections::BTreeMap;
 
+use serde_json::{Value, json};
+
+use crate::flux::pipeline::{self, Outcome, Substitution};
 use crate::intent::scalar::{
     DurationStyle, UrlParts, is_quantity, is_retention, parse_duration_seconds,
 };
 use crate::intent::variables::{self, ValueKind};
 use crate::intent::{Role, Stack};
 use crate::operator::{Component, Names};
+
+/// The text a field that is exactly `${V}` holds once Flux has substituted `value` into it (and
+/// re-read it as YAML: `'30d'` is `30d`, `1e3` is 1000). `None` when Flux fails on the value,
+/// or makes a list or a map of it: other checks report that.
+pub fn as_flux_fills_it(value: &str) -> Option<String> {
+    let vars = BTreeMap::from([("V".to_string(), value.to_string())]);
+    let probe = json!({"v": "${V}"});
+    let Ok(Outcome::Substituted { object, .. }) =
+        pipeline::substitute_object(&probe, &Substitution::new(&vars))
+    else {
+        return None;
+    };
+    match &object["v"] {
+        Value::String(s) => Some(s.clone()),
+        Value::Array(_) | Value::Object(_) => None,
+        other => Some(other.to_string()),
+    }
+}
 
 /// Why `value` cannot fill a field of `kind`, if it cannot.
 pub fn value_problem(kind: ValueKind, value: &str) -> Option<String> {
@@ -129,4 +150,21 @@ pub fn proposed_values(stacks: &[&Stack]) -> BTreeMap<String, String> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_judged_as_flux_reads_them() {
+        assert_eq!(as_flux_fills_it("'30d'").as_deref(), Some("30d"));
+        assert_eq!(as_flux_fills_it("1e3").as_deref(), Some("1000"));
+        assert_eq!(as_flux_fills_it(" 50Gi ").as_deref(), Some("50Gi"));
+        assert_eq!(as_flux_fills_it("[a]"), None);
+        assert_eq!(as_flux_fills_it("a: b"), None);
+        let filled = as_flux_fills_it("1e3").unwrap();
+        assert_eq!(value_problem(ValueKind::Number, &filled), None);
+        assert!(value_problem(ValueKind::Number, &as_flux_fills_it("yes").unwrap()).is_some());
+    }
 }

@@ -10,7 +10,7 @@ use crate::intent::spanned::Spanned;
 #[derive(Debug, Clone)]
 pub struct Global {
     /// VMCluster `retentionPeriod`.
-    pub retention: Setting<Retention>,
+    pub retention: Spanned<Setting<Retention>>,
     /// Copies of each sample; at most the vmstorage replicas.
     pub replication_factor: Spanned<Setting<u32>>,
     /// `dedup.minScrapeInterval` on vmstorage and vmselect (they must agree).
@@ -37,7 +37,7 @@ pub struct Global {
 impl Default for Global {
     fn default() -> Self {
         Global {
-            retention: literal(Retention("30d".into())),
+            retention: Spanned::unread(literal(Retention("30d".into()))),
             replication_factor: Spanned::unread(literal(2)),
             dedup_interval: literal("30s".into()),
             storage_class: None,
@@ -67,7 +67,7 @@ impl Default for Global {
 pub struct Storage {
     pub component: Component,
     /// Each vmstorage node's volume.
-    pub size: Setting<Quantity>,
+    pub size: Spanned<Setting<Quantity>>,
     pub storage_class: Option<Text>,
 }
 
@@ -81,7 +81,7 @@ impl Default for Storage {
                     &[("cpu", "2"), ("memory", "4Gi")],
                 ),
             ),
-            size: literal("50Gi".into()),
+            size: Spanned::unread(literal("50Gi".into())),
             storage_class: None,
         }
     }

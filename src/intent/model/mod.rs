@@ -6,6 +6,7 @@
 //! Flux), networking and scraping, the components, and each role.
 
 mod agent;
+mod capacity;
 mod component;
 mod global;
 mod network;
@@ -13,6 +14,7 @@ mod platform;
 mod rules;
 
 pub use agent::*;
+pub use capacity::*;
 pub use component::*;
 pub use global::*;
 pub use network::*;
@@ -45,6 +47,8 @@ pub struct Stack {
     pub directory: Spanned<String>,
     pub network: Network,
     pub scrape: Scrape,
+    /// The load the stack is planned for.
+    pub capacity: Capacity,
     pub role: Role,
     /// Deep-merged into the Helm values last.
     pub values: Spanned<Map<String, Value>>,

@@ -1,5 +1,6 @@
 //! What the stack runs on: the chart and its source, Helm's and Flux's settings.
 
+use crate::flux::pipeline::Strategy;
 use crate::flux::substitute_from::Source;
 use crate::intent::chart_line::ChartLine;
 use crate::intent::choice::choices;
@@ -119,6 +120,10 @@ pub struct Flux {
     pub substitute: Spanned<bool>,
     pub depends_on: Vec<ObjectRef<DependencyKind>>,
     pub substitute_from: Spanned<Vec<Source>>,
+    /// `substituteFrom` was written in the intent (not the default).
+    pub substitute_from_given: bool,
+    /// `postBuild.substituteStrategy`, as written in the intent.
+    pub substitute_strategy: Option<Strategy>,
 }
 
 impl Flux {
@@ -141,6 +146,23 @@ impl Flux {
             substitute: Spanned::unread(false),
             depends_on: Vec::new(),
             substitute_from: Spanned::unread(vec![Source::config_map("cluster-settings")]),
+            substitute_from_given: false,
+            substitute_strategy: None,
+        }
+    }
+
+    /// The strategy the Kustomization gets: the intent's, else `Always` when every source is
+    /// optional (with `WithVariables`, one missing source would leave every `${…}` as text on
+    /// the cluster, defaults included), else Flux's default.
+    pub fn strategy(&self) -> Strategy {
+        match self.substitute_strategy {
+            Some(s) => s,
+            None if !self.substitute_from.is_empty()
+                && self.substitute_from.iter().all(|s| s.optional) =>
+            {
+                Strategy::Always
+            }
+            None => Strategy::WithVariables,
         }
     }
 }

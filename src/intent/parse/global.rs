@@ -22,7 +22,7 @@ pub(super) fn global(
     let content = chart.map_or(ChartContent::Chart, |c| c.content);
     Global {
         storage_class: f.opt("storageClass", d),
-        retention: f.or("retention", def.retention, d),
+        retention: f.or_spanned("retention", def.retention, d),
         replication_factor: f.or_spanned("replicationFactor", def.replication_factor, d),
         dedup_interval: f.or("dedupInterval", def.dedup_interval, d),
         vmstorage: storage(f, def.vmstorage, d),
@@ -44,7 +44,7 @@ fn storage(f: &mut Fields, def: Storage, d: &mut Diagnostics) -> Storage {
     let mut s = f.section("vmstorage", d);
     let storage = Storage {
         component: component(&mut s, def.component, d),
-        size: s.or("size", def.size, d),
+        size: s.or_spanned("size", def.size, d),
         storage_class: s.opt("storageClass", d),
     };
     s.finish(d);

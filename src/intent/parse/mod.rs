@@ -3,6 +3,7 @@
 
 mod agent;
 mod alerting;
+mod capacity;
 mod component;
 mod global;
 mod grafana;
@@ -111,6 +112,7 @@ fn read(obj: &Value, d: &mut Diagnostics) -> Option<Stack> {
     // Without a role nothing is rendered; the agent's defaults only let the reader go on.
     let scrape = network::scrape(&mut f, role.unwrap_or(RoleKind::Agent), d);
     let values = f.or_spanned("values", Spanned::unread(Map::new()), d);
+    let capacity = capacity::capacity(&mut f, role, d);
 
     let kind = role?;
     let role = match kind {
@@ -143,6 +145,7 @@ fn read(obj: &Value, d: &mut Diagnostics) -> Option<Stack> {
         directory,
         network,
         scrape,
+        capacity,
         role: role?,
         values,
         variables: Vec::new(),

@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use super::name_or;
 use crate::code::Code;
+use crate::flux::pipeline::Strategy;
 use crate::flux::substitute_from::{Source, SourceKind};
 use crate::intent::chart_line::{self, ChartLine};
 use crate::intent::choice::Choice;
@@ -164,6 +165,8 @@ pub(super) fn flux(f: &mut Fields, name: &str, namespace: &str, d: &mut Diagnost
         substitute: x.or_spanned("substitute", def.substitute, d),
         depends_on,
         substitute_from: Spanned::new(substitute_from, from_path),
+        substitute_from_given: x.has("substituteFrom"),
+        substitute_strategy: x.choice("substituteStrategy", d),
     };
     x.finish(d);
     flux
@@ -229,6 +232,13 @@ impl Choice for SourceKind {
     const CHOICES: &'static [(&'static str, Self)] = &[
         (SourceKind::ConfigMap.kind(), SourceKind::ConfigMap),
         (SourceKind::Secret.kind(), SourceKind::Secret),
+    ];
+}
+
+impl Choice for Strategy {
+    const CHOICES: &'static [(&'static str, Self)] = &[
+        ("WithVariables", Strategy::WithVariables),
+        ("Always", Strategy::Always),
     ];
 }
 

@@ -4,8 +4,9 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::setting::{Setting, record_variables};
+use super::setting::{Setting, Written, record_variables};
 use crate::code::Code;
+use crate::flux::drift::JsonType;
 use crate::intent::decode::Decode;
 use crate::intent::diagnostic::{Diagnostic, Diagnostics};
 use crate::intent::variables::ValueKind;
@@ -119,6 +120,10 @@ macro_rules! duration_type {
             pub fn seconds(&self) -> Option<f64> {
                 parse_duration_seconds(&self.0, Self::STYLE)
             }
+        }
+
+        impl Written for $name {
+            const TYPES: &'static [JsonType] = &[JsonType::String];
         }
 
         impl Decode for Setting<$name> {

@@ -5,6 +5,7 @@
 mod duration;
 mod extra_args;
 mod name;
+mod number;
 mod quantity;
 mod resources;
 mod retention;
@@ -18,7 +19,7 @@ pub use name::{Name, dns_label_problem};
 pub use quantity::{Quantity, is_quantity};
 pub use resources::Resources;
 pub use retention::{Retention, is_retention};
-pub use setting::{Kind, Setting, literal};
+pub use setting::{Kind, Setting, Written, literal};
 pub use text::Text;
 pub use url::{Scheme, Url, UrlParts};
 

@@ -3,8 +3,9 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::setting::Kind;
+use super::setting::{Kind, Written};
 use crate::code::Code;
+use crate::flux::drift::JsonType;
 use crate::intent::decode::{Decode, scalar_text};
 use crate::intent::diagnostic::{Diagnostic, Diagnostics};
 use crate::intent::variables::ValueKind;
@@ -51,6 +52,11 @@ pub fn is_quantity(s: &str) -> bool {
         let e = e.strip_prefix(['+', '-']).unwrap_or(e);
         !e.is_empty() && e.chars().all(|c| c.is_ascii_digit())
     })
+}
+
+/// Kubernetes quantities are int-or-string: `storage: 10` is as good as `"10Gi"`.
+impl Written for Quantity {
+    const TYPES: &'static [JsonType] = &[JsonType::String, JsonType::Number];
 }
 
 impl Kind for Quantity {

@@ -4,8 +4,9 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::duration::{DurationStyle, parse_duration_seconds};
-use super::setting::Kind;
+use super::setting::{Kind, Written};
 use crate::code::Code;
+use crate::flux::drift::JsonType;
 use crate::intent::decode::{Decode, scalar_text};
 use crate::intent::diagnostic::{Diagnostic, Diagnostics};
 use crate::intent::variables::ValueKind;
@@ -24,6 +25,11 @@ pub fn is_retention(s: &str) -> bool {
         let seconds = parse_duration_seconds(s, DurationStyle::Metrics);
         unit_ok && seconds.is_some_and(|sec| sec >= 86400.0)
     }
+}
+
+/// `retentionPeriod` is a string (months as digits, or with a unit): a number is refused.
+impl Written for Retention {
+    const TYPES: &'static [JsonType] = &[JsonType::String];
 }
 
 impl Kind for Retention {
