@@ -236,6 +236,27 @@ pub fn process(mut rl: ResourceList, options: impl Into<Options>) -> ResourceLis
         }
     }
 
+    // Intents among the items that are not expanded now still tell which Services exist, and
+    // what a global stack expects of its agents.
+    let expanded_keys: BTreeSet<String> = expanded.iter().map(|t| key(&t.intent)).collect();
+    let others: Vec<(Value, Stack)> = rl
+        .items
+        .iter()
+        .filter(|i| is_intent(i) && !expanded_keys.contains(&key(i)))
+        .filter_map(|i| intent::parse(i).ok().map(|s| (i.clone(), s)))
+        .collect();
+    {
+        let all: Vec<(&Value, &Stack)> = expanded
+            .iter()
+            .map(|t| (&t.intent, &t.stack))
+            .chain(others.iter().map(|(i, s)| (i, s)))
+            .collect();
+        let stacks: Vec<&Stack> = all.iter().map(|(_, s)| *s).collect();
+        for (i, diag) in intent::across(&stacks) {
+            results.extend(diagnostic_results(all[i].0, std::slice::from_ref(&diag)));
+        }
+    }
+
     let mut folders: BTreeMap<String, String> = BTreeMap::new();
     if layout == Layout::Files {
         for t in &expanded {
@@ -318,13 +339,11 @@ pub fn process(mut rl: ResourceList, options: impl Into<Options>) -> ResourceLis
             results.extend(diagnostic_results(e.intent, &diags));
         }
     }
-    // Intents among the items that are not expanded now still tell which Services exist.
-    let others: Vec<Stack> = input
+    let stacks: Vec<&Stack> = expanded
         .iter()
-        .filter(|i| is_intent(i) && !owners.contains(&key(i)))
-        .filter_map(|i| intent::parse(i).ok())
+        .map(|t| &t.stack)
+        .chain(others.iter().map(|(_, s)| s))
         .collect();
-    let stacks: Vec<&Stack> = expanded.iter().map(|t| &t.stack).chain(&others).collect();
     let style = VariableStyle {
         number_keys: render::NUMBER_KEYS,
     };

@@ -100,7 +100,11 @@ pub fn cross_field(s: &Stack, d: &mut Diagnostics) {
         Role::Agent(a) => {
             disruption(&a.vmagent, d);
             agent_networking(s, a, d);
+            super::access_check::agent(s, d);
         }
+    }
+    if let Role::Global(g) = &s.role {
+        super::access_check::global(s, g, d);
     }
     values_conflicts(s, d);
 }

@@ -274,6 +274,7 @@ fn silent_agents(g: &Global) -> Option<Value> {
     let expr: Vec<String> = g
         .agents
         .iter()
+        .map(|a| &a.cluster.value)
         .map(|c| format!("absent_over_time(up{{cluster=\"{c}\", job=~\"vmagent-.*\"}}[10m])"))
         .collect();
     Some(alert(

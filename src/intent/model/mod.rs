@@ -5,6 +5,7 @@
 //! One file per subject, as `parse/` reads them: the platform around the stack (chart, Helm,
 //! Flux), networking and scraping, the components, and each role.
 
+mod access;
 mod agent;
 mod component;
 mod global;
@@ -12,6 +13,7 @@ mod network;
 mod platform;
 mod rules;
 
+pub use access::*;
 pub use agent::*;
 pub use component::*;
 pub use global::*;
