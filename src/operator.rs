@@ -42,6 +42,24 @@ pub mod grafana {
     pub const DATASOURCE_UID: &str = "VictoriaMetrics";
 }
 
+/// What the operator does with a VMUser (v0.64 and v0.74 alike).
+pub mod vmuser {
+    /// The Secret the operator keeps a VMUser's username and (generated) password in, unless
+    /// `disable_secret_creation` is set: `vmuser-<VMUser name>`, keys `username` and `password`.
+    pub fn operator_secret(vmuser: &str) -> String {
+        format!("vmuser-{vmuser}")
+    }
+
+    /// The keys of that Secret.
+    pub const SECRET_USERNAME_KEY: &str = "username";
+    pub const SECRET_PASSWORD_KEY: &str = "password";
+
+    /// `targetRefs[].crd.kind` for the VMCluster's parts: the operator resolves each to its
+    /// Service URL (`http://<component>-<name>.<namespace>.svc:<port>`).
+    pub const CRD_VMINSERT: &str = "VMCluster/vminsert";
+    pub const CRD_VMSELECT: &str = "VMCluster/vmselect";
+}
+
 /// Container ports of the operator-made pods.
 pub mod ports {
     pub const VMSTORAGE_HTTP: u16 = 8482;

@@ -43,11 +43,38 @@ fn the_options_shown_by_the_fixtures_take_effect() {
             .all(|p| p["metadata"]["name"] != "vm-sync-job"),
         "no Job, no policy for it"
     );
+    // Grafana reads through vmauth: its data source is vmstack's own, and vmalert's alert links
+    // name it (the chart would take item 0 of the emptied list).
+    assert_eq!(
+        values["defaultDatasources"]["victoriametrics"]["datasources"],
+        json!([])
+    );
+    let datasource = &values["defaultDatasources"]["extra"][0];
+    assert_eq!(datasource["name"], "VictoriaMetrics");
+    assert_eq!(
+        datasource["url"],
+        "http://vmauth-vm.monitoring.svc.cluster.local:8427/select/0/prometheus"
+    );
+    assert_eq!(datasource["basicAuthUser"], "grafana");
+    assert_eq!(
+        values["grafana"]["envValueFrom"]["VMSTACK_VMAUTH_PASSWORD"]["secretKeyRef"],
+        json!({"name": "vmuser-vm-grafana", "key": "password"}),
+        "the password the operator generated for Grafana's VMUser"
+    );
+    assert!(
+        values["vmalert"]["spec"]["extraArgs"]["external.alert.source"]
+            .as_str()
+            .unwrap()
+            .contains(r#""datasource":"VictoriaMetrics""#)
+    );
+    let direct = render("global-without-vmauth");
+    let values = &find(&direct, "HelmRelease")[0]["spec"]["values"];
     assert_eq!(
         values["defaultDatasources"]["victoriametrics"]["datasources"][0]["name"],
         "VictoriaMetrics",
-        "vmalert's alert links name item 0"
+        "without vmauth, vmalert's alert links name item 0"
     );
+    assert!(values["defaultDatasources"].get("extra").is_none());
     assert_eq!(
         hr["spec"]["values"]["vmauth"]["spec"]["unauthorizedUserAccessSpec"],
         json!({"disabled": true})
@@ -320,7 +347,9 @@ fn the_dashboard_reads_the_provisioned_data_source_and_survives_flux() {
     let dashboard: serde_json::Value =
         serde_json::from_str(cm["data"]["vmstack-overview.json"].as_str().unwrap()).unwrap();
     let values = &of_kind(&items, "HelmRelease")[0]["spec"]["values"];
-    let uid = &values["defaultDatasources"]["victoriametrics"]["datasources"][0]["uid"];
+    // Through vmauth (the default), the data source is vmstack's own, in the chart's extra list.
+    let uid = &values["defaultDatasources"]["extra"][0]["uid"];
+    assert_eq!(uid, "VictoriaMetrics");
     for panel in dashboard["panels"].as_array().unwrap() {
         if panel["type"] != "row" {
             assert_eq!(&panel["datasource"]["uid"], uid, "{}", panel["title"]);
@@ -336,3 +365,4 @@ fn the_dashboard_reads_the_provisioned_data_source_and_survives_flux() {
         "no Grafana, no dashboard"
     );
 }
+

@@ -1,5 +1,8 @@
 //! From a validated intent to Kubernetes objects, one module per output family.
 
+mod access;
+mod access_alerts;
+mod access_values;
 mod cilium;
 mod cross_cluster;
 pub mod dashboards;
@@ -34,6 +37,8 @@ pub struct Generated {
 pub mod files {
     pub const HELM_RELEASE: &str = "helmrelease.yaml";
     pub const EXTERNAL_SECRET: &str = "externalsecret.yaml";
+    /// The VMUsers vmauth admits.
+    pub const VMUSER: &str = "vmuser.yaml";
     pub const NETWORK_POLICY: &str = "networkpolicy.yaml";
     /// What another cluster needs to reach, or be reached by, this one (ClusterMesh).
     pub const CROSS_CLUSTER: &str = "crosscluster.yaml";
@@ -55,6 +60,7 @@ pub fn render(stack: &Stack) -> Vec<Generated> {
     let mut out = Vec::new();
     out.extend(helm_release::render(stack, &names));
     out.extend(secrets::render(stack));
+    out.extend(access::render(stack, &names));
     out.extend(policies::render(stack, &names));
     out.extend(cilium::render(stack, &names));
     out.extend(cross_cluster::render(stack, &names));
