@@ -379,7 +379,10 @@ fn the_vmauth_fixtures_take_effect() {
     // An agent writes its own tenant's remote-write path, to the operator's vminsert, with the
     // password of the Secret its ExternalSecret builds; the operator keeps no copy.
     let apps = user("vm-global-agent-apps");
-    assert_eq!(apps["spec"]["username"], "apps", "the cluster name by default");
+    assert_eq!(
+        apps["spec"]["username"], "apps",
+        "the cluster name by default"
+    );
     assert_eq!(
         apps["spec"]["passwordRef"],
         json!({"name": "vm-global-agent-apps", "key": "password"})
@@ -397,7 +400,10 @@ fn the_vmauth_fixtures_take_effect() {
         edge["spec"]["tokenRef"],
         json!({"name": "vm-global-agent-edge-1", "key": "token"})
     );
-    assert!(edge["spec"].get("username").is_none(), "a token names no user");
+    assert!(
+        edge["spec"].get("username").is_none(),
+        "a token names no user"
+    );
     let edge_secret = find(&global, "ExternalSecret")
         .into_iter()
         .find(|e| e["metadata"]["name"] == "vm-global-agent-edge-1")
@@ -538,8 +544,8 @@ fn the_vmauth_fixtures_take_effect() {
     let stub = &find(&agent, "Service")[0];
     assert_eq!(stub["metadata"]["name"], "vmauth-vm-global");
     assert_eq!(stub["spec"]["ports"][0]["port"], 8427);
-    let write = &find(&agent, "HelmRelease")[0]["spec"]["values"]["vmagent"]
-        ["additionalRemoteWrites"][0];
+    let write =
+        &find(&agent, "HelmRelease")[0]["spec"]["values"]["vmagent"]["additionalRemoteWrites"][0];
     assert_eq!(
         write["url"],
         "http://vmauth-vm-global.observability.svc.cluster.local:8427/insert/1/prometheus/api/v1/write"
@@ -561,8 +567,8 @@ fn the_vmauth_fixtures_take_effect() {
         secret["spec"]["target"]["template"]["data"],
         json!({"username": "apps", "password": "{{ .password }}"})
     );
-    let write = &find(&apps, "HelmRelease")[0]["spec"]["values"]["vmagent"]
-        ["additionalRemoteWrites"][0];
+    let write =
+        &find(&apps, "HelmRelease")[0]["spec"]["values"]["vmagent"]["additionalRemoteWrites"][0];
     assert_eq!(
         write["url"],
         "https://metrics.infra.example.com/insert/1/prometheus/api/v1/write"

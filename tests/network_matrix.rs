@@ -474,7 +474,12 @@ fn required(s: Scenario, w: &World) -> Vec<Flow> {
                 out.push(f("vmauth", "vminsert", 8480, "the write gateway"));
             }
             if on("grafana") && on("vmauth") {
-                out.push(f("grafana", "vmauth", 8427, "data source, as a user of vmauth"));
+                out.push(f(
+                    "grafana",
+                    "vmauth",
+                    8427,
+                    "data source, as a user of vmauth",
+                ));
             }
             if on("grafana") && !on("vmauth") {
                 out.push(f("grafana", "vmselect", 8481, "data source"));
@@ -1067,7 +1072,8 @@ fn cross_cluster_vmauth_intents() -> (Value, Value) {
         "auth": {"type": "bearer", "store": "vault", "key": format!("vmauth/{c}")},
     })));
     agent["spec"]["cluster"] = json!("apps-1");
-    agent["spec"]["remoteWrite"]["auth"] = json!({"type": "bearer", "existingSecret": "vmauth-token"});
+    agent["spec"]["remoteWrite"]["auth"] =
+        json!({"type": "bearer", "existingSecret": "vmauth-token"});
     (global, agent)
 }
 
@@ -1180,12 +1186,7 @@ fn cross_cluster_vmauth_closed() -> Vec<Flow> {
             8427,
             "not the agents' namespace",
         ),
-        f(
-            "apps-1 vmagent",
-            "vmselect",
-            8481,
-            "only vmauth is exposed",
-        ),
+        f("apps-1 vmagent", "vmselect", 8481, "only vmauth is exposed"),
     ]
 }
 

@@ -40,10 +40,7 @@ fn is_reference(s: &str) -> bool {
                 .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
     });
     let template = s.starts_with("{{ .") && s.ends_with(" }}") && !s[4..s.len() - 3].contains(' ');
-    env || template
-        || s.starts_with("$__file{")
-        || s.starts_with("$__env{")
-        || s.contains("${")
+    env || template || s.starts_with("$__file{") || s.starts_with("$__env{") || s.contains("${")
 }
 
 fn leaks_in(v: &Value, path: &str, out: &mut Vec<String>) {
@@ -83,7 +80,9 @@ fn leaks(obj: &Value) -> Vec<String> {
     if kind == "VMUser" {
         for field in ["password", "bearerToken"] {
             if obj["spec"].get(field).is_some() {
-                out.push(format!("spec.{field}: a VMUser's credential belongs in a Secret"));
+                out.push(format!(
+                    "spec.{field}: a VMUser's credential belongs in a Secret"
+                ));
             }
         }
     }
@@ -151,7 +150,11 @@ fn no_committed_example_carries_a_secret() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
-    assert!(objects > 100, "only {objects} objects in {} files", files.len());
+    assert!(
+        objects > 100,
+        "only {objects} objects in {} files",
+        files.len()
+    );
 }
 
 #[test]

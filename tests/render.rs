@@ -251,7 +251,11 @@ fn every_bad_intent_fails_with_a_precise_result() {
         // Intents the case's intent is checked against (its global stack, say), as items.
         let mut items = vec![intent.clone()];
         if let Ok(text) = std::fs::read_to_string(case.join("others.yaml")) {
-            for (i, other) in yaml::parse_documents(&text).unwrap().into_iter().enumerate() {
+            for (i, other) in yaml::parse_documents(&text)
+                .unwrap()
+                .into_iter()
+                .enumerate()
+            {
                 items.push(with_file(other, "others.yaml", i));
             }
         }

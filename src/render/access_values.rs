@@ -43,10 +43,7 @@ pub fn vmauth_spec(stack: &Stack, g: &Global, vmauth: &mut Map<String, Value>) {
             }
         }
         if !i.annotations.is_empty() {
-            ingress.insert(
-                "annotations".into(),
-                super::labels_map(&i.annotations),
-            );
+            ingress.insert("annotations".into(), super::labels_map(&i.annotations));
         }
         vmauth.insert("ingress".into(), Value::Object(ingress));
     }

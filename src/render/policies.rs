@@ -341,7 +341,10 @@ pub fn render(stack: &Stack, names: &Names) -> Vec<Generated> {
                 }
                 // Writers and readers outside any mesh or ingress, by address.
                 for cidr in stack.network.vmauth_cidrs.iter().flat_map(|c| c.iter()) {
-                    ingress.push(flow(Peer::IpBlock(cidr.clone()), &[tcp(ports::VMAUTH_HTTP)]));
+                    ingress.push(flow(
+                        Peer::IpBlock(cidr.clone()),
+                        &[tcp(ports::VMAUTH_HTTP)],
+                    ));
                 }
                 ingress.extend(scraped(ports::VMAUTH_HTTP));
                 let egress = vec![

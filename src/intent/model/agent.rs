@@ -61,7 +61,6 @@ pub struct RemoteWrite {
 }
 
 impl RemoteWrite {
-
     pub fn default_send_timeout() -> Setting<MetricsDuration> {
         literal("30s".into())
     }

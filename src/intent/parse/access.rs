@@ -41,7 +41,11 @@ pub(super) fn auth_section(
     credentials
 }
 
-fn credentials(a: &mut Fields, rules: &CredentialRules, d: &mut Diagnostics) -> Option<Credentials> {
+fn credentials(
+    a: &mut Fields,
+    rules: &CredentialRules,
+    d: &mut Diagnostics,
+) -> Option<Credentials> {
     let path = a.path().to_string();
     let type_given = a.has("type");
     let kind = a.choice::<CredentialType>("type", d);
@@ -126,7 +130,10 @@ fn credentials(a: &mut Fields, rules: &CredentialRules, d: &mut Diagnostics) -> 
         d.report(
             Code::AccessImpossible,
             &format!("{path}.{}", store_fields[0]),
-            format!("{} apply to a key of the secret store", store_fields.join(", ")),
+            format!(
+                "{} apply to a key of the secret store",
+                store_fields.join(", ")
+            ),
         );
         return None;
     }
@@ -176,7 +183,10 @@ fn credentials(a: &mut Fields, rules: &CredentialRules, d: &mut Diagnostics) -> 
     } else {
         let key = key?;
         let (store, store_kind) = match (store, rules.default_store) {
-            (Some(s), _) => (s, store_kind.unwrap_or(AdminCredentials::DEFAULT_STORE_KIND)),
+            (Some(s), _) => (
+                s,
+                store_kind.unwrap_or(AdminCredentials::DEFAULT_STORE_KIND),
+            ),
             (None, Some((s, k))) => (s.clone(), store_kind.unwrap_or(k)),
             (None, None) => {
                 d.report(
@@ -217,7 +227,12 @@ pub(super) fn agents(
         return Vec::new();
     };
     let Value::Array(items) = v else {
-        wrong_type(d, &path, "a list of cluster names or {cluster, tenant, auth}", v);
+        wrong_type(
+            d,
+            &path,
+            "a list of cluster names or {cluster, tenant, auth}",
+            v,
+        );
         return Vec::new();
     };
     let mut seen = BTreeSet::new();

@@ -22,10 +22,7 @@ pub(super) fn global(
     let content = chart.map_or(ChartContent::Chart, |c| c.content);
     // Grafana first: its admin's secret store is where vmauth users' keys are read by default.
     let grafana = grafana::grafana(f, def.grafana, release, d);
-    let default_store = grafana
-        .admin
-        .as_ref()
-        .map(|a| (&a.store, a.store_kind));
+    let default_store = grafana.admin.as_ref().map(|a| (&a.store, a.store_kind));
     Global {
         storage_class: f.opt("storageClass", d),
         retention: f.or("retention", def.retention, d),

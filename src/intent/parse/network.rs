@@ -26,7 +26,7 @@ pub(super) fn network(f: &mut Fields, d: &mut Diagnostics) -> Network {
     let cidrs_path = n.path_of("vmauthCidrs");
     let vmauth_cidrs = n
         .opt::<Vec<String>>("vmauthCidrs", d)
-        .map(|list| {
+        .inspect(|list| {
             for (i, c) in list.iter().enumerate() {
                 if let Some(problem) = cidr_problem(c) {
                     d.push(
@@ -39,7 +39,6 @@ pub(super) fn network(f: &mut Fields, d: &mut Diagnostics) -> Network {
                     );
                 }
             }
-            list
         })
         .map(|list| Spanned::new(list, &cidrs_path));
     let mut dns = n.section("dns", d);
