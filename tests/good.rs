@@ -392,7 +392,7 @@ fn the_vmauth_fixtures_take_effect() {
         apps["spec"]["targetRefs"],
         json!([{
             "crd": {"kind": "VMCluster/vminsert", "name": "vm-global", "namespace": "observability"},
-            "paths": ["/insert/1/prometheus/api/v1/write"],
+            "paths": ["/insert/1(:0)?/prometheus/api/v1/write"],
         }])
     );
     let edge = user("vm-global-agent-edge-1");
@@ -438,7 +438,7 @@ fn the_vmauth_fixtures_take_effect() {
     assert!(writer["spec"].get("disable_secret_creation").is_none());
     assert_eq!(
         writer["spec"]["targetRefs"][0]["paths"],
-        json!(["/insert/3/.*"])
+        json!(["/insert/3(:0)?/.*"])
     );
     assert!(
         find(&global, "ExternalSecret")

@@ -97,7 +97,7 @@ pub fn remote_write_auth(stack: &Stack, c: &Credentials) -> Map<String, Value> {
 
 /// The request paths an account may use, as vmauth regexes (matched against the whole path).
 pub fn allowed_paths(account: &Account) -> Vec<String> {
-    let t = account.tenant.as_str();
+    let t = account.tenant.path_pattern();
     match (&account.subject, account.access) {
         // vmagent only ever sends Prometheus remote write.
         (Subject::Agent(_), _) => vec![format!("/insert/{t}/prometheus/api/v1/write")],

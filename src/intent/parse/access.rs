@@ -375,7 +375,8 @@ fn user(
         let _ = u.raw("access");
         None
     };
-    let tenant = access.and_then(|a| tenant(&mut u, a, d));
+    // Read even without a valid access, so that its own problems are reported, not "unknown".
+    let tenant = tenant(&mut u, access.unwrap_or(AccessKind::Read), d);
     let rules = CredentialRules {
         role: RoleKind::Global,
         may_generate: true,

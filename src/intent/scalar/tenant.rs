@@ -34,6 +34,17 @@ impl Tenant {
         &self.0
     }
 
+    /// A vmauth path regex part matching every spelling of this tenant: `7` and `7:0` name one
+    /// tenant, and a client may write either.
+    pub fn path_pattern(&self) -> String {
+        match self.0.split_once(':') {
+            _ if self.is_multitenant() => self.0.clone(),
+            None => format!("{}(:0)?", self.0),
+            Some((account, "0")) => format!("{account}(:0)?"),
+            Some(_) => self.0.clone(),
+        }
+    }
+
     /// The same tenant: `7` and `7:0` name one.
     pub fn same_as(&self, other: &Tenant) -> bool {
         self.canonical() == other.canonical()
@@ -110,5 +121,9 @@ mod tests {
         assert!(tenant_problem("${TENANT}").is_some());
         assert!(Tenant("7".into()).same_as(&Tenant("7:0".into())));
         assert!(!Tenant("7".into()).same_as(&Tenant("7:1".into())));
+        assert_eq!(Tenant("7".into()).path_pattern(), "7(:0)?");
+        assert_eq!(Tenant("7:0".into()).path_pattern(), "7(:0)?");
+        assert_eq!(Tenant("7:3".into()).path_pattern(), "7:3");
+        assert_eq!(Tenant::multitenant().path_pattern(), "multitenant");
     }
 }
