@@ -1191,43 +1191,47 @@ fn cross_cluster_vmauth_closed() -> Vec<Flow> {
 }
 
 fn cross_cluster_vmauth_world() -> World {
-    let (policies, mut w) = cross_cluster_setup_of(cross_cluster_vmauth_intents());
+    mesh_world(cross_cluster_setup_of(cross_cluster_vmauth_intents()))
+}
+
+/// The policies applied: the global side's in infra, the agent's in every agent cluster.
+fn mesh_world((policies, mut w): (CrossClusterPolicies, World)) -> World {
     w.apply("infra", policies.infra);
     for cluster in ["apps-1", "apps-2", "apps-3"] {
         w.apply(cluster, policies.agent.clone());
     }
     w
+}
+
+fn assert_flows(w: &World, required: &[Flow], closed: &[Flow]) {
+    for fl in required {
+        assert!(evaluate(w, fl), "denied: {}", describe(fl));
+    }
+    for fl in closed {
+        assert!(!evaluate(w, fl), "allowed: {}", describe(fl));
+    }
 }
 
 #[test]
 fn clustermesh_through_vmauth_admits_the_named_clusters_to_vmauth_only() {
-    let w = cross_cluster_vmauth_world();
-    for fl in cross_cluster_vmauth_required() {
-        assert!(evaluate(&w, &fl), "denied: {}", describe(&fl));
-    }
-    for fl in cross_cluster_vmauth_closed() {
-        assert!(!evaluate(&w, &fl), "allowed: {}", describe(&fl));
-    }
+    assert_flows(
+        &cross_cluster_vmauth_world(),
+        &cross_cluster_vmauth_required(),
+        &cross_cluster_vmauth_closed(),
+    );
 }
 
 fn cross_cluster_world() -> World {
-    let (policies, mut w) = cross_cluster_setup();
-    w.apply("infra", policies.infra);
-    for cluster in ["apps-1", "apps-2", "apps-3"] {
-        w.apply(cluster, policies.agent.clone());
-    }
-    w
+    mesh_world(cross_cluster_setup())
 }
 
 #[test]
 fn clustermesh_admits_the_named_agent_clusters_only() {
-    let w = cross_cluster_world();
-    for fl in cross_cluster_required() {
-        assert!(evaluate(&w, &fl), "denied: {}", describe(&fl));
-    }
-    for fl in cross_cluster_closed() {
-        assert!(!evaluate(&w, &fl), "allowed: {}", describe(&fl));
-    }
+    assert_flows(
+        &cross_cluster_world(),
+        &cross_cluster_required(),
+        &cross_cluster_closed(),
+    );
 }
 
 #[test]

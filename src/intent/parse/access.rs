@@ -216,23 +216,31 @@ fn kind_word(kind: &CredentialKind) -> &'static str {
     }
 }
 
+/// The items of a list field and its path; `None` when absent or not a list (reported).
+fn list<'v>(
+    f: &mut Fields<'v>,
+    key: &'static str,
+    items: &str,
+    d: &mut Diagnostics,
+) -> Option<(String, &'v Vec<Value>)> {
+    let path = f.path_of(key);
+    match f.raw(key)? {
+        Value::Array(list) => Some((path, list)),
+        other => {
+            wrong_type(d, &path, &format!("a list of {items}"), other);
+            None
+        }
+    }
+}
+
 /// `spec.agents`: cluster names, or `{cluster, tenant, auth}`; each cluster a DNS label, once.
 pub(super) fn agents(
     f: &mut Fields,
     default_store: Option<(&Text, SecretStoreKind)>,
     d: &mut Diagnostics,
 ) -> Vec<AgentAccess> {
-    let path = f.path_of("agents");
-    let Some(v) = f.raw("agents") else {
-        return Vec::new();
-    };
-    let Value::Array(items) = v else {
-        wrong_type(
-            d,
-            &path,
-            "a list of cluster names or {cluster, tenant, auth}",
-            v,
-        );
+    let Some((path, items)) = list(f, "agents", "cluster names or {cluster, tenant, auth}", d)
+    else {
         return Vec::new();
     };
     let mut seen = BTreeSet::new();
@@ -320,12 +328,7 @@ pub(super) fn users(
     default_store: Option<(&Text, SecretStoreKind)>,
     d: &mut Diagnostics,
 ) -> Vec<User> {
-    let path = s.path_of("users");
-    let Some(v) = s.raw("users") else {
-        return Vec::new();
-    };
-    let Value::Array(items) = v else {
-        wrong_type(d, &path, "a list of {name, access, tenant, auth}", v);
+    let Some((path, items)) = list(s, "users", "{name, access, tenant, auth}", d) else {
         return Vec::new();
     };
     let mut out: Vec<User> = Vec::new();
