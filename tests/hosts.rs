@@ -271,6 +271,8 @@ const INFRA: Seed = Seed {
         "networkpolicy.yaml",
         "pdb.yaml",
         "vmrule.yaml",
+        // Grafana's VMUser: it reads through vmauth.
+        "vmuser.yaml",
     ],
 };
 
