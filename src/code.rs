@@ -80,6 +80,17 @@ registry! {
     ChartWouldFail = "VMS210",
     /// The chart's rule switches beside `chart.rulesAndDashboards: vmstack`.
     ChartContentConflict = "VMS211",
+    /// A password, token or other secret written into the intent as text.
+    PlaintextSecret = "VMS212",
+    /// vmauth users that clash: one identity reading and writing one tenant, a name, username or
+    /// credential used twice.
+    AccessConflict = "VMS213",
+    /// Two intents in the input that disagree about an agent: its cluster missing from the
+    /// global `agents`, or its tenant, credentials or route not what the global grants.
+    IntentsDisagree = "VMS214",
+    /// vmauth access that cannot work as written (users or credentials with vmauth off, a
+    /// generated password for another cluster, a writer choosing its tenant, …).
+    AccessImpossible = "VMS215",
     /// A generated object whose intent is no longer in the input.
     OrphanedOutput = "VMS302",
     UndefinedVariable = "VMS400",

@@ -305,6 +305,27 @@ pub fn process_items(
         }
     }
 
+    // Intents among the items that are not expanded now still tell which Services exist, and
+    // what a global stack expects of its agents.
+    let expanded_keys: BTreeSet<String> = expanded.iter().map(|t| key(&t.intent)).collect();
+    let mut others: Vec<(Value, Stack)> = decoded_intents(&rl.items)
+        .filter(|i| !expanded_keys.contains(&key(i)))
+        .filter_map(|i| intent::parse(i).ok().map(|s| (i.clone(), s)))
+        .collect();
+    // Their problems are reported in the order of their keys, whatever the order of the items.
+    others.sort_by_key(|(i, _)| key(i));
+    {
+        let all: Vec<(&Value, &Stack)> = expanded
+            .iter()
+            .map(|t| (&t.intent, &t.stack))
+            .chain(others.iter().map(|(i, s)| (i, s)))
+            .collect();
+        let stacks: Vec<&Stack> = all.iter().map(|(_, s)| *s).collect();
+        for (i, diag) in intent::across(&stacks) {
+            results.extend(diagnostic_results(all[i].0, std::slice::from_ref(&diag)));
+        }
+    }
+
     let mut folders: BTreeMap<String, String> = BTreeMap::new();
     if layout == Layout::Files {
         for t in &expanded {

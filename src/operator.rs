@@ -42,6 +42,24 @@ pub mod grafana {
     pub const DATASOURCE_UID: &str = "VictoriaMetrics";
 }
 
+/// What the operator does with a VMUser (v0.64 and v0.74 alike).
+pub mod vmuser {
+    /// The Secret the operator keeps a VMUser's username and (generated) password in, unless
+    /// `disable_secret_creation` is set: `vmuser-<VMUser name>`, keys `username` and `password`.
+    pub fn operator_secret(vmuser: &str) -> String {
+        format!("vmuser-{vmuser}")
+    }
+
+    /// The keys of that Secret.
+    pub const SECRET_USERNAME_KEY: &str = "username";
+    pub const SECRET_PASSWORD_KEY: &str = "password";
+
+    /// `targetRefs[].crd.kind` for the VMCluster's parts: the operator resolves each to its
+    /// Service URL (`http://<component>-<name>.<namespace>.svc:<port>`).
+    pub const CRD_VMINSERT: &str = "VMCluster/vminsert";
+    pub const CRD_VMSELECT: &str = "VMCluster/vmselect";
+}
+
 /// Container ports of the operator-made pods.
 pub mod ports {
     pub const VMSTORAGE_HTTP: u16 = 8482;
@@ -174,6 +192,22 @@ impl Names {
 
     pub fn service_url(&self, c: Component) -> String {
         format!("http://{}:{}", self.service_host(c), c.http_port())
+    }
+
+    /// Whether a remote-write `host`, as written by a client in `from_namespace`, names a
+    /// Service of this release that receives writes (vminsert or vmauth): `<service>`,
+    /// `<service>.<namespace>`, or those followed by `.svc` and any cluster domain.
+    pub fn receives_at(&self, host: &str, from_namespace: &str) -> bool {
+        let mut labels = host.split('.');
+        let service = labels.next().unwrap_or_default();
+        let namespace = labels.next().unwrap_or(from_namespace);
+        if labels.next().is_some_and(|l| l != "svc") {
+            return false;
+        }
+        self.namespace == namespace
+            && [Component::VmInsert, Component::VmAuth]
+                .iter()
+                .any(|c| self.service(*c) == service)
     }
 
     /// The operator's self-scrape job label for a component.

@@ -204,7 +204,12 @@ fn global(extra: Value) -> Value {
         "apiVersion": "vmstack.dev/v1alpha1",
         "kind": "VictoriaMetricsStack",
         "metadata": {"name": "vm-global", "namespace": "observability"},
-        "spec": {"role": "global", "directory": "global", "flux": {"enabled": false}},
+        "spec": {
+            "role": "global",
+            "directory": "global",
+            "flux": {"enabled": false},
+            "agents": ["apps", "edge"],
+        },
     });
     vmstack::render::deep_merge(&mut v["spec"], &extra);
     with_file(v, "infra/vmstack.yaml")
@@ -248,6 +253,13 @@ fn agents_of_the_same_input_add_their_load() {
     );
     let g = global(json!({"capacity": {"ingestionRate": 4000}}));
     let out = run(vec![g.clone(), by_url.clone(), across, elsewhere], None);
+    // lab writes to another stack's Service: the global need not list it among its agents.
+    let about_lab = |r: &&KrmResult| r.resource_ref.as_ref().is_some_and(|x| x.name == "vm-lab");
+    assert!(
+        !with_code(&out, "VMS214").iter().any(about_lab),
+        "{:#?}",
+        out.results
+    );
     let r = only(&out, "VMS500");
     assert!(
         r.message

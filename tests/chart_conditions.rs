@@ -112,6 +112,7 @@ fn avoided() -> Vec<Avoided> {
     let global_091 = "examples/seed/infra/vmstack.yaml";
     let chart_content_091 = "tests/fixtures/good/global-chart-0-91-helm-repository/intent.yaml";
     let agent = "examples/seed/apps/vmstack.yaml";
+    let without_vmauth = "tests/fixtures/good/global-without-vmauth/intent.yaml";
     vec![
         Avoided {
             condition: Condition::OneMetricsStore,
@@ -140,15 +141,23 @@ fn avoided() -> Vec<Avoided> {
         },
         Avoided {
             condition: Condition::AlertSourceDatasource,
-            intent: global_091,
+            intent: without_vmauth,
             undo: json!({"defaultDatasources": {"victoriametrics": {"datasources": []}}}),
             why: "one named data source for vmalert's alert links",
+        },
+        // With vmauth Grafana's data source is vmstack's own (defaultDatasources.extra), the
+        // chart's list is empty, and vmalert's alert links name it themselves.
+        Avoided {
+            condition: Condition::AlertSourceDatasource,
+            intent: global_091,
+            undo: json!({"vmalert": {"spec": {"extraArgs": {"external.alert.source": null}}}}),
+            why: "vmalert's alert links name Grafana's data source through vmauth",
         },
         Avoided {
             condition: Condition::AlertSourceDatasource,
             intent: global_061,
-            undo: json!({"defaultDatasources": {"victoriametrics": {"datasources": []}}}),
-            why: "one named data source for vmalert's alert links",
+            undo: json!({"vmalert": {"spec": {"extraArgs": {"external.alert.source": null}}}}),
+            why: "vmalert's alert links name Grafana's data source through vmauth",
         },
         Avoided {
             condition: Condition::GrafanaAddress,
@@ -243,7 +252,9 @@ fn the_values_vmstack_writes_are_what_avoids_each_condition() {
 
 #[test]
 fn a_user_value_that_breaks_the_chart_is_an_error_naming_it() {
-    let mut intent = read_yaml(&repo("tests/fixtures/good/minimal-global/intent.yaml"));
+    let mut intent = read_yaml(&repo(
+        "tests/fixtures/good/global-without-vmauth/intent.yaml",
+    ));
     intent["spec"]["values"] = json!({
         "defaultDatasources": {"victoriametrics": {"datasources": []}},
         "grafana": {"grafana.ini": {"database": {"password": "${DB_PASSWORD}"}}},

@@ -545,7 +545,7 @@ fn a_folder_of_packages_renders_each_into_its_own_place() {
         check.stderr
     );
     assert!(
-        check.stderr.contains("5 intents checked"),
+        check.stderr.contains("7 intents checked"),
         "{}",
         check.stderr
     );

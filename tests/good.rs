@@ -45,11 +45,38 @@ fn the_options_shown_by_the_fixtures_take_effect() {
             .all(|p| p["metadata"]["name"] != "vm-sync-job"),
         "no Job, no policy for it"
     );
+    // Grafana reads through vmauth: its data source is vmstack's own, and vmalert's alert links
+    // name it (the chart would take item 0 of the emptied list).
+    assert_eq!(
+        values["defaultDatasources"]["victoriametrics"]["datasources"],
+        json!([])
+    );
+    let datasource = &values["defaultDatasources"]["extra"][0];
+    assert_eq!(datasource["name"], "VictoriaMetrics");
+    assert_eq!(
+        datasource["url"],
+        "http://vmauth-vm.monitoring.svc.cluster.local:8427/select/0/prometheus"
+    );
+    assert_eq!(datasource["basicAuthUser"], "grafana");
+    assert_eq!(
+        values["grafana"]["envValueFrom"]["VMSTACK_VMAUTH_PASSWORD"]["secretKeyRef"],
+        json!({"name": "vmuser-vm-grafana", "key": "password"}),
+        "the password the operator generated for Grafana's VMUser"
+    );
+    assert!(
+        values["vmalert"]["spec"]["extraArgs"]["external.alert.source"]
+            .as_str()
+            .unwrap()
+            .contains(r#""datasource":"VictoriaMetrics""#)
+    );
+    let direct = render("global-without-vmauth");
+    let values = &find(&direct, "HelmRelease")[0]["spec"]["values"];
     assert_eq!(
         values["defaultDatasources"]["victoriametrics"]["datasources"][0]["name"],
         "VictoriaMetrics",
-        "vmalert's alert links name item 0"
+        "without vmauth, vmalert's alert links name item 0"
     );
+    assert!(values["defaultDatasources"].get("extra").is_none());
     assert_eq!(
         hr["spec"]["values"]["vmauth"]["spec"]["unauthorizedUserAccessSpec"],
         json!({"disabled": true})
@@ -322,7 +349,9 @@ fn the_dashboard_reads_the_provisioned_data_source_and_survives_flux() {
     let dashboard: serde_json::Value =
         serde_json::from_str(cm["data"]["vmstack-overview.json"].as_str().unwrap()).unwrap();
     let values = &of_kind(&items, "HelmRelease")[0]["spec"]["values"];
-    let uid = &values["defaultDatasources"]["victoriametrics"]["datasources"][0]["uid"];
+    // Through vmauth (the default), the data source is vmstack's own, in the chart's extra list.
+    let uid = &values["defaultDatasources"]["extra"][0]["uid"];
+    assert_eq!(uid, "VictoriaMetrics");
     for panel in dashboard["panels"].as_array().unwrap() {
         if panel["type"] != "row" {
             assert_eq!(&panel["datasource"]["uid"], uid, "{}", panel["title"]);
@@ -336,5 +365,221 @@ fn the_dashboard_reads_the_provisioned_data_source_and_survives_flux() {
             .iter()
             .all(|c| c["metadata"]["labels"].get("grafana_dashboard").is_none()),
         "no Grafana, no dashboard"
+    );
+}
+
+#[test]
+fn the_vmauth_fixtures_take_effect() {
+    let find = of_kind;
+    let global = render_good("global-vmauth");
+    let user = |name: &str| {
+        find(&global, "VMUser")
+            .into_iter()
+            .find(|u| u["metadata"]["name"] == name)
+            .unwrap_or_else(|| panic!("no VMUser {name}"))
+    };
+    // An agent writes its own tenant's remote-write path, to the operator's vminsert, with the
+    // password of the Secret its ExternalSecret builds; the operator keeps no copy.
+    let apps = user("vm-global-agent-apps");
+    assert_eq!(
+        apps["spec"]["username"], "apps",
+        "the cluster name by default"
+    );
+    assert_eq!(
+        apps["spec"]["passwordRef"],
+        json!({"name": "vm-global-agent-apps", "key": "password"})
+    );
+    assert_eq!(apps["spec"]["disable_secret_creation"], true);
+    assert_eq!(
+        apps["spec"]["targetRefs"],
+        json!([{
+            "crd": {"kind": "VMCluster/vminsert", "name": "vm-global", "namespace": "observability"},
+            "paths": ["/insert/1(:0)?/prometheus/api/v1/write"],
+        }])
+    );
+    let edge = user("vm-global-agent-edge-1");
+    assert_eq!(
+        edge["spec"]["tokenRef"],
+        json!({"name": "vm-global-agent-edge-1", "key": "token"})
+    );
+    assert!(
+        edge["spec"].get("username").is_none(),
+        "a token names no user"
+    );
+    let edge_secret = find(&global, "ExternalSecret")
+        .into_iter()
+        .find(|e| e["metadata"]["name"] == "vm-global-agent-edge-1")
+        .unwrap();
+    assert_eq!(
+        edge_secret["spec"]["secretStoreRef"],
+        json!({"kind": "SecretStore", "name": "edge-vault"})
+    );
+    assert_eq!(
+        edge_secret["spec"]["data"],
+        json!([{"secretKey": "token", "remoteRef": {"key": "observability/vmauth/edge-1", "property": "token"}}])
+    );
+    // The store of the Grafana admin is the default.
+    let apps_secret = find(&global, "ExternalSecret")
+        .into_iter()
+        .find(|e| e["metadata"]["name"] == "vm-global-agent-apps")
+        .unwrap();
+    assert_eq!(apps_secret["spec"]["secretStoreRef"]["name"], "vault");
+    // Readers read, writers write, each in its tenant; a generated password has no Secret of
+    // ours, and the operator's keeps it.
+    let reader = user("vm-global-user-ci-reader");
+    assert_eq!(
+        reader["spec"]["targetRefs"][0]["crd"]["kind"],
+        "VMCluster/vmselect"
+    );
+    assert_eq!(
+        reader["spec"]["targetRefs"][0]["paths"],
+        json!(["/select/multitenant/.*"])
+    );
+    let writer = user("vm-global-user-otel-collector");
+    assert_eq!(writer["spec"]["generatePassword"], true);
+    assert!(writer["spec"].get("disable_secret_creation").is_none());
+    assert_eq!(
+        writer["spec"]["targetRefs"][0]["paths"],
+        json!(["/insert/3(:0)?/.*"])
+    );
+    assert!(
+        find(&global, "ExternalSecret")
+            .iter()
+            .all(|e| e["metadata"]["name"] != "vm-global-user-otel-collector")
+    );
+    assert_eq!(
+        find(&global, "VMUser").len(),
+        5,
+        "Grafana, apps, edge-1 and the two users: legacy has no credentials"
+    );
+    // Writers use several tenants: the query side reads them all.
+    let grafana = user("vm-global-grafana");
+    assert_eq!(
+        grafana["spec"]["targetRefs"][0]["paths"],
+        json!(["/select/multitenant/prometheus/.*"])
+    );
+    let values = &find(&global, "HelmRelease")[0]["spec"]["values"];
+    let vmalert = &values["vmalert"]["spec"];
+    assert_eq!(
+        vmalert["datasource"]["url"],
+        "http://vmselect-vm-global.observability.svc.cluster.local:8481/select/multitenant/prometheus"
+    );
+    assert_eq!(
+        vmalert["remoteWrite"]["url"],
+        "http://vminsert-vm-global.observability.svc.cluster.local:8480/insert/multitenant/prometheus/api/v1/write",
+        "results go back to the tenant of their vm_account_id label"
+    );
+    let vmauth = &values["vmauth"]["spec"];
+    assert_eq!(
+        vmauth["userSelector"],
+        json!({"matchLabels": {"app.kubernetes.io/part-of": "vm-global"}})
+    );
+    assert_eq!(
+        vmauth["ingress"],
+        json!({
+            "class_name": "nginx",
+            "tlsHosts": ["metrics.infra.example.com"],
+            "tlsSecretName": "metrics-infra-tls",
+            "annotations": {"cert-manager.io/cluster-issuer": "letsencrypt"},
+        })
+    );
+    let policy = find(&global, "NetworkPolicy")
+        .into_iter()
+        .find(|p| p["metadata"]["name"] == "vm-global-vmauth")
+        .unwrap();
+    assert!(
+        policy["spec"]["ingress"]
+            .as_array()
+            .unwrap()
+            .contains(&json!({
+                "from": [{"ipBlock": {"cidr": "198.51.100.0/24"}}],
+                "ports": [{"protocol": "TCP", "port": 8427}],
+            }))
+    );
+    // Flux waits for every credential and every VMUser.
+    let ks = &find(&global, "Kustomization")
+        .into_iter()
+        .find(|k| k["apiVersion"] == "kustomize.toolkit.fluxcd.io/v1")
+        .unwrap();
+    let checks = ks["spec"]["healthChecks"].as_array().unwrap();
+    for (kind, name) in [
+        ("ExternalSecret", "vm-global-agent-apps"),
+        ("ExternalSecret", "vm-global-grafana-admin"),
+        ("VMUser", "vm-global-grafana"),
+        ("VMUser", "vm-global-user-otel-collector"),
+    ] {
+        assert!(
+            checks
+                .iter()
+                .any(|c| c["kind"] == kind && c["name"] == name),
+            "no health check of {kind} {name}"
+        );
+    }
+    assert!(
+        ks["spec"]["healthCheckExprs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"] == "VMUser")
+    );
+
+    // Across the mesh through vmauth: vmauth's Service is exported, the Cilium policy admits the
+    // clusters to vmauth, and vminsert is not exposed.
+    let mesh = render_good("global-vmauth-clusterset");
+    assert_eq!(
+        find(&mesh, "ServiceExport")[0]["metadata"]["name"],
+        "vmauth-vm-global"
+    );
+    let cnp = &find(&mesh, "CiliumNetworkPolicy")[0];
+    assert_eq!(cnp["metadata"]["name"], "vm-global-vmauth-remote-write");
+    assert_eq!(
+        cnp["spec"]["endpointSelector"]["matchLabels"]["app.kubernetes.io/name"],
+        "vmauth"
+    );
+    assert_eq!(
+        cnp["spec"]["ingress"][0]["toPorts"][0]["ports"][0]["port"],
+        "8427"
+    );
+
+    // The agent side of it: a stub of vmauth's Service, and the token of an existing Secret.
+    let agent = render_good("agent-vmauth-global-service");
+    let stub = &find(&agent, "Service")[0];
+    assert_eq!(stub["metadata"]["name"], "vmauth-vm-global");
+    assert_eq!(stub["spec"]["ports"][0]["port"], 8427);
+    let write =
+        &find(&agent, "HelmRelease")[0]["spec"]["values"]["vmagent"]["additionalRemoteWrites"][0];
+    assert_eq!(
+        write["url"],
+        "http://vmauth-vm-global.observability.svc.cluster.local:8427/insert/1/prometheus/api/v1/write"
+    );
+    assert_eq!(
+        write["bearerTokenSecret"],
+        json!({"name": "vmauth-token", "key": "token"})
+    );
+    assert!(
+        find(&agent, "ExternalSecret").is_empty(),
+        "an existing Secret needs none"
+    );
+
+    // The example's agent: basic auth, the username written into the Secret's template beside
+    // the password fetched from the store.
+    let apps = render_intent(&repo("examples/vmauth/apps/vmstack.yaml"));
+    let secret = &find(&apps, "ExternalSecret")[0];
+    assert_eq!(
+        secret["spec"]["target"]["template"]["data"],
+        json!({"username": "apps", "password": "{{ .password }}"})
+    );
+    let write =
+        &find(&apps, "HelmRelease")[0]["spec"]["values"]["vmagent"]["additionalRemoteWrites"][0];
+    assert_eq!(
+        write["url"],
+        "https://metrics.infra.example.com/insert/1/prometheus/api/v1/write"
+    );
+    assert_eq!(
+        write["basicAuth"],
+        json!({
+            "username": {"name": "victoria-metrics-remote-write-auth", "key": "username"},
+            "password": {"name": "victoria-metrics-remote-write-auth", "key": "password"},
+        })
     );
 }

@@ -236,6 +236,8 @@ const INFRA: Seed = Seed {
         "networkpolicy.yaml",
         "pdb.yaml",
         "vmrule.yaml",
+        // Grafana's VMUser: it reads through vmauth.
+        "vmuser.yaml",
     ],
 };
 

@@ -83,6 +83,10 @@ fn every_scenario() -> Vec<Scenario> {
 
 const INGRESS_NAMESPACES: [&str; 2] = ["ingress-nginx", "ingress-internal"];
 
+/// The address range of writers outside any mesh (`vmauthCidrs`), given with the ingress
+/// namespaces: the places vmauth's clients are.
+const OUTSIDE_WRITERS: &str = "192.0.2.0/24";
+
 fn ingress_list(on: bool) -> Value {
     if on {
         json!(INGRESS_NAMESPACES)
@@ -105,7 +109,10 @@ fn intent(s: Scenario) -> Value {
                 "nodeExporter": o.node_exporter,
                 "cilium": o.cilium,
             },
-            "networkPolicies": {"ingressNamespaces": ingress_list(o.ingress_namespaces)},
+            "networkPolicies": {
+                "ingressNamespaces": ingress_list(o.ingress_namespaces),
+                "vmauthCidrs": if o.ingress_namespaces && o.vmauth { json!([OUTSIDE_WRITERS]) } else { json!(null) },
+            },
         }),
         Scenario::Agent(o) => json!({
             "role": "agent",
@@ -262,6 +269,8 @@ fn surroundings(w: &mut World, cluster: &str) {
     w.external("receiver", [203, 0, 113, 10]);
     w.external("remote-write endpoint", [198, 51, 100, 20]);
     w.external("rule and dashboard sources", [185, 199, 108, 133]);
+    w.external("outside writer", [192, 0, 2, 10]);
+    w.external("outside stranger", [192, 0, 3, 10]);
 }
 
 fn world(s: Scenario, cluster: &str) -> World {
@@ -469,8 +478,26 @@ fn required(s: Scenario, w: &World) -> Vec<Flow> {
                 out.push(f("vmauth", "vmselect", 8481, "the query gateway"));
                 out.push(f("vmauth", "vminsert", 8480, "the write gateway"));
             }
-            if on("grafana") {
+            if on("grafana") && on("vmauth") {
+                out.push(f(
+                    "grafana",
+                    "vmauth",
+                    8427,
+                    "data source, as a user of vmauth",
+                ));
+            }
+            if on("grafana") && !on("vmauth") {
                 out.push(f("grafana", "vmselect", 8481, "data source"));
+            }
+            if on("vmauth") && o.ingress_namespaces {
+                out.push(f(
+                    "outside writer",
+                    "vmauth",
+                    8427,
+                    "a client outside any mesh (vmauthCidrs)",
+                ));
+            }
+            if on("grafana") {
                 out.push(f(
                     "grafana",
                     "vmalertmanager-0",
@@ -634,6 +661,36 @@ fn closed(s: Scenario, w: &World) -> Vec<Flow> {
                 out.push(f("grafana", "vminsert", 8480, "Grafana does not write"));
             }
             if on("vmauth") {
+                if on("grafana") {
+                    out.push(f(
+                        "grafana",
+                        "vmselect",
+                        8481,
+                        "Grafana reads through vmauth",
+                    ));
+                }
+                out.push(f(
+                    "outside stranger",
+                    "vmauth",
+                    8427,
+                    "an address outside vmauthCidrs",
+                ));
+                out.push(f(
+                    "outside writer",
+                    "vminsert",
+                    8480,
+                    "outside clients reach vmauth only",
+                ));
+                out.push(f(
+                    "outside writer",
+                    "vmselect",
+                    8481,
+                    "outside clients reach vmauth only",
+                ));
+                out.push(f("application", "vmauth", 8427, "not an entry point"));
+                if !o.ingress_namespaces {
+                    out.push(f("outside writer", "vmauth", 8427, "no vmauthCidrs given"));
+                }
                 out.push(f(
                     "vmauth",
                     "vmstorage",
@@ -944,6 +1001,20 @@ fn every_rule_and_peer_is_necessary() {
         );
         dropped += 1;
     }
+    let (policies, base) = cross_cluster_setup_of(cross_cluster_vmauth_intents());
+    let mut flows = cross_cluster_vmauth_required();
+    flows.extend(required(CROSS_CLUSTER_GLOBAL, &base));
+    for site in sites(&policies.infra) {
+        let mut w = base.clone();
+        w.apply("infra", without(&policies.infra, &site));
+        w.apply("apps-1", policies.agent.clone());
+        assert!(
+            flows.iter().any(|fl| !evaluate(&w, fl)),
+            "cross-cluster through vmauth: removing {} breaks nothing",
+            site_name(&policies.infra, &site)
+        );
+        dropped += 1;
+    }
     assert!(dropped > 1000, "only {dropped} removals tried");
 }
 
@@ -996,9 +1067,27 @@ fn cross_cluster_intents_via(via: &str) -> (Value, Value) {
     (global, agent)
 }
 
+/// Writes across the mesh that authenticate: the global side admits the listed clusters to
+/// vmauth (`remoteWriteFrom.target: vmauth`), each agent with its own credentials.
+fn cross_cluster_vmauth_intents() -> (Value, Value) {
+    let (mut global, mut agent) = cross_cluster_intents();
+    global["spec"]["remoteWriteFrom"]["target"] = json!("vmauth");
+    global["spec"]["agents"] = json!(["apps-1", "apps-2"].map(|c| json!({
+        "cluster": c,
+        "auth": {"type": "bearer", "store": "vault", "key": format!("vmauth/{c}")},
+    })));
+    agent["spec"]["cluster"] = json!("apps-1");
+    agent["spec"]["remoteWrite"]["auth"] =
+        json!({"type": "bearer", "existingSecret": "vmauth-token"});
+    (global, agent)
+}
+
 /// The infra cluster with the global stack, and three agent clusters of which two are allowed in.
 fn cross_cluster_setup() -> (CrossClusterPolicies, World) {
-    let (global, agent) = cross_cluster_intents();
+    cross_cluster_setup_of(cross_cluster_intents())
+}
+
+fn cross_cluster_setup_of((global, agent): (Value, Value)) -> (CrossClusterPolicies, World) {
     let mut w = world(CROSS_CLUSTER_GLOBAL, "infra");
     for cluster in ["apps-1", "apps-2", "apps-3"] {
         vm_pod(
@@ -1069,8 +1158,49 @@ fn cross_cluster_closed() -> Vec<Flow> {
     ]
 }
 
-fn cross_cluster_world() -> World {
-    let (policies, mut w) = cross_cluster_setup();
+fn cross_cluster_vmauth_required() -> Vec<Flow> {
+    vec![
+        f(
+            "apps-1 vmagent",
+            "vmauth",
+            8427,
+            "authenticated remote write across the mesh",
+        ),
+        f(
+            "apps-2 vmagent",
+            "vmauth",
+            8427,
+            "authenticated remote write across the mesh",
+        ),
+    ]
+}
+
+fn cross_cluster_vmauth_closed() -> Vec<Flow> {
+    vec![
+        f("apps-3 vmagent", "vmauth", 8427, "a cluster not listed"),
+        f(
+            "apps-1 vmagent",
+            "vminsert",
+            8480,
+            "the mesh enters through vmauth",
+        ),
+        f("apps-1 debug pod", "vmauth", 8427, "not a vmagent"),
+        f(
+            "apps-1 vmagent of another namespace",
+            "vmauth",
+            8427,
+            "not the agents' namespace",
+        ),
+        f("apps-1 vmagent", "vmselect", 8481, "only vmauth is exposed"),
+    ]
+}
+
+fn cross_cluster_vmauth_world() -> World {
+    mesh_world(cross_cluster_setup_of(cross_cluster_vmauth_intents()))
+}
+
+/// The policies applied: the global side's in infra, the agent's in every agent cluster.
+fn mesh_world((policies, mut w): (CrossClusterPolicies, World)) -> World {
     w.apply("infra", policies.infra);
     for cluster in ["apps-1", "apps-2", "apps-3"] {
         w.apply(cluster, policies.agent.clone());
@@ -1078,15 +1208,35 @@ fn cross_cluster_world() -> World {
     w
 }
 
+fn assert_flows(w: &World, required: &[Flow], closed: &[Flow]) {
+    for fl in required {
+        assert!(evaluate(w, fl), "denied: {}", describe(fl));
+    }
+    for fl in closed {
+        assert!(!evaluate(w, fl), "allowed: {}", describe(fl));
+    }
+}
+
+#[test]
+fn clustermesh_through_vmauth_admits_the_named_clusters_to_vmauth_only() {
+    assert_flows(
+        &cross_cluster_vmauth_world(),
+        &cross_cluster_vmauth_required(),
+        &cross_cluster_vmauth_closed(),
+    );
+}
+
+fn cross_cluster_world() -> World {
+    mesh_world(cross_cluster_setup())
+}
+
 #[test]
 fn clustermesh_admits_the_named_agent_clusters_only() {
-    let w = cross_cluster_world();
-    for fl in cross_cluster_required() {
-        assert!(evaluate(&w, &fl), "denied: {}", describe(&fl));
-    }
-    for fl in cross_cluster_closed() {
-        assert!(!evaluate(&w, &fl), "allowed: {}", describe(&fl));
-    }
+    assert_flows(
+        &cross_cluster_world(),
+        &cross_cluster_required(),
+        &cross_cluster_closed(),
+    );
 }
 
 #[test]
@@ -1168,7 +1318,7 @@ fn generated_tables() -> String {
     });
     for (title, s) in [
         (
-            "Global role (vmauth, Grafana, vmagent, kube-state-metrics on; two ingress namespaces; the chart's own rules and dashboards, fetched by its sync Job)",
+            "Global role (vmauth, Grafana, vmagent, kube-state-metrics on; two ingress namespaces and one `vmauthCidrs` range; the chart's own rules and dashboards, fetched by its sync Job)",
             global,
         ),
         (
@@ -1186,6 +1336,14 @@ fn generated_tables() -> String {
         &w,
         &cross_cluster_required(),
         &cross_cluster_closed(),
+    ));
+    out.push('\n');
+    let w = cross_cluster_vmauth_world();
+    out.push_str(&table(
+        "Across a Cilium ClusterMesh through vmauth (`remoteWriteFrom.target: vmauth`, agents with credentials)",
+        &w,
+        &cross_cluster_vmauth_required(),
+        &cross_cluster_vmauth_closed(),
     ));
     out
 }

@@ -1,5 +1,6 @@
 //! The function in-process and through its binary: seed snapshots, determinism, idempotence,
-//! pruning, and a precise result for every bad intent in `tests/fixtures/bad/`.
+//! pruning, and a precise result for every bad intent in `tests/fixtures/bad/` (checked alone,
+//! or against the intents of the case's `others.yaml`).
 
 mod common;
 
@@ -248,10 +249,21 @@ fn every_bad_intent_fails_with_a_precise_result() {
             "vmstack.yaml",
             0,
         );
+        // Intents the case's intent is checked against (its global stack, say), as items.
+        let mut items = vec![intent.clone()];
+        if let Ok(text) = std::fs::read_to_string(case.join("others.yaml")) {
+            for (i, other) in yaml::parse_documents(&text)
+                .unwrap()
+                .into_iter()
+                .enumerate()
+            {
+                items.push(with_file(other, "others.yaml", i));
+            }
+        }
         let rl = json!({
             "apiVersion": "config.kubernetes.io/v1",
             "kind": "ResourceList",
-            "items": [intent],
+            "items": items,
             "functionConfig": intent,
         });
         let (code, stdout, stderr) = run_binary(&[], &yaml::to_yaml(&rl));
@@ -260,7 +272,7 @@ fn every_bad_intent_fails_with_a_precise_result() {
             .unwrap_or_else(|e| panic!("{name}: stdout is not YAML: {e}"));
         assert_eq!(
             out["items"],
-            json!([intent]),
+            json!(items),
             "{name}: items must come back unchanged"
         );
         let results = out["results"]

@@ -10,7 +10,7 @@ use crate::flux::substitute_from::Items;
 use crate::intent::scalar::UrlParts;
 use crate::intent::{Agent, Global, RemoteWriteVia, Role, Stack};
 use crate::krm::object::Object;
-use crate::operator::{Component, Names};
+use crate::operator::Names;
 
 /// One intent of the input, with the object it was read from (for its file and its settings).
 #[derive(Clone, Copy)]
@@ -125,8 +125,7 @@ impl Storage<'_> {
     }
 
     pub fn names(&self) -> Names {
-        let s = self.intent.stack;
-        Names::new(&s.release, &s.namespace, &s.cluster_domain)
+        self.intent.stack.names()
     }
 }
 
@@ -175,13 +174,6 @@ fn targets_of(
     input: &(impl Items + ?Sized),
     globals: &[Storage],
 ) -> Result<Vec<usize>, String> {
-    let serves = |g: &Storage, service: &str, namespace: &str| {
-        let names = g.names();
-        g.intent.stack.namespace == namespace
-            && [Component::VmInsert, Component::VmAuth]
-                .iter()
-                .any(|c| names.service(*c) == service)
-    };
     let matching = |f: &dyn Fn(&Storage) -> bool| -> Vec<usize> {
         (0..globals.len()).filter(|i| f(&globals[*i])).collect()
     };
@@ -200,13 +192,11 @@ fn targets_of(
                 text.to_string()
             };
             let parts = UrlParts::parse(&url).map_err(|why| format!("{url:?} {why}"))?;
-            let mut labels = parts.host.split('.');
-            let service = labels.next().unwrap_or_default();
-            let namespace = labels.next().unwrap_or(&agent.stack.namespace);
-            if labels.next().is_some_and(|l| l != "svc") {
-                return Ok(Vec::new());
-            }
-            Ok(matching(&|g| serves(g, service, namespace)))
+            Ok(matching(&|g| {
+                g.intent
+                    .stack
+                    .receives_writes_at(&parts.host, &agent.stack.namespace)
+            }))
         }
     }
 }

@@ -100,7 +100,11 @@ pub fn cross_field(s: &Stack, d: &mut Diagnostics) {
         Role::Agent(a) => {
             disruption(&a.vmagent, d);
             agent_networking(s, a, d);
+            super::access_check::agent(s, d);
         }
+    }
+    if let Role::Global(g) = &s.role {
+        super::access_check::global(s, g, d);
     }
     values_conflicts(s, d);
 }
@@ -133,7 +137,7 @@ fn disruption(c: &Component, d: &mut Diagnostics) {
 /// the objects are not created (a StatefulSet's pods get a `controller-revision-hash` label of
 /// name plus 11 characters, which must fit in 63).
 fn derived_names(s: &Stack, d: &mut Diagnostics) {
-    let names = Names::new(&s.release, &s.namespace, &s.cluster_domain);
+    let names = s.names();
     use operator::Component as C;
     let (components, subcharts): (&[C], &[Subchart]) = match &s.role {
         Role::Global(_) => (

@@ -75,7 +75,7 @@ pub fn render(stack: &Stack, t: &Thresholds) -> Option<Generated> {
     if !g.rules.health {
         return None;
     }
-    let names = Names::new(&stack.release, &stack.namespace, &stack.cluster_domain);
+    let names = stack.names();
     let rules = alerts(t, &names);
     if rules.is_empty() {
         return None;

@@ -1,4 +1,5 @@
-//! The CiliumNetworkPolicy that lets other clusters' vmagents write to the global vminsert.
+//! The CiliumNetworkPolicy that lets other clusters' vmagents write to the global vminsert (or
+//! to vmauth, when their writes authenticate).
 //!
 //! Since Cilium 1.19 a policy selects endpoints of the local cluster only, unless a selector names
 //! the cluster (`io.cilium.k8s.policy.cluster`), and a plain NetworkPolicy cannot name one. So the
@@ -10,15 +11,15 @@ use serde_json::{Value, json};
 
 use super::{Generated, files, labels_map, metadata};
 use crate::intent::{RemoteWriteFrom, Role, Stack};
-use crate::operator::{Component as C, Names, ports};
+use crate::operator::{Component as C, Names};
 
 /// The endpoint label Cilium gives every endpoint: the name of its ClusterMesh cluster.
 pub const CLUSTER_LABEL: &str = "io.cilium.k8s.policy.cluster";
 /// The endpoint label Cilium derives from a pod's namespace.
 pub const NAMESPACE_LABEL: &str = "k8s:io.kubernetes.pod.namespace";
 
-pub fn policy_name(stack: &Stack) -> String {
-    format!("{}-vminsert-remote-write", stack.release)
+pub fn policy_name(stack: &Stack, c: C) -> String {
+    format!("{}-{}-remote-write", stack.release, c.app_name())
 }
 
 pub fn render(stack: &Stack, names: &Names) -> Vec<Generated> {
@@ -28,13 +29,16 @@ pub fn render(stack: &Stack, names: &Names) -> Vec<Generated> {
     match &g.remote_write_from {
         Some(from) if stack.network.enabled => vec![Generated {
             file: files::NETWORK_POLICY,
-            object: vminsert_from_clusters(stack, names, from),
+            object: admit_clusters(stack, names, from),
         }],
         _ => Vec::new(),
     }
 }
 
-fn vminsert_from_clusters(stack: &Stack, names: &Names, from: &RemoteWriteFrom) -> Value {
+/// vminsert (or vmauth, when writes across the mesh authenticate) admits the agents of the
+/// listed clusters.
+fn admit_clusters(stack: &Stack, names: &Names, from: &RemoteWriteFrom) -> Value {
+    let target = super::cross_cluster::component(from.target.value);
     let agents: Vec<Value> = from
         .clusters
         .iter()
@@ -50,13 +54,13 @@ fn vminsert_from_clusters(stack: &Stack, names: &Names, from: &RemoteWriteFrom) 
     json!({
         "apiVersion": "cilium.io/v2",
         "kind": "CiliumNetworkPolicy",
-        "metadata": metadata(stack, &policy_name(stack)),
+        "metadata": metadata(stack, &policy_name(stack, target)),
         "spec": {
-            "endpointSelector": {"matchLabels": labels_map(&names.pod_selector(C::VmInsert))},
+            "endpointSelector": {"matchLabels": labels_map(&names.pod_selector(target))},
             "ingress": [{
                 "fromEndpoints": agents,
                 "toPorts": [{"ports": [{
-                    "port": ports::VMINSERT_HTTP.to_string(),
+                    "port": target.http_port().to_string(),
                     "protocol": "TCP",
                 }]}],
             }],

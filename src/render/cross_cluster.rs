@@ -12,8 +12,11 @@
 use serde_json::{Value, json};
 
 use super::{Generated, files, metadata_in};
-use crate::intent::{CrossClusterMechanism as Mechanism, RemoteWriteVia, Role, Stack};
-use crate::operator::{Component as C, Names, ports};
+use crate::intent::{
+    CrossClusterMechanism as Mechanism, RemoteWriteFrom, RemoteWriteTarget, RemoteWriteVia, Role,
+    Stack,
+};
+use crate::operator::{Component as C, Names};
 
 /// The annotation that makes a Service global in a ClusterMesh.
 pub const GLOBAL_SERVICE: &str = "service.cilium.io/global";
@@ -23,12 +26,14 @@ pub fn render(stack: &Stack, names: &Names) -> Vec<Generated> {
         Role::Agent(a) => match &a.remote_write.via {
             RemoteWriteVia::CrossCluster(t) if t.mechanism == Mechanism::CiliumGlobalService => {
                 let global = Names::new(&t.release, &t.namespace, &stack.cluster_domain);
-                stub_service(stack, &global)
+                stub_service(stack, &global, component(t.service))
             }
             _ => return Vec::new(),
         },
         Role::Global(g) => match &g.remote_write_from {
-            Some(from) if from.mechanism == Mechanism::ClusterSet => service_export(stack, names),
+            Some(from) if from.mechanism == Mechanism::ClusterSet => {
+                service_export(stack, names, component(from.target.value))
+            }
             _ => return Vec::new(),
         },
     };
@@ -38,10 +43,19 @@ pub fn render(stack: &Stack, names: &Names) -> Vec<Generated> {
     }]
 }
 
-/// A Service without selector, named and placed like the global vminsert Service: Cilium fills
-/// its backends from the clusters that serve it.
-fn stub_service(stack: &Stack, global: &Names) -> Value {
-    let mut meta = metadata_in(stack, &global.service(C::VmInsert), global.namespace());
+/// The component whose Service remote writes across the mesh enter by.
+pub fn component(target: RemoteWriteTarget) -> C {
+    match target {
+        RemoteWriteTarget::VmInsert => C::VmInsert,
+        RemoteWriteTarget::VmAuth => C::VmAuth,
+    }
+}
+
+/// A Service without selector, named and placed like the global Service (vminsert's, or
+/// vmauth's for an agent that authenticates): Cilium fills its backends from the clusters that
+/// serve it.
+fn stub_service(stack: &Stack, global: &Names, c: C) -> Value {
+    let mut meta = metadata_in(stack, &global.service(c), global.namespace());
     meta["annotations"] = json!({ GLOBAL_SERVICE: "true" });
     json!({
         "apiVersion": "v1",
@@ -49,38 +63,52 @@ fn stub_service(stack: &Stack, global: &Names) -> Value {
         "metadata": meta,
         "spec": {
             "type": "ClusterIP",
-            // The operator's port name for vminsert: Cilium pairs the ports of a global Service
-            // across clusters by name and number.
+            // The operator's port name for vminsert and vmauth: Cilium pairs the ports of a
+            // global Service across clusters by name and number.
             "ports": [{
                 "name": "http",
-                "port": ports::VMINSERT_HTTP,
+                "port": c.http_port(),
                 "protocol": "TCP",
-                "targetPort": ports::VMINSERT_HTTP,
+                "targetPort": c.http_port(),
             }],
         },
     })
 }
 
-fn service_export(stack: &Stack, names: &Names) -> Value {
+fn service_export(stack: &Stack, names: &Names, c: C) -> Value {
     json!({
         "apiVersion": "multicluster.x-k8s.io/v1alpha1",
         "kind": "ServiceExport",
-        "metadata": metadata_in(stack, &names.service(C::VmInsert), names.namespace()),
+        "metadata": metadata_in(stack, &names.service(c), names.namespace()),
     })
+}
+
+/// The global side's remoteWriteFrom when it exposes `target` as a Cilium global Service.
+fn global_service_for(stack: &Stack, target: RemoteWriteTarget) -> Option<&RemoteWriteFrom> {
+    let Role::Global(g) = &stack.role else {
+        return None;
+    };
+    g.remote_write_from.as_ref().filter(|from| {
+        from.mechanism == Mechanism::CiliumGlobalService && from.target.value == target
+    })
+}
+
+fn global_service_spec() -> Value {
+    json!({
+        "useAsDefault": true,
+        "metadata": {"annotations": { GLOBAL_SERVICE: "true" }},
+        "spec": {},
+    })
+}
+
+/// The VMAuth `serviceSpec` that annotates the operator's vmauth Service as global, when writes
+/// across the mesh enter through vmauth.
+pub fn vmauth_service_spec(stack: &Stack) -> Option<Value> {
+    global_service_for(stack, RemoteWriteTarget::VmAuth).map(|_| global_service_spec())
 }
 
 /// The VMCluster `vminsert.serviceSpec` that annotates the operator's own vminsert Service as
 /// global (`useAsDefault`: the operator changes its default Service instead of adding another).
 pub fn vminsert_service_spec(stack: &Stack) -> Option<Value> {
-    let Role::Global(g) = &stack.role else {
-        return None;
-    };
-    let from = g.remote_write_from.as_ref()?;
-    (from.mechanism == Mechanism::CiliumGlobalService).then(|| {
-        json!({
-            "useAsDefault": true,
-            "metadata": {"annotations": { GLOBAL_SERVICE: "true" }},
-            "spec": {},
-        })
-    })
+    global_service_for(stack, RemoteWriteTarget::VmInsert).map(|_| global_service_spec())
 }

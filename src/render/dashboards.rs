@@ -69,7 +69,7 @@ fn panel(title: &'static str, unit: &'static str, queries: Vec<Query>) -> Panel 
 
 /// Every query of the dashboard, for the tests that check them against the real parsers.
 pub fn queries(stack: &Stack) -> Vec<String> {
-    let names = Names::new(&stack.release, &stack.namespace, &stack.cluster_domain);
+    let names = stack.names();
     rows(&names)
         .into_iter()
         .flat_map(|(_, panels)| panels)

@@ -6,14 +6,14 @@ use serde_json::{Map, Value, json};
 
 use super::{Generated, files, metadata};
 use crate::intent::{Role, Stack};
-use crate::operator::{Component as C, Names};
+use crate::operator::Component as C;
 
 /// The global stack's endpoints under their settings keys (none for an agent).
 pub fn endpoint_settings(stack: &Stack) -> Vec<(String, String)> {
     let Role::Global(g) = &stack.role else {
         return Vec::new();
     };
-    let names = Names::new(&stack.release, &stack.namespace, &stack.cluster_domain);
+    let names = stack.names();
     let mut out = vec![
         (
             "GLOBAL_VM_INSERT_ENDPOINT".to_string(),

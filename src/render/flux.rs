@@ -87,6 +87,9 @@ pub fn health_checks(stack: &Stack, names: &Names) -> Vec<Value> {
         checks.push(check("apps/v1", "DaemonSet", &names.node_exporter(), ns));
     }
     checks.extend(custom);
+    for (api_version, kind, name) in super::access::health_objects(stack) {
+        checks.push(check(api_version, kind, &name, ns));
+    }
     checks
 }
 

@@ -33,7 +33,7 @@ struct Health {
     covered_by: Option<ChartGroup>,
 }
 
-fn alert(
+pub(super) fn alert(
     name: &str,
     expr: String,
     for_: &str,
@@ -274,6 +274,7 @@ fn silent_agents(g: &Global) -> Option<Value> {
     let expr: Vec<String> = g
         .agents
         .iter()
+        .map(|a| &a.cluster.value)
         .map(|c| format!("absent_over_time(up{{cluster=\"{c}\", job=~\"vmagent-.*\"}}[10m])"))
         .collect();
     Some(alert(
@@ -300,6 +301,7 @@ pub fn rules(stack: &Stack, g: &Global, names: &Names) -> Vec<Value> {
                 .filter(|h| h.covered_by.is_none_or(|c| !chart_group_on(c, line, g)))
                 .map(|h| h.rule),
         );
+        out.extend(super::access_alerts::alerts(g, names));
     }
     out.extend(silent_agents(g));
     out

@@ -184,19 +184,29 @@ fn global_values(stack: &Stack, g: &Global, names: &Names) -> Value {
         vminsert.insert("serviceSpec".into(), service);
     }
 
-    let read_url = names.select_url("0");
-    let mut vmalert = with_args(
-        component_spec(&g.vmalert.component),
-        &g.vmalert.component.extra_args,
-    );
+    let read_tenant = g.read_tenant();
+    let read_url = names.select_url(read_tenant.as_str());
+    let mut vmalert_args = g.vmalert.component.extra_args.clone();
+    if g.grafana_through_vmauth() {
+        super::access_values::alert_source(&mut vmalert_args);
+    }
+    let mut vmalert = with_args(component_spec(&g.vmalert.component), &vmalert_args);
     vmalert.insert(
         "evaluationInterval".into(),
         g.vmalert.evaluation_interval.to_json(),
     );
-    // Straight to vmselect: the chart would route reads through vmauth, which refuses
-    // unauthenticated clients once anonymous access is off.
+    // Straight to vmselect: vmalert is one of the stack's own components, which the policies
+    // admit by their pod labels; vmauth is the entry point for everyone else. Over several
+    // tenants it reads all of them, and writes its results back through the multitenant write
+    // path, where each series' vm_account_id label takes it to the tenant it came from.
     vmalert.insert("datasource".into(), json!({"url": read_url}));
     vmalert.insert("remoteRead".into(), json!({"url": read_url}));
+    if read_tenant.is_multitenant() {
+        vmalert.insert(
+            "remoteWrite".into(),
+            json!({"url": format!("{}/api/v1/write", names.insert_url(read_tenant.as_str()))}),
+        );
+    }
 
     let mut alertmanager = with_args(
         component_spec(&g.alertmanager.component),
@@ -226,6 +236,7 @@ fn global_values(stack: &Stack, g: &Global, names: &Names) -> Value {
             json!({"disabled": true}),
         );
     }
+    super::access_values::vmauth_spec(stack, g, &mut vmauth);
 
     let mut vmagent = with_args(
         component_spec(&g.vmagent.component),
@@ -242,6 +253,9 @@ fn global_values(stack: &Stack, g: &Global, names: &Names) -> Value {
         let resources = g.grafana.resources.to_json();
         if resources.as_object().is_some_and(|r| !r.is_empty()) {
             grafana.insert("resources".into(), resources);
+        }
+        if g.grafana_through_vmauth() {
+            super::access_values::grafana_credentials(stack, &mut grafana);
         }
         if let Some(admin) = &g.grafana.admin {
             grafana.insert(
@@ -321,6 +335,9 @@ fn global_values(stack: &Stack, g: &Global, names: &Names) -> Value {
     if let Some(job) = line.sync_job_values(stack.sync_job_runs()) {
         values["syncJob"] = job;
     }
+    if g.grafana_through_vmauth() {
+        super::access_values::grafana_datasource(g, names, &mut values);
+    }
     values
 }
 
@@ -332,6 +349,11 @@ fn agent_values(stack: &Stack, a: &Agent, names: &Names) -> Value {
     });
     if let Some(max) = &rw.max_disk_usage {
         remote_write["maxDiskUsage"] = max.to_json();
+    }
+    if let Some(c) = &rw.auth {
+        for (k, v) in super::access::remote_write_auth(stack, c) {
+            remote_write[k] = v;
+        }
     }
     let mut settings = json!({"queues": rw.queues.to_json()});
     if let Some(f) = &rw.flush_interval {

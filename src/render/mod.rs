@@ -1,5 +1,8 @@
 //! From a validated intent to Kubernetes objects, one module per output family.
 
+mod access;
+mod access_alerts;
+mod access_values;
 pub mod capacity;
 mod cilium;
 mod cross_cluster;
@@ -21,7 +24,6 @@ use serde_json::{Map, Value, json};
 use crate::flux::drift::FieldTypes;
 use crate::flux::{envsubst, pipeline, typed};
 use crate::intent::Stack;
-use crate::operator::Names;
 
 pub use endpoints::endpoint_settings;
 pub use merge::deep_merge;
@@ -59,6 +61,8 @@ impl From<Generated> for Output {
 pub mod files {
     pub const HELM_RELEASE: &str = "helmrelease.yaml";
     pub const EXTERNAL_SECRET: &str = "externalsecret.yaml";
+    /// The VMUsers vmauth admits.
+    pub const VMUSER: &str = "vmuser.yaml";
     pub const NETWORK_POLICY: &str = "networkpolicy.yaml";
     /// What another cluster needs to reach, or be reached by, this one (ClusterMesh).
     pub const CROSS_CLUSTER: &str = "crosscluster.yaml";
@@ -76,10 +80,11 @@ pub mod files {
 
 /// Everything one intent expands to, in a stable order.
 pub fn render(stack: &Stack) -> Vec<Output> {
-    let names = Names::new(&stack.release, &stack.namespace, &stack.cluster_domain);
+    let names = stack.names();
     let mut out = Vec::new();
     out.extend(helm_release::render(stack, &names));
     out.extend(secrets::render(stack));
+    out.extend(access::render(stack, &names));
     out.extend(policies::render(stack, &names));
     out.extend(cilium::render(stack, &names));
     out.extend(cross_cluster::render(stack, &names));

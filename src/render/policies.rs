@@ -263,7 +263,8 @@ pub fn render(stack: &Stack, names: &Names) -> Vec<Generated> {
             if g.vmauth.enabled {
                 ingress.push(flow(cx.vm(C::VmAuth), &[tcp(ports::VMSELECT_HTTP)]));
             }
-            if let Some(gr) = &grafana {
+            // With vmauth, Grafana reads through it as a user of its own.
+            if let Some(gr) = grafana.as_ref().filter(|_| !g.grafana_through_vmauth()) {
                 ingress.push(flow(gr.clone(), &[tcp(ports::VMSELECT_HTTP)]));
             }
             ingress.extend(scraped(ports::VMSELECT_HTTP));
@@ -335,6 +336,16 @@ pub fn render(stack: &Stack, names: &Names) -> Vec<Generated> {
                 if let Some(p) = cx.ingress_namespaces() {
                     ingress.push(flow(p, &[tcp(ports::VMAUTH_HTTP)]));
                 }
+                if let Some(gr) = grafana.as_ref().filter(|_| g.grafana_through_vmauth()) {
+                    ingress.push(flow(gr.clone(), &[tcp(ports::VMAUTH_HTTP)]));
+                }
+                // Writers and readers outside any mesh or ingress, by address.
+                for cidr in stack.network.vmauth_cidrs.iter().flat_map(|c| c.iter()) {
+                    ingress.push(flow(
+                        Peer::IpBlock(cidr.clone()),
+                        &[tcp(ports::VMAUTH_HTTP)],
+                    ));
+                }
                 ingress.extend(scraped(ports::VMAUTH_HTTP));
                 let egress = vec![
                     flow(cx.vm(C::VmSelect), &[tcp(ports::VMSELECT_HTTP)]),
@@ -360,8 +371,13 @@ pub fn render(stack: &Stack, names: &Names) -> Vec<Generated> {
                     ingress.push(flow(p, &[tcp(ports::GRAFANA_HTTP)]));
                 }
                 ingress.extend(scraped(ports::GRAFANA_HTTP));
+                let reads = if g.grafana_through_vmauth() {
+                    flow(cx.vm(C::VmAuth), &[tcp(ports::VMAUTH_HTTP)])
+                } else {
+                    flow(cx.vm(C::VmSelect), &[tcp(ports::VMSELECT_HTTP)])
+                };
                 let egress = vec![
-                    flow(cx.vm(C::VmSelect), &[tcp(ports::VMSELECT_HTTP)]),
+                    reads,
                     flow(cx.vm(C::VmAlertmanager), &[tcp(ports::ALERTMANAGER_WEB)]),
                     // The dashboard and data source sidecars watch ConfigMaps.
                     cx.api_server(),

@@ -1,10 +1,11 @@
-//! The ExternalSecret that produces Grafana's admin Secret (keys `admin-user`, `admin-password`).
+//! ExternalSecrets: the one that produces Grafana's admin Secret (keys `admin-user`,
+//! `admin-password`), and the builder of those that hold vmauth credentials (`access.rs`).
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::{Generated, files, metadata};
-use crate::intent::scalar::ToJson;
-use crate::intent::{Role, Stack};
+use crate::intent::scalar::{Text, ToJson};
+use crate::intent::{CREDENTIAL_USERNAME_KEY, Role, Stack, StoreKey};
 
 pub fn render(stack: &Stack) -> Vec<Generated> {
     let Role::Global(g) = &stack.role else {
@@ -42,4 +43,41 @@ pub fn render(stack: &Stack) -> Vec<Generated> {
             },
         }),
     }]
+}
+
+/// An ExternalSecret that builds the Secret `name` of one credential: the store key's property
+/// under `secret_key`, and (for an agent's basic auth) the username beside it, as text of the
+/// template. The secret itself only ever travels from the store to the cluster.
+pub(super) fn credential_secret(
+    stack: &Stack,
+    name: &str,
+    store: &StoreKey,
+    secret_key: &str,
+    username: Option<&Text>,
+) -> Value {
+    let mut target = json!({"name": name, "creationPolicy": "Owner"});
+    if let Some(u) = username {
+        target["template"] = json!({
+            "type": "Opaque",
+            // External Secrets' Go template; the username is not a secret.
+            "data": {
+                CREDENTIAL_USERNAME_KEY: u.to_json(),
+                secret_key: format!("{{{{ .{secret_key} }}}}"),
+            },
+        });
+    }
+    json!({
+        "apiVersion": "external-secrets.io/v1",
+        "kind": "ExternalSecret",
+        "metadata": metadata(stack, name),
+        "spec": {
+            "refreshInterval": store.refresh_interval.to_json(),
+            "secretStoreRef": {"kind": store.store_kind, "name": store.store.to_json()},
+            "target": target,
+            "data": [{
+                "secretKey": secret_key,
+                "remoteRef": {"key": store.key.to_json(), "property": store.property.to_json()},
+            }],
+        },
+    })
 }

@@ -70,7 +70,7 @@ const ENDPOINTS: [Component; 4] = [
 ];
 
 fn names(stack: &Stack) -> Names {
-    Names::new(&stack.release, &stack.namespace, &stack.cluster_domain)
+    stack.names()
 }
 
 /// Why an endpoint URL names a Service that none of the global intents creates, if it does.

@@ -34,6 +34,8 @@ pub fn valid_intents() -> Vec<PathBuf> {
         repo("examples/kustomize/vmstack.yaml"),
         repo("examples/clustermesh/infra/vmstack.yaml"),
         repo("examples/clustermesh/apps/vmstack.yaml"),
+        repo("examples/vmauth/infra/vmstack.yaml"),
+        repo("examples/vmauth/apps/vmstack.yaml"),
     ];
     paths.extend(cases("good").into_iter().map(|c| c.join("intent.yaml")));
     paths

@@ -1,8 +1,8 @@
 //! The agent role, and remote write across clusters (both roles' sides of it).
 
-use super::Component;
+use super::{Component, Credentials};
 use crate::intent::choice::choices;
-use crate::intent::scalar::{MetricsDuration, Quantity, Resources, Setting, Url, literal};
+use crate::intent::scalar::{MetricsDuration, Quantity, Resources, Setting, Tenant, Url, literal};
 use crate::intent::spanned::Spanned;
 
 #[derive(Debug, Clone)]
@@ -45,7 +45,9 @@ pub struct RemoteWrite {
     /// cross-cluster `via`, derived from the global stack's names.
     pub url: Url,
     /// `accountID` or `accountID:projectID`.
-    pub tenant: String,
+    pub tenant: Spanned<Tenant>,
+    /// The credentials the remote write presents to the global vmauth.
+    pub auth: Option<Credentials>,
     pub send_timeout: Setting<MetricsDuration>,
     /// Parallel connections (`remoteWriteSettings.queues`).
     pub queues: Setting<u32>,
@@ -59,10 +61,6 @@ pub struct RemoteWrite {
 }
 
 impl RemoteWrite {
-    pub fn default_tenant() -> String {
-        "0".into()
-    }
-
     pub fn default_send_timeout() -> Setting<MetricsDuration> {
         literal("30s".into())
     }
@@ -82,7 +80,10 @@ impl RemoteWrite {
         if base.ends_with("/api/v1/write") {
             base.to_string()
         } else {
-            format!("{base}/insert/{}/prometheus/api/v1/write", self.tenant)
+            format!(
+                "{base}/insert/{}/prometheus/api/v1/write",
+                self.tenant.as_str()
+            )
         }
     }
 }
@@ -107,10 +108,22 @@ choices! {
     }
 }
 
+choices! {
+    /// The global Service remote writes across the mesh enter by.
+    pub enum RemoteWriteTarget {
+        /// vminsert, unauthenticated (the default).
+        VmInsert = "vminsert",
+        /// vmauth, which admits only its users.
+        VmAuth = "vmauth",
+    }
+}
+
 /// The global stack an agent writes to across clusters.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CrossClusterTarget {
     pub mechanism: CrossClusterMechanism,
+    /// vmauth when the agent authenticates, else vminsert.
+    pub service: RemoteWriteTarget,
     /// The global stack's release name (its vminsert Service is `vminsert-<release>`).
     pub release: Spanned<String>,
     /// The global stack's namespace (a global Service must have the same namespace on both
@@ -122,6 +135,8 @@ pub struct CrossClusterTarget {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RemoteWriteFrom {
     pub mechanism: CrossClusterMechanism,
+    /// The Service exposed across the mesh and admitted to.
+    pub target: Spanned<RemoteWriteTarget>,
     /// ClusterMesh cluster names (`io.cilium.k8s.policy.cluster`), each once.
     pub clusters: Vec<String>,
     /// The namespace the agents' vmagent pods run in. Default: the intent's namespace.

@@ -1,9 +1,9 @@
 //! The global role: the store, the query side, alerting and Grafana.
 
-use super::{Component, RemoteWriteFrom, Rules, Slo};
+use super::{AgentAccess, AuthIngress, Component, RemoteWriteFrom, Rules, Slo, User};
 use crate::intent::choice::choices;
 use crate::intent::scalar::{
-    GoDuration, MetricsDuration, Quantity, Resources, Retention, Setting, Text, literal,
+    GoDuration, MetricsDuration, Quantity, Resources, Retention, Setting, Tenant, Text, literal,
 };
 use crate::intent::spanned::Spanned;
 
@@ -28,9 +28,10 @@ pub struct Global {
     pub rules: Rules,
     /// The agent clusters that write here across a ClusterMesh.
     pub remote_write_from: Option<RemoteWriteFrom>,
-    /// Cluster names (the `cluster` external label) of the agents expected to write here, so
-    /// that an agent that stops sending is noticed per cluster.
-    pub agents: Vec<String>,
+    /// The agents expected to write here, by cluster name (the `cluster` external label), so
+    /// that an agent that stops sending is noticed per cluster; with credentials, each also gets
+    /// a VMUser that may write to its tenant.
+    pub agents: Vec<AgentAccess>,
     pub slos: Vec<Slo>,
 }
 
@@ -59,6 +60,31 @@ impl Default for Global {
             remote_write_from: None,
             agents: Vec::new(),
             slos: Vec::new(),
+        }
+    }
+}
+
+impl Global {
+    /// Grafana reads through vmauth, with a VMUser of its own, whenever both run.
+    pub fn grafana_through_vmauth(&self) -> bool {
+        self.vmauth.enabled && self.grafana.enabled
+    }
+
+    /// The tenant the query side (vmalert, Grafana) reads: the one every writer uses, or
+    /// `multitenant` once writers use several (the stack's own vmagent writes to tenant 0).
+    pub fn read_tenant(&self) -> Tenant {
+        let own = Tenant::default_tenant();
+        let writers = self.agents.iter().map(|a| &a.tenant.value).chain(
+            self.vmauth
+                .users
+                .iter()
+                .filter(|u| u.access == super::AccessKind::Write)
+                .map(|u| &u.tenant.value),
+        );
+        let mut tenants = writers.filter(|t| !t.same_as(&own));
+        match tenants.next() {
+            None => own,
+            Some(_) => Tenant::multitenant(),
         }
     }
 }
@@ -163,6 +189,10 @@ pub struct Auth {
     /// Open the query gateway to unauthenticated reads (`/select/…`, never writes).
     pub anonymous_read: bool,
     pub component: Component,
+    /// Readers and writers besides the agents and Grafana.
+    pub users: Vec<User>,
+    /// An Ingress in front of vmauth, for clients outside the cluster.
+    pub ingress: Option<AuthIngress>,
 }
 
 impl Default for Auth {
@@ -177,6 +207,8 @@ impl Default for Auth {
                     &[("cpu", "1"), ("memory", "256Mi")],
                 ),
             ),
+            users: Vec::new(),
+            ingress: None,
         }
     }
 }

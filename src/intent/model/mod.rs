@@ -5,6 +5,7 @@
 //! One file per subject, as `parse/` reads them: the platform around the stack (chart, Helm,
 //! Flux), networking and scraping, the components, and each role.
 
+mod access;
 mod agent;
 mod capacity;
 mod component;
@@ -13,6 +14,7 @@ mod network;
 mod platform;
 mod rules;
 
+pub use access::*;
 pub use agent::*;
 pub use capacity::*;
 pub use component::*;
@@ -59,6 +61,25 @@ pub struct Stack {
 pub const DEFAULT_CLUSTER_DOMAIN: &str = "cluster.local";
 
 impl Stack {
+    /// The names the operator and the chart give this stack's objects.
+    pub fn names(&self) -> crate::operator::Names {
+        crate::operator::Names::new(&self.release, &self.namespace, &self.cluster_domain)
+    }
+
+    /// Whether a remote write to `host` (by a client in `from_namespace`) reaches this stack:
+    /// its vminsert or vmauth Service, or the host of the Ingress in front of its vmauth.
+    pub fn receives_writes_at(&self, host: &str, from_namespace: &str) -> bool {
+        let Role::Global(g) = &self.role else {
+            return false;
+        };
+        let through_ingress = g
+            .vmauth
+            .ingress
+            .as_ref()
+            .is_some_and(|i| g.vmauth.enabled && i.host.0 == host);
+        through_ingress || self.names().receives_at(host, from_namespace)
+    }
+
     /// Whether Grafana gets the chart's default dashboards.
     pub fn chart_dashboards(&self) -> bool {
         match &self.role {

@@ -16,6 +16,9 @@ pub struct Network {
     /// Where Alertmanager may send notifications (global role only). `None`: the default, see
     /// [`Network::receivers`].
     pub alertmanager_receivers: Option<Spanned<Vec<Receiver>>>,
+    /// Address ranges whose clients may reach vmauth directly (global role only): writers and
+    /// readers outside any mesh or ingress.
+    pub vmauth_cidrs: Option<Spanned<Vec<String>>>,
 }
 
 impl Default for Network {
@@ -27,6 +30,7 @@ impl Default for Network {
             dns_namespace: "kube-system".into(),
             dns_pod_labels: vec![("k8s-app".into(), "kube-dns".into())],
             alertmanager_receivers: None,
+            vmauth_cidrs: None,
         }
     }
 }

@@ -1,5 +1,6 @@
-//! The alerting fields of the global role: the agent clusters expected to write here
-//! (`agents`) and the service level objectives (`slos`).
+//! The alerting fields of the global role: the service level objectives (`slos`). The agent
+//! clusters expected to write here (`agents`) are read with the rest of the access, in
+//! `access.rs`.
 
 use serde_json::Value;
 
@@ -35,17 +36,6 @@ pub fn label_name_problem(name: &str) -> Option<String> {
         ));
     }
     None
-}
-
-/// `spec.agents`: cluster names, each a DNS label, each once.
-pub(super) fn agents(f: &mut Fields, d: &mut Diagnostics) -> Vec<String> {
-    let names: Vec<Spanned<Name>> = f.or("agents", Vec::new(), d);
-    each_once(names.into_iter().map(|n| n.map(|n| n.0)), d, |name| {
-        (
-            Code::DuplicateAgentCluster,
-            format!("agent cluster {name:?} is listed twice; each cluster is watched once"),
-        )
-    })
 }
 
 /// `spec.slos`: each SLO valid on its own, names unique.

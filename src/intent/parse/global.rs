@@ -2,7 +2,7 @@
 //! fields have their own readers).
 
 use super::component::{component, plain};
-use super::{alerting, grafana, remote_write, rules};
+use super::{access, alerting, grafana, remote_write, rules};
 use crate::intent::chart_line::ChartLine;
 use crate::intent::diagnostic::Diagnostics;
 use crate::intent::fields::Fields;
@@ -20,6 +20,9 @@ pub(super) fn global(
     let def = Global::default();
     let groups = chart.map_or(&[][..], |c| ChartLine::rule_groups(c.line));
     let content = chart.map_or(ChartContent::Chart, |c| c.content);
+    // Grafana first: its admin's secret store is where vmauth users' keys are read by default.
+    let grafana = grafana::grafana(f, def.grafana, release, d);
+    let default_store = grafana.admin.as_ref().map(|a| (&a.store, a.store_kind));
     Global {
         storage_class: f.opt("storageClass", d),
         retention: f.or_spanned("retention", def.retention, d),
@@ -30,13 +33,13 @@ pub(super) fn global(
         vminsert: plain(f, "vminsert", def.vminsert, d),
         vmalert: alert(f, def.vmalert, d),
         alertmanager: alertmanager(f, def.alertmanager, d),
-        vmauth: auth(f, def.vmauth, d),
-        grafana: grafana::grafana(f, def.grafana, release, d),
+        vmauth: auth(f, def.vmauth, default_store, d),
         vmagent: self_scrape(f, def.vmagent, d),
         rules: rules::rules(f, def.rules, groups, content, d),
-        agents: alerting::agents(f, d),
+        agents: access::agents(f, default_store, d),
         slos: alerting::slos(f, d),
         remote_write_from: remote_write::remote_write_from(f, namespace, d),
+        grafana,
     }
 }
 
@@ -83,12 +86,19 @@ fn alertmanager(f: &mut Fields, def: Alertmanager, d: &mut Diagnostics) -> Alert
     alertmanager
 }
 
-fn auth(f: &mut Fields, def: Auth, d: &mut Diagnostics) -> Auth {
+fn auth(
+    f: &mut Fields,
+    def: Auth,
+    default_store: Option<(&crate::intent::scalar::Text, SecretStoreKind)>,
+    d: &mut Diagnostics,
+) -> Auth {
     let mut s = f.section("vmauth", d);
     let auth = Auth {
         component: component(&mut s, def.component, d),
         enabled: s.or("enabled", def.enabled, d),
         anonymous_read: s.or("anonymousRead", def.anonymous_read, d),
+        users: access::users(&mut s, default_store, d),
+        ingress: access::ingress(&mut s, d),
     };
     s.finish(d);
     auth

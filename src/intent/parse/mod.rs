@@ -1,6 +1,7 @@
 //! Reading a `VictoriaMetricsStack` object into the typed model: one reader per subject, each
 //! taking its defaults from the model and returning its own part of it.
 
+mod access;
 mod agent;
 mod alerting;
 mod capacity;
@@ -90,6 +91,7 @@ fn read(obj: &Value, d: &mut Diagnostics) -> Option<Stack> {
         d.report(Code::MissingField, "spec", "spec is required");
         return None;
     };
+    super::plaintext::check(spec, "spec", d);
     let mut f = Fields::new(spec, "spec", d)?;
     let role = f.choice::<RoleKind>("role", d);
     if role.is_none() && !f.has("role") {
@@ -128,7 +130,8 @@ fn read(obj: &Value, d: &mut Diagnostics) -> Option<Stack> {
                     "spec.cluster is required for an agent: it becomes the cluster label on every series",
                 );
             }
-            agent::agent(&mut f, &namespace, &cluster_domain, d).map(|a| Role::Agent(Box::new(a)))
+            agent::agent(&mut f, &namespace, &cluster_domain, cluster.as_ref(), d)
+                .map(|a| Role::Agent(Box::new(a)))
         }
     };
     wrong_role_fields(&mut f, kind, d);
@@ -170,7 +173,7 @@ fn fields_of(role: RoleKind) -> Vec<&'static str> {
             global::global(&mut empty, "", None, "", &mut ignored);
         }
         RoleKind::Agent => {
-            agent::agent(&mut empty, "", "", &mut ignored);
+            agent::agent(&mut empty, "", "", None, &mut ignored);
         }
     }
     empty.asked()

@@ -23,6 +23,24 @@ pub(super) fn network(f: &mut Fields, d: &mut Diagnostics) -> Network {
         .raw("alertmanagerReceivers")
         .and_then(|v| receivers(v, &receivers_path, d))
         .map(|r| Spanned::new(r, &receivers_path));
+    let cidrs_path = n.path_of("vmauthCidrs");
+    let vmauth_cidrs = n
+        .opt::<Vec<String>>("vmauthCidrs", d)
+        .inspect(|list| {
+            for (i, c) in list.iter().enumerate() {
+                if let Some(problem) = cidr_problem(c) {
+                    d.push(
+                        Diagnostic::new(
+                            Code::InvalidCidr,
+                            index(&cidrs_path, i),
+                            format!("{c:?} is not a CIDR: {problem}"),
+                        )
+                        .with_current(&Value::String(c.clone())),
+                    );
+                }
+            }
+        })
+        .map(|list| Spanned::new(list, &cidrs_path));
     let mut dns = n.section("dns", d);
     let dns_namespace = name_or(&mut dns, "namespace", def.dns_namespace, d);
     let labels_path = dns.path_of("podLabels");
@@ -39,6 +57,7 @@ pub(super) fn network(f: &mut Fields, d: &mut Diagnostics) -> Network {
         dns_namespace,
         dns_pod_labels,
         alertmanager_receivers,
+        vmauth_cidrs,
     }
 }
 

@@ -43,6 +43,7 @@ pub(super) fn target(
     r: &mut Fields,
     namespace: &str,
     cluster_domain: &str,
+    service: RemoteWriteTarget,
     d: &mut Diagnostics,
 ) -> Option<(Url, RemoteWriteVia)> {
     let via_path = r.path_of("via");
@@ -92,6 +93,7 @@ pub(super) fn target(
     }
     let target = CrossClusterTarget {
         mechanism,
+        service,
         release: release?.map(|n| n.0),
         namespace: global_namespace.map_or_else(|| namespace.to_string(), |n| n.0),
     };
@@ -101,8 +103,11 @@ pub(super) fn target(
         CrossClusterMechanism::ClusterSet => CLUSTERSET_DOMAIN,
     };
     let names = Names::new(&target.release, &target.namespace, domain);
-    let vminsert = Component::VmInsert;
-    let url = Url::http(names.service_host(vminsert), vminsert.http_port());
+    let component = match service {
+        RemoteWriteTarget::VmInsert => Component::VmInsert,
+        RemoteWriteTarget::VmAuth => Component::VmAuth,
+    };
+    let url = Url::http(names.service_host(component), component.http_port());
     Some((url, RemoteWriteVia::CrossCluster(target)))
 }
 
@@ -167,9 +172,15 @@ pub(super) fn remote_write_from(
     let agent_namespace = x
         .opt::<Name>("agentNamespace", d)
         .map_or_else(|| namespace.to_string(), |n| n.0);
+    let target_path = x.path_of("target");
+    let target = match x.raw("target") {
+        Some(_) => x.choice::<RemoteWriteTarget>("target", d),
+        None => Some(RemoteWriteTarget::VmInsert),
+    };
     x.finish(d);
     Some(RemoteWriteFrom {
         mechanism: mechanism?,
+        target: Spanned::new(target?, target_path),
         clusters,
         agent_namespace,
     })

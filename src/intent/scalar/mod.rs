@@ -10,6 +10,7 @@ mod quantity;
 mod resources;
 mod retention;
 mod setting;
+mod tenant;
 mod text;
 mod url;
 
@@ -20,6 +21,7 @@ pub use quantity::{Quantity, is_quantity};
 pub use resources::Resources;
 pub use retention::{Retention, is_retention};
 pub use setting::{Kind, Setting, Written, literal};
+pub use tenant::{MULTITENANT, Tenant, tenant_problem};
 pub use text::Text;
 pub use url::{Scheme, Url, UrlParts};
 
