@@ -265,6 +265,9 @@ pub fn weakenings(line: ChartLine, release: &Value, user: &Value) -> Vec<Weakeni
 /// The fields through which vmauth admits clients without credentials.
 const ANONYMOUS_ACCESS: [&str; 2] = ["unauthorizedUserAccessSpec", "unauthorizedAccessConfig"];
 
+/// The fields of `unauthorizedUserAccessSpec` that send a request somewhere.
+const ROUTES: [&str; 4] = ["url_map", "url_prefix", "targetRefs", "default_url"];
+
 /// Whether vmauth, as the chart renders it, lets clients without credentials through: the
 /// chart's default does, unless `unauthorizedUserAccessSpec.disabled` removes it.
 pub fn vmauth_is_open(line: ChartLine, release: &Value) -> bool {
@@ -277,7 +280,7 @@ pub fn vmauth_is_open(line: ChartLine, release: &Value) -> bool {
     }
     match at(&seen, &["vmauth", "spec", "unauthorizedUserAccessSpec"]) {
         Some(Value::Object(u)) if !truthy(u.get("disabled")) => {
-            u.iter().any(|(k, v)| k != "disabled" && truthy(Some(v)))
+            ROUTES.iter().any(|k| truthy(u.get(*k)))
         }
         _ => false,
     }
