@@ -177,7 +177,8 @@ fn workload_weakenings(w: &Workload, release: &Value, user: &Value, out: &mut Ve
     let base: Vec<String> = w.at.iter().map(|k| k.to_string()).collect();
     let mut found_leaves = Vec::new();
     leaves(&w.safe, &mut base.clone(), &mut found_leaves);
-    let mut deleted: Vec<Vec<String>> = Vec::new();
+    // One weakening per deleted section and kind of default it held.
+    let mut deleted: Vec<(Vec<String>, Relaxation)> = Vec::new();
     for (path, safe) in found_leaves {
         let relaxation = relaxation_of(&path);
         let push = |out: &mut Vec<Weakening>, blame: Vec<String>, what: String| {
@@ -191,8 +192,8 @@ fn workload_weakenings(w: &Workload, release: &Value, user: &Value, out: &mut Ve
         match find(release, &path) {
             Found::Deleted(depth) => {
                 let at = path[..depth].to_vec();
-                if !deleted.contains(&at) {
-                    deleted.push(at.clone());
+                if !deleted.contains(&(at.clone(), relaxation)) {
+                    deleted.push((at.clone(), relaxation));
                     let what = format!(
                         "null deletes {} and the safe settings vmstack writes in it",
                         shown(&at)
@@ -248,11 +249,37 @@ fn grafana_env(release: &Value, user: &Value, out: &mut Vec<Weakening>) {
     }
 }
 
+/// The subcharts, each switched by the `enabled` of its section (a Chart.yaml condition).
+const SUBCHARTS: [&str; 3] = ["grafana", "kube-state-metrics", "prometheus-node-exporter"];
+
+/// The values as the switches of the chart's workloads read them. A `null` deleting a subchart's
+/// section or its `enabled` does not switch it off: Helm enables a subchart whose condition it
+/// cannot find, which then runs on its own (weaker) defaults (checked with `helm template`:
+/// `grafana: null` still renders Grafana, `vmagent: null` renders no VMAgent).
+fn subchart_nulls_kept_on(release: &Value) -> Value {
+    let mut v = release.clone();
+    if let Some(m) = v.as_object_mut() {
+        for sub in SUBCHARTS {
+            match m.get(sub) {
+                Some(Value::Null) => {
+                    m.remove(sub);
+                }
+                Some(section) => {
+                    let kept = coalesce(&Value::Object(Default::default()), section);
+                    m.insert(sub.to_string(), kept);
+                }
+                None => {}
+            }
+        }
+    }
+    v
+}
+
 /// Every safe default the release's values (vmstack's and the intent's, merged) turn off, for
 /// every workload the chart runs with them. `user` is the intent's `values`.
 pub fn weakenings(line: ChartLine, release: &Value, user: &Value) -> Vec<Weakening> {
     let mut out = Vec::new();
-    let workloads = running(line, release);
+    let workloads = running(line, &subchart_nulls_kept_on(release));
     for w in &workloads {
         workload_weakenings(w, release, user, &mut out);
     }
@@ -379,6 +406,30 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn a_deleted_section_counts_for_every_kind_of_default_it_held() {
+        let user = json!({"grafana": null});
+        let release = with(off(), user.clone());
+        let found = check(release, user);
+        assert_eq!(
+            found,
+            [
+                ("grafana".to_string(), Relaxation::PodSecurity),
+                ("grafana".to_string(), Relaxation::GrafanaAnonymous),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_deleted_component_section_is_a_component_the_chart_no_longer_runs() {
+        let user = json!({"vmagent": null});
+        let release = with(
+            with(off(), json!({"vmagent": {"enabled": true}})),
+            user.clone(),
+        );
+        assert_eq!(check(release, user), []);
     }
 
     #[test]
