@@ -45,4 +45,5 @@ pub mod locate;
 pub mod operator;
 pub mod plan;
 pub mod render;
+pub mod schema;
 pub mod settings;
