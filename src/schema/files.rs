@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::{annotated, intent_schema, intent_schema_text, reference};
 use crate::intent::{API_VERSION, KIND};
@@ -175,7 +175,7 @@ pub fn example_intents(root: &Path) -> Result<Vec<PathBuf>, String> {
 
 fn is_intent(text: &str) -> bool {
     match yaml::parse_documents(text) {
-        Ok(docs) => docs.len() == 1 && docs[0]["kind"] == Value::from(KIND),
+        Ok(docs) => docs.len() == 1 && docs[0]["kind"] == KIND,
         Err(_) => false,
     }
 }

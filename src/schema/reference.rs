@@ -187,7 +187,12 @@ impl Reference<'_> {
         if role.is_none()
             && let Some(only) = role_of(property)
         {
-            meaning = format!("{} only: {meaning}", only.name());
+            let only = format!("{} role only", capitalised(only.name()));
+            meaning = if meaning.is_empty() {
+                only
+            } else {
+                format!("{only}. {meaning}")
+            };
         }
         let mut field = format!("`{path}`");
         if required {

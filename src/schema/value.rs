@@ -354,3 +354,150 @@ impl<const API_VERSION: bool> JsonSchema for Exactly<API_VERSION> {
         json_schema!({"type": "string", "enum": [word], "example": word})
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use schemars::SchemaGenerator;
+    use serde_json::{Value, json};
+
+    use super::*;
+    use crate::intent::decode::Decode;
+    use crate::intent::diagnostic::Diagnostics;
+    use crate::intent::scalar::{self, Setting};
+
+    fn reader_takes<T: Decode>(v: &Value) -> bool {
+        let mut d = Diagnostics::default();
+        T::decode(v, "x", &mut d).is_some() && d.list.is_empty()
+    }
+
+    /// The schema takes every sample the reader `R` takes, and refuses those listed as refused
+    /// by both; the example is one the reader takes.
+    fn agrees<S: JsonSchema, R: Decode>(taken: &[Value], refused: &[Value]) {
+        let schema = SchemaGenerator::default().subschema_for::<S>().to_value();
+        let validator = jsonschema::validator_for(&schema).unwrap();
+        let name = S::schema_name();
+        let example = &schema["example"];
+        assert!(reader_takes::<R>(example), "{name}: example {example}");
+        for v in taken {
+            assert!(reader_takes::<R>(v), "{name}: the reader refuses {v}");
+            assert!(validator.is_valid(v), "{name}: the schema refuses {v}");
+        }
+        for v in refused {
+            assert!(!reader_takes::<R>(v), "{name}: the reader takes {v}");
+            assert!(!validator.is_valid(v), "{name}: the schema takes {v}");
+        }
+    }
+
+    #[test]
+    fn names() {
+        agrees::<Name, scalar::Name>(
+            &[json!("vm"), json!("a-1"), json!("a".repeat(63))],
+            &[
+                json!("-a"),
+                json!("a-"),
+                json!("Vm"),
+                json!(""),
+                json!("a".repeat(64)),
+                json!(3),
+            ],
+        );
+    }
+
+    #[test]
+    fn quantities() {
+        agrees::<Quantity, Setting<scalar::Quantity>>(
+            &[
+                json!("50Gi"),
+                json!("500m"),
+                json!("2"),
+                json!(2),
+                json!(1.5),
+                json!("1e3"),
+                json!(".5"),
+                json!("+1Ki"),
+                json!("${SIZE}"),
+                json!("${SIZE:=10Gi}"),
+            ],
+            &[
+                json!("50GB"),
+                json!("Gi"),
+                json!("1.2.3"),
+                json!(""),
+                json!(true),
+            ],
+        );
+    }
+
+    #[test]
+    fn durations() {
+        agrees::<GoDuration, Setting<scalar::GoDuration>>(
+            &[
+                json!("30s"),
+                json!("1h30m"),
+                json!("1.5h"),
+                json!("100ms"),
+                json!("${I}"),
+            ],
+            &[json!("30d"), json!("10"), json!("s"), json!(""), json!(30)],
+        );
+        agrees::<MetricsDuration, Setting<scalar::MetricsDuration>>(
+            &[
+                json!("30s"),
+                json!("30d"),
+                json!("1w2d"),
+                json!("1y"),
+                json!("${I}"),
+            ],
+            &[json!("30x"), json!("10"), json!("d"), json!(30)],
+        );
+    }
+
+    #[test]
+    fn retentions() {
+        agrees::<Retention, Setting<scalar::Retention>>(
+            &[
+                json!("30d"),
+                json!("1"),
+                json!(1),
+                json!("24h"),
+                json!("2w"),
+                json!("${R}"),
+            ],
+            &[
+                json!(0),
+                json!("30x"),
+                json!("30s"),
+                json!(1.5),
+                json!(true),
+            ],
+        );
+    }
+
+    #[test]
+    fn tenants() {
+        agrees::<Tenant, scalar::Tenant>(
+            &[json!("0"), json!("7:1"), json!("multitenant"), json!(7)],
+            &[
+                json!("a"),
+                json!("1:2:3"),
+                json!(-1),
+                json!(1.5),
+                json!("${T}"),
+            ],
+        );
+    }
+
+    #[test]
+    fn counts() {
+        agrees::<Count, Setting<u32>>(
+            &[json!(0), json!(3), json!(u32::MAX), json!("${N}")],
+            &[
+                json!(-1),
+                json!(1.5),
+                json!("3"),
+                json!(u64::from(u32::MAX) + 1),
+            ],
+        );
+        agrees::<LiteralCount, u32>(&[json!(3)], &[json!("${N}"), json!(-1)]);
+    }
+}

@@ -98,8 +98,12 @@ pub struct AgentAccess {
 pub struct Ingress {
     /// The host clients reach vmauth at
     host: Text,
+    /// The IngressClass
+    ///
+    /// Default: the cluster's default
     class_name: Option<Text>,
     /// TLS for `host` from this Secret
     tls_secret_name: Option<Text>,
+    /// The Ingress's (the controller's settings)
     annotations: Option<StringMap>,
 }

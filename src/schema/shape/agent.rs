@@ -14,9 +14,11 @@ use crate::schema::value::{Count, MetricsDuration, Name, Quantity, Resources, Te
 pub struct AgentFields {
     /// Where the agent's vmagent writes
     remote_write: RemoteWrite,
-    /// Default: requests 50m/128Mi, limits 1/256Mi
+    /// kube-state-metrics (while `scrape.kubeStateMetrics`); its `resources` default to
+    /// requests 50m/128Mi, limits 1/256Mi
     kube_state_metrics: Option<Exporter>,
-    /// Default: requests 50m/64Mi, limits 1/128Mi
+    /// node-exporter (while `scrape.nodeExporter`); its `resources` default to requests
+    /// 50m/64Mi, limits 1/128Mi
     node_exporter: Option<Exporter>,
 }
 
@@ -79,5 +81,6 @@ pub struct RemoteWrite {
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct Exporter {
+    /// `{requests: {cpu, memory}, limits: {…}}`
     resources: Option<Resources>,
 }

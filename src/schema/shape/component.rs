@@ -10,11 +10,17 @@ use crate::schema::value::{Count, Flags, Resources, Text};
 #[serde(rename_all = "camelCase")]
 pub struct Component {
     /// Replica count (`replicaCount` in the custom resource)
+    ///
+    /// Default: the component's, in its section's row
     replicas: Option<Count>,
     /// `{requests: {cpu, memory}, limits: {…}}`; quantities are checked, and a request above
     /// its limit is an error
+    ///
+    /// Default: the component's, in its section's row
     resources: Option<Resources>,
     /// Command-line flags **without** the leading dash, as the operator takes them
+    ///
+    /// Default: `{}`
     extra_args: Option<Flags>,
     /// Of the component's PodDisruptionBudget (0 is refused because it blocks every node drain)
     ///

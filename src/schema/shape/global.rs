@@ -76,6 +76,8 @@ pub struct GlobalFields {
 pub struct VmAgent {
     #[serde(flatten)]
     component: Component,
+    /// Run the stack's own vmagent
+    ///
     /// Default: `true`
     #[schemars(transform = global)]
     enabled: Option<Flag>,
@@ -91,6 +93,8 @@ pub struct Storage {
     ///
     /// Default: `50Gi`
     size: Option<Quantity>,
+    /// The volumes' StorageClass
+    ///
     /// Default: the spec's `storageClass`
     storage_class: Option<Text>,
 }
@@ -117,6 +121,8 @@ pub struct Select {
 pub struct Alert {
     #[serde(flatten)]
     component: Component,
+    /// How often vmalert evaluates the rules
+    ///
     /// Default: `15s`
     evaluation_interval: Option<MetricsDuration>,
 }
@@ -126,8 +132,12 @@ pub struct Alert {
 pub struct Alertmanager {
     #[serde(flatten)]
     component: Component,
+    /// How long Alertmanager keeps silences and notification state
+    ///
     /// Default: `120h`
     retention: Option<GoDuration>,
+    /// Each Alertmanager's volume
+    ///
     /// Default: `10Gi`
     size: Option<Quantity>,
 }
@@ -138,6 +148,8 @@ pub struct Alertmanager {
 pub struct Auth {
     #[serde(flatten)]
     component: Component,
+    /// Run vmauth
+    ///
     /// Default: `true`
     enabled: Option<Flag>,
     /// Opens `/select/…` reads, never writes, to unauthenticated clients
@@ -170,6 +182,8 @@ pub struct Grafana {
     ///
     /// Default: `1`
     replicas: Option<LiteralCount>,
+    /// `{requests: {cpu, memory}, limits: {…}}`
+    ///
     /// Default: requests 100m/256Mi, limits 1/512Mi
     resources: Option<Resources>,
     /// An ExternalSecret builds the admin Secret (`admin-user`, `admin-password`) from the
@@ -177,6 +191,8 @@ pub struct Grafana {
     ///
     /// Default: none
     admin_credentials: Option<AdminCredentials>,
+    /// Grafana's volume
+    ///
     /// Default: `{enabled: true, size: 10Gi}`
     persistence: Option<Persistence>,
 }
@@ -187,16 +203,26 @@ pub struct Grafana {
 pub struct AdminCredentials {
     /// The External Secrets store
     store: Text,
+    /// `ClusterSecretStore` or `SecretStore`
+    ///
     /// Default: `ClusterSecretStore`
     store_kind: Option<Words<SecretStoreKind>>,
     /// The key in the store
     key: Text,
+    /// The key's property holding the user name
+    ///
     /// Default: `username`
     username_property: Option<Text>,
+    /// The key's property holding the password
+    ///
     /// Default: `password`
     password_property: Option<Text>,
+    /// The Secret the ExternalSecret writes
+    ///
     /// Default: `<release>-grafana-admin`
     secret_name: Option<Name>,
+    /// The ExternalSecret's
+    ///
     /// Default: `1h`
     refresh_interval: Option<GoDuration>,
 }
@@ -205,10 +231,16 @@ pub struct AdminCredentials {
 #[schemars(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct Persistence {
+    /// `false` runs Grafana without a volume
+    ///
     /// Default: `true`
     enabled: Option<Flag>,
+    /// The volume's size
+    ///
     /// Default: `10Gi`
     size: Option<Quantity>,
+    /// The volume's StorageClass
+    ///
     /// Default: the spec's `storageClass`
     storage_class: Option<Text>,
 }
@@ -241,8 +273,13 @@ pub struct Rules {
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct RuleGroup {
+    /// Unique among the groups
     name: Text,
+    /// How often the group is evaluated
+    ///
+    /// Default: `vmalert.evaluationInterval`
     interval: Option<MetricsDuration>,
+    /// Added to every rule of the group
     labels: Option<StringMap>,
     /// At least one
     rules: Vec<Rule>,
@@ -252,13 +289,17 @@ pub struct RuleGroup {
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct Rule {
+    /// The alert's name, unique in its group
     alert: Option<Text>,
+    /// The series a recording rule writes (a metric name)
     record: Option<Text>,
+    /// The MetricsQL expression
     expr: Expr,
     /// Alerts only
     r#for: Option<MetricsDuration>,
     /// Alerts only
     keep_firing_for: Option<MetricsDuration>,
+    /// Added to the alert or the recorded series
     labels: Option<StringMap>,
     /// Alerts only
     annotations: Option<StringMap>,
@@ -269,6 +310,7 @@ pub struct Rule {
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct Slo {
+    /// Unique; names the SLO's series and alerts
     name: Name,
     /// The target share of good events, in percent (`99.9`)
     objective: Percent,
@@ -294,6 +336,8 @@ pub struct RemoteWriteFrom {
     via: Words<CrossClusterMechanism>,
     /// The ClusterMesh names of the agent clusters allowed to write
     clusters: Vec<Name>,
+    /// The agents' namespace
+    ///
     /// Default: the intent's namespace
     agent_namespace: Option<Name>,
     /// `vminsert` or `vmauth`

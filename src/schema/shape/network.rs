@@ -42,8 +42,12 @@ pub struct NetworkPolicies {
 #[schemars(deny_unknown_fields)]
 #[serde(rename_all = "camelCase")]
 pub struct Dns {
+    /// The DNS server's namespace
+    ///
     /// Default: `kube-system`
     namespace: Option<Name>,
+    /// The DNS server pods' labels
+    ///
     /// Default: `{k8s-app: kube-dns}`
     pod_labels: Option<StringMap>,
 }
@@ -51,8 +55,12 @@ pub struct Dns {
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct Receiver {
+    /// The receiver's address range
+    ///
     /// Default: any address
     cidr: Option<Cidr>,
+    /// Its ports, at least one
+    ///
     /// Default: `[443]`
     ports: Option<Vec<Port>>,
 }
@@ -73,6 +81,8 @@ pub struct Scrape {
     ///
     /// Default: `false`
     cilium: Option<Flag>,
+    /// Where Cilium runs
+    ///
     /// Default: `kube-system`
     cilium_namespace: Option<Name>,
 }

@@ -42,8 +42,12 @@ pub struct Chart {
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct Helm {
+    /// How often Flux reconciles the HelmRelease
+    ///
     /// Default: `1h`
     interval: Option<GoDuration>,
+    /// Of each Helm action (install, upgrade, test)
+    ///
     /// Default: `15m`
     timeout: Option<GoDuration>,
     /// Install and upgrade remediation retries
@@ -98,12 +102,20 @@ pub struct Flux {
     ///
     /// Default: `false`
     substitute: Option<Flag>,
+    /// How often the Kustomization reconciles
+    ///
     /// Default: `30m`
     interval: Option<GoDuration>,
+    /// Of each apply and health check
+    ///
     /// Default: `15m`
     timeout: Option<GoDuration>,
-    /// Default: none
+    /// How soon a failed reconciliation is retried
+    ///
+    /// Default: none (Flux then waits `interval`)
     retry_interval: Option<GoDuration>,
+    /// Delete from the cluster what the folder no longer holds
+    ///
     /// Default: `true`
     prune: Option<Flag>,
 }
@@ -120,9 +132,14 @@ pub enum ObjectRef<K> {
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields, bound = "K: crate::intent::choice::Choice")]
 pub struct ObjectRefFields<K> {
-    /// Default: the first of the kinds
+    /// One of the kinds the field names
+    ///
+    /// Default: the first of them
     kind: Option<Words<K>>,
+    /// The object's name
     name: Name,
+    /// The object's namespace
+    ///
     /// Default: the referring object's
     namespace: Option<Name>,
 }
@@ -138,9 +155,14 @@ pub enum SubstituteRef {
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct SubstituteRefFields {
+    /// `ConfigMap` or `Secret`
+    ///
     /// Default: `ConfigMap`
     kind: Option<Words<SourceKind>>,
+    /// Its name, in the Kustomization's namespace
     name: Name,
+    /// A missing source is no error
+    ///
     /// Default: `false`
     optional: Option<Flag>,
 }
