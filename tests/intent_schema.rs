@@ -121,11 +121,20 @@ fn unknown_fields_fail_the_schema_too() {
             continue;
         }
         let intent = read_yaml(&case.join("intent.yaml"));
-        assert!(
-            !validator.is_valid(&intent),
-            "{}: the schema accepts the unknown {unknown:?}",
-            case.display()
-        );
+        let at: Vec<String> = validator
+            .iter_errors(&intent)
+            .map(|e| e.instance_path().to_string())
+            .collect();
+        for field in &unknown {
+            // The mapping that holds it, as a JSON pointer: the schema's error is there or above.
+            let parts: Vec<&str> = field.split('.').collect();
+            let holder = format!("/{}", parts[..parts.len() - 1].join("/"));
+            assert!(
+                at.iter().any(|a| holder.starts_with(a.as_str())),
+                "{}: the schema does not refuse the unknown {field} ({at:?})",
+                case.display()
+            );
+        }
         checked += 1;
     }
     assert!(checked >= 1, "no bad fixture with an unknown field");
@@ -206,8 +215,21 @@ mod binding {
     #[derive(Clone, Copy)]
     struct Variant<'a> {
         only: Option<(&'a str, &'a str)>,
-        probes: bool,
+        probes: Probes<'a>,
     }
+
+    /// Where the sample holds the probe key.
+    #[derive(Clone, Copy, PartialEq)]
+    enum Probes<'a> {
+        Nowhere,
+        InEveryClosedMapping,
+        At(&'a str),
+    }
+
+    const FULL: Variant = Variant {
+        only: None,
+        probes: Probes::Nowhere,
+    };
 
     /// An intent (or part of one, at `path`) built from the schema.
     fn sample(schema: &Value, path: &str, variant: Variant) -> Value {
@@ -224,7 +246,12 @@ mod binding {
                 }
                 out.insert(key.clone(), sample(property, &child(path, key), variant));
             }
-            if variant.probes && closed(schema) {
+            let probe = match variant.probes {
+                Probes::Nowhere => false,
+                Probes::InEveryClosedMapping => true,
+                Probes::At(at) => at == path,
+            };
+            if probe && closed(schema) {
                 out.insert(PROBE.into(), json!("probe"));
             }
             return Value::Object(out);
@@ -321,7 +348,7 @@ mod binding {
     fn read_by_parser(schema: &Value, sections: &BTreeMap<String, Value>) -> Read {
         let mut variants = vec![Variant {
             only: None,
-            probes: true,
+            probes: Probes::InEveryClosedMapping,
         }];
         for (path, section) in sections {
             let required = required(section);
@@ -329,7 +356,7 @@ mod binding {
                 if !required.contains(&key.as_str()) {
                     variants.push(Variant {
                         only: Some((path, key)),
-                        probes: true,
+                        probes: Probes::InEveryClosedMapping,
                     });
                 }
             }
@@ -378,14 +405,7 @@ mod binding {
 
     /// Whether the parser refuses a field by name when it is set.
     fn refused_by_name(role: &str, schema: &Value, path: &str, value: &Value) -> bool {
-        let full = sample(
-            schema,
-            "",
-            Variant {
-                only: None,
-                probes: false,
-            },
-        );
+        let full = sample(schema, "", FULL);
         [
             set_at(&full, path, value),
             set_at(&minimal(role), path, value),
@@ -458,14 +478,36 @@ mod binding {
         sections(other, "", &mut all);
         let (parent, key) = field.rsplit_once('.')?;
         let property = all.get(parent)?["properties"].get(key)?.clone();
-        Some(sample(
-            &property,
-            field,
-            Variant {
-                only: None,
-                probes: false,
-            },
-        ))
+        Some(sample(&property, field, FULL))
+    }
+
+    /// The intents the tests build are valid by the schema (every example is), until a key no
+    /// field has is added to any one of its mappings.
+    #[test]
+    fn the_schema_takes_its_samples_and_no_unknown_key() {
+        let validator = jsonschema::validator_for(&intent_schema()).unwrap();
+        for role in ROLES {
+            let schema = schema_of(role);
+            let full = sample(&schema, "", FULL);
+            let errors: Vec<String> = validator
+                .iter_errors(&full)
+                .map(|e| e.to_string())
+                .collect();
+            assert!(errors.is_empty(), "{role}: {}", errors.join("\n"));
+            let mut all = BTreeMap::new();
+            sections(&schema, "", &mut all);
+            all.retain(|_, s| closed(s));
+            for path in all.keys() {
+                let probed = Variant {
+                    only: None,
+                    probes: Probes::At(path),
+                };
+                assert!(
+                    !validator.is_valid(&sample(&schema, "", probed)),
+                    "{role}: the schema takes an unknown key in {path:?}"
+                );
+            }
+        }
     }
 
     #[test]
@@ -473,14 +515,7 @@ mod binding {
         let mut problems = Vec::new();
         for role in ROLES {
             let schema = schema_of(role);
-            let full = sample(
-                &schema,
-                "",
-                Variant {
-                    only: None,
-                    probes: false,
-                },
-            );
+            let full = sample(&schema, "", FULL);
             let mut all = BTreeMap::new();
             choices(&schema["properties"]["spec"], "spec", &mut all);
             assert!(all.len() >= 5, "{role}: only {} choices", all.len());

@@ -36,6 +36,7 @@ pub fn blocks(schema: &Value) -> Vec<(&'static str, String)> {
         out.push((*word, table(&rows)));
     }
     for (block, name) in [("component", "Component"), ("credentials", "Credentials")] {
+        assert!(defs[name].is_object(), "no section {name} in the schema");
         let mut rows = Vec::new();
         reference.rows(&mut rows, &defs[name], "", None, &|_| true);
         out.push((block, table(&rows)));
@@ -239,8 +240,8 @@ fn capitalised(text: &str) -> String {
 }
 
 /// Fills the named blocks of a Markdown text, each between `<!-- BEGIN GENERATED: name -->`
-/// and `<!-- END GENERATED: name -->`; the text around them is kept as written. `None` when a
-/// block's markers are missing.
+/// and `<!-- END GENERATED: name -->`; the text around them is kept as written. An error when
+/// a block's markers are missing.
 pub fn fill(text: &str, blocks: &[(&str, String)]) -> Result<String, String> {
     let mut out = text.to_string();
     for (name, body) in blocks {
