@@ -543,3 +543,59 @@ mod binding {
         assert!(problems.is_empty(), "{}", problems.join("\n"));
     }
 }
+
+/// What a KRMFunctionDefinition's `openAPIV3Schema` takes (Kubernetes' JSONSchemaProps) and
+/// JSON Schema reads the same way: no `$ref`, `const`, `$defs` or list of types.
+#[test]
+fn the_schema_uses_only_keywords_both_readers_share() {
+    const SHARED: [&str; 15] = [
+        "title",
+        "description",
+        "type",
+        "enum",
+        "pattern",
+        "maxLength",
+        "minimum",
+        "maximum",
+        "anyOf",
+        "oneOf",
+        "items",
+        "properties",
+        "required",
+        "additionalProperties",
+        "example",
+    ];
+    fn check(schema: &Value, at: &str, problems: &mut Vec<String>) {
+        let Some(object) = schema.as_object() else {
+            if schema != &Value::Bool(false) {
+                problems.push(format!("{at}: {schema} is not a schema"));
+            }
+            return;
+        };
+        for (keyword, value) in object {
+            if !SHARED.contains(&keyword.as_str()) {
+                problems.push(format!("{at}: {keyword}"));
+            }
+            match keyword.as_str() {
+                "type" if !value.is_string() => problems.push(format!("{at}: type {value}")),
+                "properties" => {
+                    for (name, sub) in value.as_object().into_iter().flatten() {
+                        check(sub, &format!("{at}.{name}"), problems);
+                    }
+                }
+                "anyOf" | "oneOf" => {
+                    for (i, sub) in value.as_array().into_iter().flatten().enumerate() {
+                        check(sub, &format!("{at}.{keyword}[{i}]"), problems);
+                    }
+                }
+                "items" | "additionalProperties" => {
+                    check(value, &format!("{at}.{keyword}"), problems)
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut problems = Vec::new();
+    check(&intent_schema(), "", &mut problems);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
