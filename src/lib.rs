@@ -45,6 +45,7 @@ pub mod locate;
 pub mod operator;
 pub mod plan;
 pub mod render;
+pub mod schema;
 pub mod settings;
 pub mod settings_index;
 pub mod stdio;

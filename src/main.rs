@@ -1,6 +1,6 @@
 //! `vmstack`: with no argument, a KRM function (ResourceList on stdin, ResourceList on stdout);
 //! with one file argument, kustomize's legacy exec generator (intent in the file, objects out);
-//! `render`, `check` and `install-plugin` for people and CI steps. Arguments and I/O only: the
+//! `render`, `check`, `plan`, `schema` and `install-plugin` for people and CI steps. Arguments and I/O only: the
 //! work is in the library (`vmstack::cli` for the command line's part).
 
 use std::io::{IsTerminal, Write};
@@ -65,6 +65,12 @@ Examples:
   vmstack plan examples/seed                          # the global cluster counts its agents' load
   vmstack plan --suggest examples/seed/infra          # the sizes that would fit, as intent fragments";
 
+const SCHEMA_EXAMPLES: &str = "\
+Examples:
+  vmstack schema > vmstack.schema.json
+  # then, on the first line of an intent file, for editors with the YAML language server:
+  # yaml-language-server: $schema=vmstack.schema.json";
+
 const INSTALL_EXAMPLES: &str = "\
 Examples:
   vmstack install-plugin                              # into the folder kustomize looks in first
@@ -103,8 +109,9 @@ enum Command {
     /// Show, per cluster, what vmstorage needs for the declared load against what is configured
     #[command(after_help = PLAN_EXAMPLES)]
     Plan(PlanArgs),
-    // Issue 13, item 3: `Schema` (print the intent's JSON Schema) goes here, once the schema is
-    // generated from the intent's Rust types.
+    /// Print the intent's JSON Schema (the one function.yaml carries and editors read)
+    #[command(after_help = SCHEMA_EXAMPLES)]
+    Schema,
     /// Install vmstack as kustomize's legacy exec plugin for VictoriaMetricsStack
     #[command(after_help = INSTALL_EXAMPLES)]
     InstallPlugin(InstallArgs),
@@ -175,6 +182,9 @@ fn main() -> ExitCode {
         (Some(Command::Render(args)), _) => render(args),
         (Some(Command::Check(sources)), _) => check(sources),
         (Some(Command::Plan(args)), _) => plan(args),
+        (Some(Command::Schema), _) => {
+            write_stdout(&vmstack::schema::intent_schema_text()).map(|()| ExitCode::SUCCESS)
+        }
         (Some(Command::InstallPlugin(args)), _) => install_plugin(args),
         (None, Some(file)) => legacy_plugin(&file),
         // A host always pipes the ResourceList in; a person who typed `vmstack` gets the help

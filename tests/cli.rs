@@ -90,7 +90,13 @@ fn every_example_in_the_help_runs() {
     path.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap()));
 
     let mut ran = 0;
-    for command in [&[][..], &["render"], &["check"], &["install-plugin"]] {
+    for command in [
+        &[][..],
+        &["render"],
+        &["check"],
+        &["schema"],
+        &["install-plugin"],
+    ] {
         let help = vmstack(&[command, &["--help"]].concat());
         assert_eq!(help.code, 0, "{}", help.stderr);
         let examples = examples_of(&help.stdout);

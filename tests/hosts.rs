@@ -303,9 +303,16 @@ fn render_seed(kpt: &Path, bin: &Path, tmp: &Path, seed: &Seed) -> PathBuf {
         intent["spec"], original_intent["spec"],
         "the intent's spec changed"
     );
+    // Its leading comments (the editor's schema line, then the prose) come through as written.
+    let leading: String = std::fs::read_to_string(src.join("vmstack.yaml"))
+        .unwrap()
+        .lines()
+        .take_while(|l| l.starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect();
     assert!(
-        intent_text.starts_with("# The "),
-        "the intent's leading comment was lost:\n{intent_text}"
+        leading.lines().count() >= 2 && intent_text.starts_with(&leading),
+        "the intent's leading comments were lost:\n{intent_text}"
     );
     assert!(
         annotation(&intent, OWNER).is_none(),
