@@ -43,6 +43,7 @@ pub mod intent;
 pub mod krm;
 pub mod locate;
 pub mod operator;
+pub mod ownership;
 pub mod plan;
 pub mod render;
 pub mod settings;
