@@ -77,15 +77,18 @@ fn digest(owner: &str, id: Identity<'_>, path: &str) -> String {
     format!("{:016x}", fnv1a(text.as_bytes()))
 }
 
-/// The fingerprint an object with an owner should carry, from its owner, identity and file.
-pub fn fingerprint(o: Object<'_>) -> Option<String> {
-    let owner = o.annotation(OWNER)?;
-    Some(digest(owner, Identity::of(o), &path_of(o)))
-}
-
 /// Writes the fingerprint of a generated object, once it is named, owned and placed.
 pub fn stamp(obj: &mut Value) {
-    if let Some(f) = fingerprint(Object(obj)) {
+    let path = path_of(Object(obj));
+    stamp_at(obj, &path);
+}
+
+/// Writes the fingerprint of a generated object for the file `path`, for a writer that places
+/// objects without the placement annotations (the command line's `-o`).
+pub fn stamp_at(obj: &mut Value, path: &str) {
+    let o = Object(obj);
+    if let Some(owner) = o.annotation(OWNER) {
+        let f = digest(owner, Identity::of(o), path);
         object::set_annotation(obj, FINGERPRINT, &f);
     }
 }
@@ -93,8 +96,15 @@ pub fn stamp(obj: &mut Value) {
 /// Whether an object is as vmstack generated it: it has an owner, and the fingerprint of that
 /// owner, its identity and its file.
 pub fn is_generated(o: Object<'_>) -> bool {
-    o.annotation(FINGERPRINT)
-        .is_some_and(|f| fingerprint(o).as_deref() == Some(f))
+    is_generated_at(o, &path_of(o))
+}
+
+/// [`is_generated`] for an object read from the file `path`, whatever its annotations say.
+pub fn is_generated_at(o: Object<'_>, path: &str) -> bool {
+    match (o.annotation(OWNER), o.annotation(FINGERPRINT)) {
+        (Some(owner), Some(f)) => digest(owner, Identity::of(o), path) == f,
+        _ => false,
+    }
 }
 
 /// Whether an object is an intent: never pruned, whatever it carries.
@@ -126,9 +136,18 @@ fn about(mut r: KrmResult, o: Object<'_>) -> KrmResult {
 pub struct Sorted {
     /// One entry per input item, in order: `true` for an item that stays.
     pub keep: Vec<bool>,
-    /// A warning for each item that looks generated and stays, an info for each item removed
-    /// that this run does not generate again, an error for each collision.
+    /// In the order of the items: an error for an item that stays and collides with a generated
+    /// object; else a warning for an item that stays and looks generated, an info for an item
+    /// removed that this run does not generate again.
     pub results: Vec<KrmResult>,
+}
+
+/// What an input item is to this run.
+enum Verdict {
+    /// Kept; a warning when it looks generated.
+    Keep(Option<KrmResult>),
+    /// Earlier output, replaced; an info when it is not generated again.
+    Replace(Option<KrmResult>),
 }
 
 /// Sorts the input `items` into what stays and what this run's `generated` objects replace.
@@ -142,160 +161,194 @@ pub fn sort<'a>(
     expanded: &BTreeSet<String>,
     present: &BTreeSet<String>,
 ) -> Sorted {
-    let fresh: HashSet<(&str, Identity, String)> = generated
-        .iter()
-        .map(|g| {
-            (
-                g.annotation(OWNER).unwrap_or(""),
-                Identity::of(*g),
-                path_of(*g),
-            )
-        })
-        .collect();
-    let fresh_identities: HashSet<(&str, Identity)> =
-        fresh.iter().map(|(owner, id, _)| (*owner, *id)).collect();
-    let fresh_places: HashSet<(Identity, &str)> = fresh
-        .iter()
-        .map(|(_, id, path)| (*id, path.as_str()))
-        .collect();
-    // The same object, generated again for the same owner in the same file.
-    let written_again =
-        |owner: &str, o: Object<'_>| fresh.contains(&(owner, Identity::of(o), path_of(o)));
-    // The same object generated in the same file, for whichever owner.
-    let in_place = |o: Object<'_>| fresh_places.contains(&(Identity::of(o), path_of(o).as_str()));
-
+    let fresh = Fresh::new(generated);
     let mut sorted = Sorted::default();
-    let mut kept: Vec<Object<'a>> = Vec::new();
     for o in items {
-        let keep = match o.annotation(OWNER) {
-            None => true,
-            Some(owner) if is_intent(o) => {
-                sorted.results.push(about(
-                    Code::NotGenerated.result(
-                        Severity::Warning,
-                        format!(
-                            "this {INTENT_KIND} carries {OWNER}: {owner}, which marks generated \
-                             objects; an intent is never pruned, so it is kept and the annotation \
-                             ignored: remove it"
-                        ),
-                    ),
-                    o,
-                ));
-                true
-            }
-            Some(owner) if expanded.contains(owner) => {
-                if is_generated(o) || written_again(owner, o) {
-                    if !fresh_identities.contains(&(owner, Identity::of(o))) {
-                        sorted.results.push(about(
-                            Code::PrunedOutput.result(
-                                Severity::Info,
-                                format!(
-                                    "removed {}: intent {owner} no longer generates it",
-                                    describe(o)
-                                ),
-                            ),
-                            o,
-                        ));
-                    }
-                    false
-                } else {
-                    sorted.results.push(about(
-                        Code::NotGenerated.result(
-                            Severity::Warning,
-                            format!(
-                                "{} carries {OWNER}: {owner}, but is not an object vmstack \
-                                 generated (its {FINGERPRINT} is missing, or does not match its \
-                                 kind, namespace, name and file): kept. Remove the annotation if \
-                                 the object is yours; delete the object if it is stale output",
-                                describe(o)
-                            ),
-                        ),
-                        o,
-                    ));
-                    true
-                }
-            }
-            Some(owner) if !present.contains(owner) => {
-                if is_generated(o) && in_place(o) {
-                    // The intent was renamed: its output, in place, is generated again.
-                    sorted.results.push(about(
-                        Code::PrunedOutput.result(
-                            Severity::Info,
-                            format!(
-                                "replaced {}: generated by intent {owner}, which is not in the \
-                                 input any more, and generated again in its place",
-                                describe(o)
-                            ),
-                        ),
-                        o,
-                    ));
-                    false
-                } else {
-                    sorted.results.push(about(
-                        Code::OrphanedOutput.result(
-                            Severity::Warning,
-                            format!(
-                                "generated by intent {owner}, which is not in the input any \
-                                 more; delete this object, or restore the intent"
-                            ),
-                        ),
-                        o,
-                    ));
-                    true
-                }
-            }
-            // Output of an intent that is not expanded in this run.
-            Some(_) => true,
+        let verdict = judge(o, &fresh, expanded, present);
+        let (keep, note) = match verdict {
+            Verdict::Keep(note) => (true, note),
+            Verdict::Replace(note) => (false, note),
         };
-        if keep {
-            kept.push(o);
+        let collisions = if keep {
+            fresh.collisions(o)
+        } else {
+            Vec::new()
+        };
+        if collisions.is_empty() {
+            sorted.results.extend(note);
+        } else {
+            // The error says all the warning would: one result per item.
+            sorted.results.extend(collisions);
         }
         sorted.keep.push(keep);
     }
-    sorted.results.extend(collisions(&kept, generated));
     sorted
+}
+
+fn judge(
+    o: Object<'_>,
+    fresh: &Fresh<'_>,
+    expanded: &BTreeSet<String>,
+    present: &BTreeSet<String>,
+) -> Verdict {
+    let Some(owner) = o.annotation(OWNER) else {
+        return Verdict::Keep(None);
+    };
+    let note =
+        |code: Code, severity, message: String| Some(about(code.result(severity, message), o));
+    if is_intent(o) {
+        return Verdict::Keep(note(
+            Code::NotGenerated,
+            Severity::Warning,
+            format!(
+                "this {INTENT_KIND} carries {OWNER}: {owner}, which marks generated objects; \
+                 an intent is never pruned, so it is kept and the annotation ignored: remove it"
+            ),
+        ));
+    }
+    if expanded.contains(owner) {
+        if !(is_generated(o) || fresh.written_again(owner, o)) {
+            return Verdict::Keep(note(
+                Code::NotGenerated,
+                Severity::Warning,
+                format!(
+                    "{} carries {OWNER}: {owner}, but is not an object vmstack generated (its \
+                     {FINGERPRINT} is missing, or does not match its kind, namespace, name and \
+                     file): kept. Remove the annotation if the object is yours; delete the \
+                     object if it is stale output",
+                    describe(o)
+                ),
+            ));
+        }
+        if fresh.generates(owner, o) {
+            return Verdict::Replace(None);
+        }
+        return Verdict::Replace(note(
+            Code::PrunedOutput,
+            Severity::Info,
+            format!(
+                "removed {}: intent {owner} no longer generates it",
+                describe(o)
+            ),
+        ));
+    }
+    if present.contains(owner) {
+        // Output of an intent that is not expanded in this run.
+        return Verdict::Keep(None);
+    }
+    if is_generated(o) && fresh.in_place(o) {
+        // The intent was renamed: its output, in place, is generated again.
+        return Verdict::Replace(note(
+            Code::PrunedOutput,
+            Severity::Info,
+            format!(
+                "replaced {}: generated by intent {owner}, which is not in the input any more, \
+                 and generated again in its place",
+                describe(o)
+            ),
+        ));
+    }
+    Verdict::Keep(note(
+        Code::OrphanedOutput,
+        Severity::Warning,
+        format!(
+            "generated by intent {owner}, which is not in the input any more; delete this \
+             object, or restore the intent"
+        ),
+    ))
 }
 
 fn is_local(o: Object<'_>) -> bool {
     o.annotation(object::LOCAL_CONFIG) == Some("true")
 }
 
-/// An error for each generated object that would stand beside an item that stays, as the same
-/// object on the cluster or in the same place of the same file.
-fn collisions(kept: &[Object<'_>], generated: &[Object<'_>]) -> Vec<KrmResult> {
-    let mut by_identity: HashMap<Identity, Object> = HashMap::new();
-    let mut by_place: HashMap<(String, u64), Object> = HashMap::new();
-    for g in generated {
-        if !is_local(*g) {
-            by_identity.entry(Identity::of(*g)).or_insert(*g);
+/// This run's generated objects, by what the input items are compared on.
+struct Fresh<'g> {
+    /// Owner, identity and file of each.
+    placed: HashSet<(&'g str, Identity<'g>, String)>,
+    /// Owner and identity of each.
+    owned: HashSet<(&'g str, Identity<'g>)>,
+    /// Identity and file of each.
+    at: HashSet<(Identity<'g>, String)>,
+    /// The objects that reach a cluster, by identity.
+    by_identity: HashMap<Identity<'g>, Object<'g>>,
+    /// Every object placed in a file, by file and index.
+    by_place: HashMap<(String, u64), Object<'g>>,
+}
+
+impl<'g> Fresh<'g> {
+    fn new(generated: &[Object<'g>]) -> Self {
+        let mut fresh = Fresh {
+            placed: HashSet::new(),
+            owned: HashSet::new(),
+            at: HashSet::new(),
+            by_identity: HashMap::new(),
+            by_place: HashMap::new(),
+        };
+        for g in generated {
+            let (owner, id, path) = (
+                g.annotation(OWNER).unwrap_or(""),
+                Identity::of(*g),
+                path_of(*g),
+            );
+            fresh.placed.insert((owner, id, path.clone()));
+            fresh.owned.insert((owner, id));
+            fresh.at.insert((id, path));
+            if !is_local(*g) {
+                fresh.by_identity.entry(id).or_insert(*g);
+            }
+            if let Some(f) = g.file_ref() {
+                fresh.by_place.entry((f.path, f.index)).or_insert(*g);
+            }
         }
-        if let Some(f) = g.file_ref() {
-            by_place.entry((f.path, f.index)).or_insert(*g);
-        }
+        fresh
     }
-    let mut results = Vec::new();
-    let owned = |o: Object<'_>| match o.annotation(OWNER) {
-        Some(owner) => format!(" (it carries {OWNER}: {owner})"),
-        None => String::new(),
-    };
-    for k in kept {
-        let same_object = (!is_local(*k))
-            .then(|| by_identity.get(&Identity::of(*k)))
+
+    /// The same object generated again for `owner`, in the same file.
+    fn written_again(&self, owner: &str, o: Object<'_>) -> bool {
+        self.placed.contains(&(owner, Identity::of(o), path_of(o)))
+    }
+
+    /// The same object generated again for `owner`, in whichever file.
+    fn generates(&self, owner: &str, o: Object<'_>) -> bool {
+        self.owned.contains(&(owner, Identity::of(o)))
+    }
+
+    /// The same object generated in the same file, for whichever owner.
+    fn in_place(&self, o: Object<'_>) -> bool {
+        self.at.contains(&(Identity::of(o), path_of(o)))
+    }
+
+    /// An error for each generated object that would stand beside the item `k`, which stays: the
+    /// same object on the cluster, or the same place in the same file.
+    fn collisions(&self, k: Object<'_>) -> Vec<KrmResult> {
+        let owned = match k.annotation(OWNER) {
+            Some(owner) => {
+                format!(" (it carries {OWNER}: {owner}, but is not vmstack's output in that place)")
+            }
+            None => String::new(),
+        };
+        let mut results = Vec::new();
+        let same_object = (!is_local(k))
+            .then(|| self.by_identity.get(&Identity::of(k)))
             .flatten();
         if let Some(g) = same_object {
             results.push(about(
                 Code::CollidesWithInput.error(format!(
                     "vmstack generates {} for intent {}, and the input already holds {}{}: the \
-                     same object twice. Rename or delete the input's object, or change the intent",
+                     same object twice. Rename, move out or delete the input's object, or change \
+                     the intent",
                     describe(*g),
                     g.annotation(OWNER).unwrap_or(""),
-                    describe(*k),
-                    owned(*k)
+                    describe(k),
+                    owned
                 )),
-                *k,
+                k,
             ));
         }
-        let same_place = k.file_ref().and_then(|f| by_place.get(&(f.path, f.index)));
+        let same_place = k
+            .file_ref()
+            .and_then(|f| self.by_place.get(&(f.path, f.index)));
         if let Some(g) = same_place.filter(|g| same_object.is_none_or(|s| s.0 != g.0)) {
             results.push(about(
                 Code::CollidesWithInput.error(format!(
@@ -303,14 +356,14 @@ fn collisions(kept: &[Object<'_>], generated: &[Object<'_>]) -> Vec<KrmResult> {
                      file and index. Move the input's object to a file of its own",
                     describe(*g),
                     g.annotation(OWNER).unwrap_or(""),
-                    describe(*k),
-                    owned(*k)
+                    describe(k),
+                    owned
                 )),
-                *k,
+                k,
             ));
         }
+        results
     }
-    results
 }
 
 #[cfg(test)]
@@ -428,12 +481,10 @@ mod tests {
         assert_eq!(sorted.keep, [true]);
         assert_eq!(
             codes(&sorted.results),
-            [
-                (Code::NotGenerated, Severity::Warning),
-                (Code::CollidesWithInput, Severity::Error)
-            ]
+            [(Code::CollidesWithInput, Severity::Error)],
+            "one result for the item"
         );
-        let clash = &sorted.results[1].message;
+        let clash = &sorted.results[0].message;
         assert!(
             clash.contains("vm/a.yaml") && clash.contains("app/copy.yaml"),
             "{clash}"
@@ -476,10 +527,8 @@ mod tests {
         assert_eq!(sorted.keep, [true]);
         assert_eq!(
             codes(&sorted.results),
-            [
-                (Code::OrphanedOutput, Severity::Warning),
-                (Code::CollidesWithInput, Severity::Error)
-            ]
+            [(Code::CollidesWithInput, Severity::Error)],
+            "one result for the item"
         );
     }
 
