@@ -1,5 +1,6 @@
-//! The function proper: which intents to expand, and how their output replaces the previous run's
-//! (ownership, pruning, file placement), after checking it against the settings in the input.
+//! The function proper: which intents to expand, where their output goes, and how it replaces the
+//! previous run's (what is earlier output is [`crate::ownership`]'s to say), after checking it
+//! against the settings in the input.
 //! Knows intents and ResourceLists, not VictoriaMetrics.
 
 use std::collections::{BTreeMap, BTreeSet};

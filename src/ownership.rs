@@ -23,7 +23,7 @@ use crate::krm::{KrmResult, Severity};
 /// Marks every generated object with the intent that produced it (`<namespace>/<name>`).
 pub const OWNER: &str = "vmstack.dev/owner";
 
-/// The fingerprint of a generated object's owner, identity and file ([`fingerprint`]).
+/// The fingerprint of a generated object's owner, identity and file (docs/ownership.md).
 pub const FINGERPRINT: &str = "vmstack.dev/fingerprint";
 
 /// The kind of an intent. An intent is never pruned, whatever its annotations or apiVersion.
