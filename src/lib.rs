@@ -48,3 +48,5 @@ pub mod ownership;
 pub mod plan;
 pub mod render;
 pub mod settings;
+pub mod settings_index;
+pub mod stdio;
