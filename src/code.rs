@@ -91,6 +91,10 @@ registry! {
     /// vmauth access that cannot work as written (users or credentials with vmauth off, a
     /// generated password for another cluster, a writer choosing its tenant, …).
     AccessImpossible = "VMS215",
+    /// The `values` turn off a safe default vmstack writes: a security context, the operator's
+    /// strict security, Grafana's or vmauth's anonymous access (a warning where the intent
+    /// allows it).
+    ValuesReopen = "VMS216",
     /// A generated object whose intent is no longer in the input.
     OrphanedOutput = "VMS302",
     /// (warning) An item that carries the owner annotation of an intent expanded now, but is not

@@ -122,7 +122,7 @@ pub fn diagnostic_results(intent: &Value, diagnostics: &[Diagnostic]) -> Vec<Krm
     diagnostics
         .iter()
         .map(|d| {
-            let mut r = d.code.error(&d.message);
+            let mut r = d.code.result(d.severity, &d.message);
             r.resource_ref = Some(o.resource_ref());
             if !d.path.is_empty() {
                 r.field = Some(FieldRef {

@@ -135,12 +135,21 @@ impl Positions {
                 }),
                 (Shape::Map(entries), None) => entries
                     .iter()
-                    .filter(|e| {
-                        rest.strip_prefix(e.key.as_str())
-                            .is_some_and(|t| t.is_empty() || t.starts_with(['.', '[']))
+                    .filter_map(|e| {
+                        // A key holding a dot may be written quoted (`grafana."grafana.ini"`).
+                        let quoted = format!("{:?}", e.key);
+                        [e.key.as_str(), quoted.as_str()]
+                            .into_iter()
+                            .filter(|k| {
+                                rest.strip_prefix(k)
+                                    .is_some_and(|t| t.is_empty() || t.starts_with(['.', '[']))
+                            })
+                            .map(str::len)
+                            .max()
+                            .map(|len| (e, len))
                     })
-                    .max_by_key(|e| e.key.len())
-                    .map(|e| (Some(&e.key_at), &e.value, &rest[e.key.len()..])),
+                    .max_by_key(|(_, len)| *len)
+                    .map(|(e, len)| (Some(&e.key_at), &e.value, &rest[len..])),
                 _ => None,
             };
             let Some((k, next, tail)) = step else {
@@ -343,6 +352,15 @@ kind: Second
     fn keys_with_dots_are_matched_whole() {
         let l = file()
             .locate(0, "metadata.labels.app.kubernetes.io/name")
+            .unwrap();
+        assert!(l.exact);
+        assert_eq!(snippet(&l.value), "x");
+    }
+
+    #[test]
+    fn a_key_with_dots_may_be_quoted() {
+        let l = file()
+            .locate(0, "metadata.labels.\"app.kubernetes.io/name\"")
             .unwrap();
         assert!(l.exact);
         assert_eq!(snippet(&l.value), "x");

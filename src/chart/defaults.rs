@@ -1,6 +1,7 @@
-//! The chart defaults the render conditions read, per chart line. Helm lays a release's values
-//! over these, so a condition cannot be judged from the release's values alone: the chart turns
-//! vmsingle on, ships a non-empty Alertmanager config and two data sources unless told otherwise.
+//! The chart defaults the render conditions and the safety checks read, per chart line. Helm
+//! lays a release's values over these, so a condition cannot be judged from the release's values
+//! alone: the chart turns vmsingle on, ships a non-empty Alertmanager config and two data sources
+//! unless told otherwise, and opens vmauth to unauthenticated clients.
 //!
 //! Parent-chart entries are checked against the chart's own values.yaml by a test; the subchart
 //! entries (Grafana's, which the parent's templates see under `grafana`) come from the Grafana
@@ -10,8 +11,8 @@ use serde_json::{Value, json};
 
 use crate::intent::chart_line::ChartLine;
 
-/// Every default a render condition reads, as `(dotted path, value)`; a path segment holding a
-/// dot is never needed here.
+/// Every default a render condition or a safety check reads, as `(dotted path, value)`; a path
+/// segment holding a dot is never needed here.
 pub fn entries(line: ChartLine) -> Vec<(&'static str, Value)> {
     let mut out = vec![
         ("vmsingle.enabled", json!(true)),
@@ -42,6 +43,28 @@ pub fn entries(line: ChartLine) -> Vec<(&'static str, Value)> {
         ),
         ("defaultDashboards.enabled", json!(true)),
         ("prometheus-node-exporter.enabled", json!(true)),
+        ("kube-state-metrics.enabled", json!(true)),
+        ("vmagent.enabled", json!(true)),
+        ("vmauth.enabled", json!(false)),
+        ("victoria-metrics-operator.enabled", json!(true)),
+        // Every client without credentials reaches the read and the write path.
+        (
+            "vmauth.spec.unauthorizedUserAccessSpec",
+            json!({
+                "disabled": false,
+                "discover_backend_ips": true,
+                "url_map": [
+                    {
+                        "src_paths": ["{{ .vm.read.path }}/.*"],
+                        "url_prefix": ["{{ urlJoin (omit .vm.read \"path\") }}/"],
+                    },
+                    {
+                        "src_paths": ["{{ .vm.write.path }}/.*"],
+                        "url_prefix": ["{{ urlJoin (omit .vm.write \"path\") }}/"],
+                    },
+                ],
+            }),
+        ),
     ];
     match line {
         ChartLine::V0_61 => out.push(("defaultRules.create", json!(true))),

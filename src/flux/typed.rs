@@ -36,6 +36,12 @@ pub fn any_type(v: &Value) -> Value {
     }
 }
 
+/// Whether `v` is a templated value's marker (a leaf, whatever mapping it is written as).
+pub fn is_template(v: &Value) -> bool {
+    v.as_object()
+        .is_some_and(|m| m.len() == 1 && m.contains_key(MARKER))
+}
+
 fn marked(m: &Map<String, Value>) -> Option<(String, Vec<JsonType>)> {
     let Some(Value::Array(list)) = m.get(MARKER) else {
         return None;

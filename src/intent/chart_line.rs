@@ -178,26 +178,11 @@ impl ChartLine {
         self == ChartLine::V0_91
     }
 
-    /// The chart's sync Job settings (0.91 only): it runs when it has rules or dashboards to
-    /// fetch, as a non-root, unprivileged pod (the chart sets no security context of its own).
+    /// The chart's sync Job switch (0.91 only): it runs when it has rules or dashboards to
+    /// fetch (its security context is among the chart's safe defaults, `chart::security`).
     pub fn sync_job_values(self, run: bool) -> Option<serde_json::Value> {
-        if !self.has_sync_job() {
-            return None;
-        }
-        let mut job = serde_json::json!({"enabled": run});
-        if run {
-            job["podSecurityContext"] = serde_json::json!({
-                "runAsNonRoot": true,
-                "runAsUser": 65534,
-                "runAsGroup": 65534,
-                "seccompProfile": {"type": "RuntimeDefault"},
-            });
-            job["containerSecurityContext"] = serde_json::json!({
-                "allowPrivilegeEscalation": false,
-                "capabilities": {"drop": ["ALL"]},
-            });
-        }
-        Some(job)
+        self.has_sync_job()
+            .then(|| serde_json::json!({"enabled": run}))
     }
 
     /// Every key the chart reads as a switch of `defaultRules` or of one of its groups: 0.91

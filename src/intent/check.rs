@@ -195,6 +195,15 @@ fn values_conflicts(s: &Stack, d: &mut Diagnostics) {
             },
         );
     }
+    if at(&["victoria-metrics-operator", "enabled"]).is_some_and(|v| v != &Value::Bool(false)) {
+        d.report(
+            Code::ValuesConflict,
+            &values_path("victoria-metrics-operator.enabled"),
+            "the operator cannot run in this release: it is a cluster-wide controller with its own \
+             release and CRDs (this release skips CRDs), and vmstack does not secure the chart's copy \
+             of it; install it as docs/prerequisites.md says",
+        );
+    }
     if let Some(f) = at(&["fullnameOverride"])
         && f.as_str() != Some(s.release.as_str())
     {

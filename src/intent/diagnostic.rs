@@ -1,10 +1,13 @@
 //! Problems found in an intent, each with a stable code and the field path it is about.
 
 use crate::code::Code;
+use crate::krm::Severity;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub code: Code,
+    /// An error, unless the intent itself allows what is found (a warning then says so).
+    pub severity: Severity,
     /// Dotted path from the object root, list items as `[i]`: `spec.vmstorage.replicas`.
     pub path: String,
     pub message: String,
@@ -16,11 +19,17 @@ impl Diagnostic {
     pub fn new(code: Code, path: impl Into<String>, message: impl Into<String>) -> Self {
         Diagnostic {
             code,
+            severity: Severity::Error,
             path: path.into(),
             message: message.into(),
             current: None,
             proposed: None,
         }
+    }
+
+    pub fn warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
     }
 
     pub fn with_current(mut self, v: &serde_json::Value) -> Self {

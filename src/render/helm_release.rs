@@ -95,8 +95,9 @@ fn helm_release(stack: &Stack, names: &Names) -> Value {
     })
 }
 
-/// The chart values: vmstack's choices first, then the intent's `values`, deep-merged last.
-/// What type a variable in `values` must end as is the user's to know, not vmstack's.
+/// The chart values: vmstack's choices first, then the intent's `values`, deep-merged last,
+/// and the safe defaults of every workload the chart then runs laid under both (a key either
+/// sets wins). What type a variable in `values` must end as is the user's to know, not vmstack's.
 pub fn values(stack: &Stack, names: &Names) -> Value {
     let mut v = match &stack.role {
         Role::Global(g) => global_values(stack, g, names),
@@ -104,6 +105,7 @@ pub fn values(stack: &Stack, names: &Names) -> Value {
     };
     let own = typed::any_type(&Value::Object(stack.values.value.clone()));
     deep_merge(&mut v, &own);
+    crate::chart::security::harden(stack.chart.line, &mut v);
     v
 }
 

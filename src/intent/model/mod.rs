@@ -13,6 +13,7 @@ mod global;
 mod network;
 mod platform;
 mod rules;
+mod security;
 
 pub use access::*;
 pub use agent::*;
@@ -22,6 +23,7 @@ pub use global::*;
 pub use network::*;
 pub use platform::*;
 pub use rules::*;
+pub use security::*;
 
 use serde_json::{Map, Value};
 
@@ -54,6 +56,8 @@ pub struct Stack {
     pub role: Role,
     /// Deep-merged into the Helm values last.
     pub values: Spanned<Map<String, Value>>,
+    /// What `values` may relax of vmstack's safe defaults.
+    pub security: Security,
     /// Every Flux variable the intent uses, where, and as what kind of value.
     pub variables: Vec<VariableUse>,
 }

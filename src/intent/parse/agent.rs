@@ -103,7 +103,7 @@ fn remote_write(
 /// An exporter's section: its resources.
 fn exporter(f: &mut Fields, key: &'static str, def: Resources, d: &mut Diagnostics) -> Resources {
     let mut x = f.section(key, d);
-    let resources = x.or("resources", def, d);
+    let resources = super::component::resources(&mut x, &def, d);
     x.finish(d);
     resources
 }

@@ -10,7 +10,7 @@ pub(super) fn grafana(f: &mut Fields, def: Grafana, release: &str, d: &mut Diagn
     let mut g = f.section("grafana", d);
     let enabled = g.or("enabled", def.enabled, d);
     let replicas = g.or_spanned("replicas", def.replicas, d);
-    let resources = g.or("resources", def.resources, d);
+    let resources = super::component::resources(&mut g, &def.resources, d);
     let admin_path = g.path_of("adminCredentials");
     let admin = g
         .raw("adminCredentials")

@@ -12,6 +12,7 @@ mod network;
 mod platform;
 mod remote_write;
 mod rules;
+mod security;
 
 use std::collections::BTreeSet;
 use std::sync::LazyLock;
@@ -114,6 +115,7 @@ fn read(obj: &Value, d: &mut Diagnostics) -> Option<Stack> {
     // Without a role nothing is rendered; the agent's defaults only let the reader go on.
     let scrape = network::scrape(&mut f, role.unwrap_or(RoleKind::Agent), d);
     let values = f.or_spanned("values", Spanned::unread(Map::new()), d);
+    let security = security::security(&mut f, d);
     let capacity = capacity::capacity(&mut f, role, d);
 
     let kind = role?;
@@ -151,6 +153,7 @@ fn read(obj: &Value, d: &mut Diagnostics) -> Option<Stack> {
         capacity,
         role: role?,
         values,
+        security,
         variables: Vec::new(),
     })
 }

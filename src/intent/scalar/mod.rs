@@ -18,7 +18,7 @@ pub use duration::{DurationStyle, GoDuration, MetricsDuration, parse_duration_se
 pub use extra_args::ExtraArgs;
 pub use name::{Name, dns_label_problem};
 pub use quantity::{Quantity, is_quantity};
-pub use resources::Resources;
+pub use resources::{Resources, ResourcesPatch};
 pub use retention::{Retention, is_retention};
 pub use setting::{Kind, Setting, Written, literal};
 pub use tenant::{MULTITENANT, Tenant, tenant_problem};
