@@ -97,6 +97,15 @@ registry! {
     ValuesReopen = "VMS216",
     /// A generated object whose intent is no longer in the input.
     OrphanedOutput = "VMS302",
+    /// (warning) An item that carries the owner annotation of an intent expanded now, but is not
+    /// an object vmstack generated (or an intent): kept.
+    NotGenerated = "VMS303",
+    /// (info) Earlier output removed: its intent no longer generates it, or a renamed intent
+    /// generates it again in its place.
+    PrunedOutput = "VMS304",
+    /// A generated object and an input item that stays: the same object, or the same file and
+    /// index.
+    CollidesWithInput = "VMS305",
     UndefinedVariable = "VMS400",
     MissingSettings = "VMS401",
     VariableValueMismatch = "VMS402",

@@ -2,7 +2,8 @@
 //! VictoriaMetrics deployment across Kubernetes clusters, as a KRM function.
 //!
 //! Layers, from the edge inward: [`krm`] (the ResourceList protocol, nothing VictoriaMetrics),
-//! [`function`] (which items to expand, replace and prune), [`intent`] (raw object → validated
+//! [`function`] (the run: which intents to expand, and placement), [`ownership`] (which items are
+//! earlier output, to replace or prune, and which are kept), [`intent`] (raw object → validated
 //! model), [`operator`] (names, labels, ports) and [`render`] (one module per output family).
 //!
 //! ```
@@ -43,6 +44,7 @@ pub mod intent;
 pub mod krm;
 pub mod locate;
 pub mod operator;
+pub mod ownership;
 pub mod plan;
 pub mod render;
 pub mod schema;

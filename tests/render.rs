@@ -10,6 +10,7 @@ use std::process::{Command, Stdio};
 
 use common::fixtures::problems;
 use serde_json::{Value, json};
+use vmstack::code::Code;
 use vmstack::function::{self, Layout, OWNER};
 use vmstack::krm::{ResourceList, yaml};
 
@@ -120,7 +121,18 @@ fn objects_the_intent_no_longer_produces_are_pruned() {
     let mut items = first.items.clone();
     items[1] = intent.clone();
     let second = function::process(ResourceList::new(items, Some(intent)), Layout::Files);
-    assert!(problems(&second.results).is_empty());
+    // Each removal is said, as a note naming the object.
+    let (removed, others): (Vec<_>, Vec<_>) = problems(&second.results)
+        .into_iter()
+        .partition(|r| code_of(r) == Code::PrunedOutput.as_str());
+    assert!(others.is_empty(), "{others:?}");
+    assert_eq!(removed.len(), policies(&first.items));
+    assert!(
+        removed
+            .iter()
+            .all(|r| r.severity == vmstack::krm::Severity::Info
+                && r.resource_ref.as_ref().unwrap().kind == "NetworkPolicy")
+    );
     assert_eq!(
         policies(&second.items),
         0,

@@ -77,9 +77,10 @@ impl Expansion {
             .items
             .iter()
             .filter(|i| {
-                Object(i)
-                    .annotation(OWNER)
-                    .is_some_and(|o| self.owners.contains(o))
+                function::is_generated(i)
+                    && Object(i)
+                        .annotation(OWNER)
+                        .is_some_and(|o| self.owners.contains(o))
             })
             .cloned()
             .collect()
