@@ -46,3 +46,4 @@ pub mod operator;
 pub mod plan;
 pub mod render;
 pub mod settings;
+pub mod terminal;
