@@ -2,13 +2,22 @@
 
 use std::path::Path;
 
+/// The field a result must name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Field {
+    /// `-`: none (on the command line, where a field may not be shown: not checked).
+    Absent,
+    /// `*`: any, or none.
+    Any,
+    Path(String),
+}
+
 /// One result the run must give.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExpectedResult {
     pub severity: String,
     pub code: String,
-    /// `None` for a result without a field.
-    pub field: Option<String>,
+    pub field: Field,
     pub fragment: String,
 }
 
@@ -19,9 +28,11 @@ impl std::fmt::Display for ExpectedResult {
             "result: {} {} {} | {}",
             self.severity,
             self.code,
-            self.field
-                .as_deref()
-                .map_or("-".into(), |f| quoted_if_needed(f, false)),
+            match &self.field {
+                Field::Absent => "-".into(),
+                Field::Any => "*".into(),
+                Field::Path(f) => quoted_if_needed(f, false),
+            },
             quoted_if_needed(&self.fragment, true)
         )
     }
@@ -77,7 +88,7 @@ fn quoted_if_needed(text: &str, spaces: bool) -> String {
 fn result(text: &str) -> Result<ExpectedResult, String> {
     let want = || format!("{text}: want `severity code field | fragment` (field `-` for none)");
     let (head, tail) = text
-        .split_once(" | ")
+        .split_once(" |")
         .map_or((text, ""), |(h, t)| (h, t.trim()));
     let mut words = head.trim().splitn(3, ' ');
     let (Some(severity), Some(code), Some(field)) = (words.next(), words.next(), words.next())
@@ -85,9 +96,11 @@ fn result(text: &str) -> Result<ExpectedResult, String> {
         return Err(want());
     };
     let field = match field.trim() {
-        f if f.starts_with('"') => fragment(f)?,
+        "-" => Field::Absent,
+        "*" => Field::Any,
+        f if f.starts_with('"') => Field::Path(fragment(f)?),
         f if f.contains(char::is_whitespace) => return Err(want()),
-        f => f.to_string(),
+        f => Field::Path(f.to_string()),
     };
     if !matches!(severity, "error" | "warning" | "info") {
         return Err(format!("{text}: severity is error, warning or info"));
@@ -95,7 +108,7 @@ fn result(text: &str) -> Result<ExpectedResult, String> {
     Ok(ExpectedResult {
         severity: severity.into(),
         code: code.into(),
-        field: (field != "-").then_some(field),
+        field,
         fragment: fragment(tail)?,
     })
 }
@@ -177,11 +190,13 @@ mod tests {
         .unwrap();
         assert_eq!(e.run, Run::Stdin);
         assert_eq!((e.exit, e.items), (1, Some(2)));
-        assert_eq!(e.results[0].field.as_deref(), Some("metadata.name"));
-        assert_eq!(e.results[1].field, None);
+        assert_eq!(e.results[0].field, Field::Path("metadata.name".into()));
+        assert_eq!(e.results[1].field, Field::Absent);
         assert_eq!(e.results[1].fragment, "a\tb");
         assert_eq!(e.stderr_not, ["\nerror["]);
-        assert_eq!(e.results[2].field.as_deref(), Some("spec.a b\nc"));
+        assert_eq!(e.results[2].field, Field::Path("spec.a b\nc".into()));
+        let any = Expected::parse("run: stdin\nexit: 1\nresult: error VMS100 * | x\n").unwrap();
+        assert_eq!(any.results[0].field, Field::Any);
         let cli = Expected::parse("run: check package\nexit: 0\n").unwrap();
         assert_eq!(cli.run, Run::Cli(vec!["check".into(), "package".into()]));
     }
