@@ -38,6 +38,22 @@ impl std::fmt::Display for ExpectedResult {
     }
 }
 
+/// How many items the ResourceList written holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Items {
+    Exactly(usize),
+    AtLeast(usize),
+}
+
+impl Items {
+    pub fn admits(self, n: usize) -> bool {
+        match self {
+            Items::Exactly(m) => n == m,
+            Items::AtLeast(m) => n >= m,
+        }
+    }
+}
+
 /// How the case runs vmstack.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Run {
@@ -51,8 +67,8 @@ pub enum Run {
 pub struct Expected {
     pub run: Run,
     pub exit: i32,
-    /// The number of items in the ResourceList written.
-    pub items: Option<usize>,
+    /// The number of items in the ResourceList written (`N`), or the least (`N+`).
+    pub items: Option<Items>,
     pub results: Vec<ExpectedResult>,
     pub stdout: Vec<String>,
     pub stdout_not: Vec<String>,
@@ -152,7 +168,13 @@ impl Expected {
                     ))
                 }
                 "exit" => exit = Some(value.parse().map_err(|_| at(format!("exit {value}")))?),
-                "items" => e.items = Some(value.parse().map_err(|_| at(format!("items {value}")))?),
+                "items" => {
+                    let count = |n: &str| n.parse().map_err(|_| at(format!("items {value}")));
+                    e.items = Some(match value.strip_suffix('+') {
+                        Some(least) => Items::AtLeast(count(least)?),
+                        None => Items::Exactly(count(value)?),
+                    });
+                }
                 "result" => e.results.push(result(value).map_err(at)?),
                 "stdout" => e.stdout.push(fragment(value).map_err(at)?),
                 "stdout-not" => e.stdout_not.push(fragment(value).map_err(at)?),
@@ -189,7 +211,9 @@ mod tests {
         )
         .unwrap();
         assert_eq!(e.run, Run::Stdin);
-        assert_eq!((e.exit, e.items), (1, Some(2)));
+        assert_eq!((e.exit, e.items), (1, Some(Items::Exactly(2))));
+        let least = Expected::parse("run: stdin\nexit: 0\nitems: 2+\n").unwrap();
+        assert!(least.items.unwrap().admits(24) && !least.items.unwrap().admits(1));
         assert_eq!(e.results[0].field, Field::Path("metadata.name".into()));
         assert_eq!(e.results[1].field, Field::Absent);
         assert_eq!(e.results[1].fragment, "a\tb");
