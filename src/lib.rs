@@ -46,4 +46,6 @@ pub mod operator;
 pub mod plan;
 pub mod render;
 pub mod settings;
+pub mod settings_index;
+pub mod stdio;
 pub mod terminal;

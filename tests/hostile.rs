@@ -67,8 +67,8 @@ impl Given {
 }
 
 /// The ResourceList on stdout, read as a host reads it: echoed items are written as their own
-/// text, so a value the input held (`1e400`, a 20,000-item list) is read as a host would read
-/// it, past vmstack's own reader's bounds; a repeated key still is not YAML.
+/// text, so what the input held (`1e400`, a key written twice, which kpt passes on as it is, a
+/// 20,000-item list) is read as a host would read it, past vmstack's own reader's bounds.
 fn read_output(text: &str) -> Result<Value, serde_saphyr::Error> {
     let mut budget = serde_saphyr::Budget::default();
     budget.max_nodes = usize::MAX;
@@ -79,6 +79,7 @@ fn read_output(text: &str) -> Result<Value, serde_saphyr::Error> {
     options.budget = Some(budget);
     options.strict_booleans = true;
     options.non_finite_float_policy = serde_saphyr::NonFiniteFloatPolicy::AsString;
+    options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::LastWins;
     serde_saphyr::from_str_with_options(text, options)
 }
 
@@ -192,8 +193,9 @@ fn check_case(dir: &Path, expected: &Expected) {
     assert_eq!(
         out.exit,
         Some(expected.exit),
-        "exit status (None: killed, perhaps past the {} MiB address-space bound)\nstderr:\n{stderr}",
-        bounded::MEMORY_BYTES >> 20
+        "exit status (None: killed, perhaps past the {} MiB address-space bound or {} s of CPU)\nstderr:\n{stderr}",
+        bounded::MEMORY_BYTES >> 20,
+        bounded::CPU_SECONDS
     );
     assert_terminal_safe("stderr", &stderr, &[]);
     let given = match &expected.run {

@@ -1,6 +1,7 @@
-//! The real binary, run with a bound on its address space (`prlimit --as`) and a wall-clock
-//! kill: safety nets, so that a case that would exhaust the machine or never end fails alone,
-//! not speed targets (the bounds are far above what any case needs).
+//! The real binary, run with a bound on its address space and its CPU time (`prlimit --as
+//! --cpu`) and a wall-clock kill: safety nets, so that a case that would exhaust the machine or
+//! never end fails alone, not speed targets (the bounds are far above what any case needs, in a
+//! debug build on a machine shared with other builds).
 
 use std::io::{Read, Write};
 use std::path::Path;
@@ -12,8 +13,10 @@ use super::input::Stdin;
 
 /// Address space of one run.
 pub const MEMORY_BYTES: u64 = 2 << 30;
-/// Wall clock of one run.
-pub const WALL_CLOCK: Duration = Duration::from_secs(20);
+/// CPU time of one run, in seconds: the process is killed past it (SIGXCPU, then SIGKILL).
+pub const CPU_SECONDS: u64 = 20;
+/// Wall clock of one run: on a busy machine a run may wait for a core far longer than it works.
+pub const WALL_CLOCK: Duration = Duration::from_secs(90);
 
 #[derive(Debug)]
 pub struct Outcome {
@@ -36,6 +39,7 @@ fn drain(mut from: impl Read + Send + 'static) -> thread::JoinHandle<Vec<u8>> {
 pub fn run(dir: &Path, args: &[String], stdin: Option<Stdin>) -> Outcome {
     let mut child = Command::new("prlimit")
         .arg(format!("--as={MEMORY_BYTES}"))
+        .arg(format!("--cpu={CPU_SECONDS}"))
         .arg("--")
         .arg(env!("CARGO_BIN_EXE_vmstack"))
         .args(args)
