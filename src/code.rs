@@ -65,6 +65,9 @@ registry! {
     OutOfRange = "VMS116",
     InvalidFlag = "VMS117",
     InvalidCidr = "VMS118",
+    /// A path where files are placed (`spec.directory`, the intent's path annotations) that is
+    /// not a relative path inside the package, or holds control characters or backslashes.
+    UnsafePath = "VMS119",
     ReplicationAboveReplicas = "VMS200",
     DisruptionTooLarge = "VMS201",
     GrafanaReplicasNeedDatabase = "VMS202",

@@ -19,6 +19,7 @@ use crate::ownership;
 use crate::render::{self, Output};
 use crate::settings::{self, Expansion};
 use crate::settings_index::SettingsIndex;
+use crate::terminal::escape;
 
 pub use crate::ownership::OWNER;
 
@@ -37,7 +38,7 @@ pub fn to_stream(items: &[Value]) -> String {
 
 /// Every Flux variable the generated objects read, one line each: the variable, the object and
 /// field that use it, and the Flux Kustomization that substitutes it (its parent's job for the
-/// Kustomization itself).
+/// Kustomization itself). Lines for a terminal: each field is escaped.
 pub fn variable_inventory(generated: &[Value]) -> Vec<String> {
     let substituter = |owner: &str| {
         generated
@@ -70,9 +71,15 @@ pub fn variable_inventory(generated: &[Value]) -> Vec<String> {
             } else {
                 ""
             };
+            // Tabs separate the columns: no field may hold one, nor a line break.
             lines.push(format!(
-                "{}{default}\t{}/{}/{}\t{}\t{by}",
-                r.name, r.object.kind, r.object.namespace, r.object.name, r.field
+                "{}{default}\t{}/{}/{}\t{}\t{}",
+                escape(&r.name),
+                escape(&r.object.kind),
+                escape(&r.object.namespace),
+                escape(&r.object.name),
+                escape(&r.field),
+                escape(&by)
             ));
         }
     }
@@ -236,19 +243,49 @@ fn settings_of(items: &mut [Item], stacks: &[&Stack]) -> Result<SettingsIndex, V
     })
 }
 
+/// The annotations by which a host says where an intent's file is: kpt's, and the legacy one
+/// kustomize and older hosts pass (kpt passes both).
+const PLACEMENT: [&str; 2] = [object::PATH, object::LEGACY_PATH];
+
 /// The folder an intent's files go to, relative to the package root: its own folder (when the
-/// host says where the intent file is) joined with the intent's `directory`.
-fn output_folder(intent: &Value, stack: &Stack) -> String {
-    let base = Object(intent)
-        .file_ref()
-        .and_then(|f| f.path.rsplit_once('/').map(|(dir, _)| dir.to_string()))
-        .unwrap_or_default();
-    match (base.as_str(), stack.directory.as_str()) {
-        ("", "" | ".") => String::new(),
-        ("", d) => d.to_string(),
-        (b, "" | ".") => b.to_string(),
-        (b, d) => format!("{b}/{d}"),
+/// host says where the intent file is) joined with the intent's `directory`. Every path
+/// annotation the intent carries must be a path inside the package, as `spec.directory` must
+/// ([`intent::scalar::package_path`]), or nothing is placed beside it.
+fn output_folder(intent: &Value, stack: &Stack) -> Result<String, Vec<Diagnostic>> {
+    let o = Object(intent);
+    let mut problems = Vec::new();
+    let mut base = None;
+    for annotation in PLACEMENT {
+        let Some(path) = o.annotation(annotation) else {
+            continue;
+        };
+        match intent::scalar::package_path(path) {
+            Ok(file) => {
+                base.get_or_insert_with(|| {
+                    file.rsplit_once('/')
+                        .map_or(String::new(), |(dir, _)| dir.to_string())
+                });
+            }
+            Err(why) => problems.push(
+                Diagnostic::new(
+                    Code::UnsafePath,
+                    format!("metadata.annotations.{annotation}"),
+                    format!("annotation {annotation}: {path:?} {why}"),
+                )
+                .with_current(&Value::String(path.to_string())),
+            ),
+        }
     }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let base = base.unwrap_or_default();
+    // Both are normalised: `""` is the package root, and neither holds a `.` segment.
+    Ok(match (base.as_str(), stack.directory.as_str()) {
+        (b, "") => b.to_string(),
+        ("", d) => d.to_string(),
+        (b, d) => format!("{b}/{d}"),
+    })
 }
 
 /// Expands the intents of a ResourceList. Results carry every problem; with any error the items
@@ -330,7 +367,13 @@ pub fn process_items(
     let mut folders: BTreeMap<String, String> = BTreeMap::new();
     if layout == Layout::Files {
         for t in &expanded {
-            let folder = output_folder(&t.intent, &t.stack);
+            let folder = match output_folder(&t.intent, &t.stack) {
+                Ok(folder) => folder,
+                Err(problems) => {
+                    results.extend(diagnostic_results(&t.intent, &problems));
+                    continue;
+                }
+            };
             if let Some(other) = folders.insert(folder.clone(), key(&t.intent)) {
                 let mut r = Code::DuplicateIntent.error(format!(
                     "intents {other} and {} both write to folder {folder:?}: give one a \
@@ -395,7 +438,8 @@ pub fn process_items(
                 let index = render::folder_index(&t.stack, &generated);
                 generated.push(index);
             }
-            let folder = output_folder(&t.intent, &t.stack);
+            // A folder that is not safe is an error above, and nothing generated is kept.
+            let folder = output_folder(&t.intent, &t.stack).unwrap_or_default();
             Expansion {
                 intent: &t.intent,
                 stack: &t.stack,

@@ -51,3 +51,4 @@ pub mod schema;
 pub mod settings;
 pub mod settings_index;
 pub mod stdio;
+pub mod terminal;

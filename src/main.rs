@@ -14,6 +14,7 @@ use vmstack::cli::{self, Run, plugin};
 use vmstack::function::{self, Layout};
 use vmstack::krm::Limits;
 use vmstack::krm::input::{self, InputError};
+use vmstack::terminal::escape;
 
 const ABOUT: &str =
     "Expand VictoriaMetricsStack intents into VictoriaMetrics manifests (a KRM function)";
@@ -201,7 +202,7 @@ fn main() -> ExitCode {
     match outcome {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("vmstack: {e:#}");
+            eprintln!("vmstack: {}", escape(&format!("{e:#}")));
             ExitCode::FAILURE
         }
     }
@@ -352,13 +353,13 @@ fn install_plugin(args: InstallArgs) -> anyhow::Result<ExitCode> {
     };
     let binary = std::env::current_exe().context("finding the running binary")?;
     let installed = plugin::install(&binary, &home.dir)?;
-    println!("{}", installed.display());
+    println!("{}", escape(&installed.display().to_string()));
     eprintln!(
         "vmstack: installed as kustomize's exec plugin for {} {} in {} ({})",
         vmstack::intent::API_VERSION,
         vmstack::intent::KIND,
-        home.dir.display(),
-        home.reason
+        escape(&home.dir.display().to_string()),
+        escape(&home.reason)
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -1,5 +1,7 @@
 //! Results as a person at a terminal reads them: the code and message, then the file, line and
-//! column of the offending field with the line itself underlined (rustc's layout).
+//! column of the offending field with the line itself underlined (rustc's layout). Every text
+//! from the input (messages, names, paths, the source line) is escaped for the terminal
+//! ([`crate::terminal`]).
 
 use std::collections::BTreeSet;
 use std::ops::Range;
@@ -11,6 +13,7 @@ use super::inputs::{InputFile, Inputs, Problem};
 use crate::code::Code;
 use crate::krm::{KrmResult, Severity};
 use crate::locate::Located;
+use crate::terminal::{EscapedLines, escape};
 
 /// Writes results against the inputs they are about.
 pub struct Reporter<'a> {
@@ -18,6 +21,8 @@ pub struct Reporter<'a> {
     /// The intents expanded: their earlier output among the inputs is not what results are about.
     owners: &'a BTreeSet<String>,
     renderer: Renderer,
+    /// Each input file as shown, when it holds characters to escape.
+    escaped: Vec<Option<EscapedLines>>,
 }
 
 fn level(severity: Severity) -> Level<'static> {
@@ -73,12 +78,16 @@ fn pointed(located: &Located, code: &str) -> Range<usize> {
 }
 
 fn label(field: &str, located: &Located) -> String {
+    let field = escape(field);
     if located.exact {
-        field.to_string()
+        field.into_owned()
     } else if located.found.is_empty() {
         format!("{field} is not in this document")
     } else {
-        format!("{field} is not set: it belongs under {}", located.found)
+        format!(
+            "{field} is not set: it belongs under {}",
+            escape(&located.found)
+        )
     }
 }
 
@@ -100,7 +109,7 @@ fn notes(r: &KrmResult) -> Vec<String> {
             other => other.to_string(),
         };
         if !shown.is_empty() && !r.message.contains("did you mean") && !r.message.contains(&shown) {
-            notes.push(format!("proposed value: {shown}"));
+            notes.push(format!("proposed value: {}", escape(&shown)));
         }
     }
     notes
@@ -118,6 +127,11 @@ impl<'a> Reporter<'a> {
             inputs,
             owners,
             renderer,
+            escaped: inputs
+                .files
+                .iter()
+                .map(|f| EscapedLines::of(&f.text))
+                .collect(),
         }
     }
 
@@ -127,16 +141,24 @@ impl<'a> Reporter<'a> {
         out
     }
 
-    fn snippet<'s>(
+    fn snippet(
         &self,
-        file: &'s InputFile,
+        index: usize,
         bytes: Range<usize>,
         label: String,
-    ) -> Snippet<'s, annotate_snippets::Annotation<'s>> {
+    ) -> Snippet<'_, annotate_snippets::Annotation<'_>> {
+        let file: &InputFile = &self.inputs.files[index];
         let span = first_line(&file.text, visible(&file.text, &bytes));
-        Snippet::source(file.text.as_str())
+        let (text, span) = match &self.escaped[index] {
+            Some(shown) => (
+                shown.text.as_str(),
+                shown.offset(span.start)..shown.offset(span.end),
+            ),
+            None => (file.text.as_str(), span),
+        };
+        Snippet::source(text)
             .line_start(1)
-            .path(file.shown.as_str())
+            .path(escape(&file.shown))
             .fold(true)
             .annotation(AnnotationKind::Primary.span(span).label(label))
     }
@@ -146,12 +168,11 @@ impl<'a> Reporter<'a> {
         let r = &p.result;
         let code = r.tags.get("code").cloned().unwrap_or_default();
         let title = level(r.severity)
-            .primary_title(message_of(r).to_string())
-            .id(code);
+            .primary_title(escape(message_of(r)))
+            .id(escape(&code).into_owned());
         match &p.at {
             Some((file, place)) => {
-                let file = &self.inputs.files[*file];
-                self.render(title.element(self.snippet(file, place.bytes.clone(), String::new())))
+                self.render(title.element(self.snippet(*file, place.bytes.clone(), String::new())))
             }
             None => self.render(Group::with_title(title)),
         }
@@ -162,8 +183,8 @@ impl<'a> Reporter<'a> {
         let code = r.tags.get("code").cloned().unwrap_or_default();
         let field = r.field.as_ref().map_or("", |f| f.path.as_str());
         let title = level(r.severity)
-            .primary_title(message_of(r).to_string())
-            .id(code.clone());
+            .primary_title(escape(message_of(r)))
+            .id(escape(&code).into_owned());
         let place = self.place_of(r, field);
         let shown = place.is_some();
         let mut group = match place {
@@ -180,7 +201,7 @@ impl<'a> Reporter<'a> {
             if !field.is_empty() && !shown {
                 note.push_str(&format!(", field {field}"));
             }
-            group = group.element(Level::NOTE.message(note));
+            group = group.element(Level::NOTE.message(escape(&note).into_owned()));
         }
         for note in notes(r) {
             group = group.element(Level::HELP.message(note));
@@ -188,21 +209,23 @@ impl<'a> Reporter<'a> {
         self.render(group)
     }
 
-    fn place_of(&self, r: &KrmResult, field: &str) -> Option<(&InputFile, Range<usize>, String)> {
+    /// The file (its index), bytes and label to show a result at.
+    fn place_of(&self, r: &KrmResult, field: &str) -> Option<(usize, Range<usize>, String)> {
         let code = r.tags.get("code").map_or("", String::as_str);
         if let Some(resource) = &r.resource_ref
             && let Some(doc) = self
                 .inputs
                 .document_of(resource, r.file.as_ref(), self.owners)
         {
-            let file = &self.inputs.files[doc.file];
+            let index = doc.file;
+            let file = &self.inputs.files[index];
             let path = if field.is_empty() {
                 "metadata.name"
             } else {
                 field
             };
             let located = file.positions.as_ref()?.locate(doc.index, path)?;
-            return Some((file, pointed(&located, code), label(path, &located)));
+            return Some((index, pointed(&located, code), label(path, &located)));
         }
         // A generated object has no text of its own: show where an intent writes its variable
         // (the message names it: "variable X is …").
@@ -218,13 +241,13 @@ impl<'a> Reporter<'a> {
             .map(|d| d.file)
             .collect();
         intent_files.dedup();
-        intent_files.into_iter().find_map(|file| {
-            let file = &self.inputs.files[file];
+        intent_files.into_iter().find_map(|index| {
+            let file = &self.inputs.files[index];
             let at = file.text.find(&needle)?;
             let end = file.text[at..]
                 .find('}')
                 .map_or(at + needle.len(), |e| at + e + 1);
-            Some((file, at..end, format!("${{{variable}}} is written here")))
+            Some((index, at..end, format!("${{{variable}}} is written here")))
         })
     }
 }

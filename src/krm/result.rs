@@ -71,7 +71,8 @@ impl KrmResult {
         self.severity == Severity::Error
     }
 
-    /// One line for a human reading stderr.
+    /// One line for a human reading stderr, every control character in it escaped (a name or
+    /// message cannot start a line of its own).
     pub fn to_line(&self) -> String {
         let sev = match self.severity {
             Severity::Error => "error",
@@ -104,6 +105,6 @@ impl KrmResult {
             None => &self.message,
         };
         line.push_str(message);
-        line
+        crate::terminal::escape(&line).into_owned()
     }
 }

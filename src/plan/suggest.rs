@@ -12,6 +12,7 @@ use crate::capacity::{Assessment, Intent, Storage, least_nodes, load_text};
 use crate::code::Code;
 use crate::intent::variables::is_one_variable;
 use crate::krm::{KrmResult, yaml};
+use crate::terminal::escape;
 
 /// The proposals of these results go into the fragment as they are.
 const TAKEN_AS_PROPOSED: [Code; 2] = [Code::FractionalCpu, Code::QueryMemory];
@@ -36,10 +37,9 @@ fn storage_change(sizing: Sizing, size: f64, load: f64) -> (u32, Option<String>)
     (nodes, (per_node > size).then(|| quantity_gi(per_node)))
 }
 
+/// A comment line; what it quotes of the input (names, paths, messages) cannot end it.
 fn comment(out: &mut String, text: impl AsRef<str>) {
-    for line in text.as_ref().lines() {
-        let _ = writeln!(out, "# {line}");
-    }
+    let _ = writeln!(out, "# {}", escape(text.as_ref()));
 }
 
 fn fragment(intent: Intent, spec: Map<String, Value>) -> String {

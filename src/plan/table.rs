@@ -8,13 +8,15 @@ use crate::capacity::resolve::Resolved;
 use crate::capacity::{Assessment, Declared, Storage, load_text};
 use crate::code::Code;
 use crate::krm::{KrmResult, Severity};
+use crate::terminal::escape;
 
 const LEGEND: &str = "disk per node = bytes/sample × ingestion rate × replicationFactor × (retention + \
                       retention cycle) × 1.25 × (1 + indexOverhead) / vmstorage nodes \
                       (VictoriaMetrics' sizing guide; docs/capacity.md)";
 
+/// One line: the value (which may quote names, paths and messages of the input) escaped.
 fn row(out: &mut String, label: &str, value: impl AsRef<str>) {
-    let _ = writeln!(out, "  {label:<15} {}", value.as_ref());
+    let _ = writeln!(out, "  {label:<15} {}", escape(value.as_ref()));
 }
 
 fn known_or_why<T>(r: &Resolved<T>, show: impl Fn(&T) -> String) -> String {
@@ -31,7 +33,7 @@ fn heading(out: &mut String, role: &str, key: &str, cluster: &str, file: Option<
         format!(", cluster {cluster}")
     };
     let file = file.map(|f| format!("  ({f})")).unwrap_or_default();
-    let _ = writeln!(out, "{role} {key}{cluster}{file}");
+    let _ = writeln!(out, "{}", escape(&format!("{role} {key}{cluster}{file}")));
 }
 
 fn code_of(r: &KrmResult) -> &str {

@@ -50,6 +50,21 @@ pub fn parse(obj: &Value) -> Result<Stack, Vec<Diagnostic>> {
     }
 }
 
+/// The intent's annotations, when given, are a mapping of strings: vmstack reads where the
+/// intent's file is from them and writes `local-config` among them, and would otherwise misread
+/// or replace them.
+fn annotations(annotations: Option<&Value>, d: &mut Diagnostics) {
+    match annotations {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(a)) => {
+            for (key, value) in a.iter().filter(|(_, v)| !v.is_string()) {
+                wrong_type(d, &format!("metadata.annotations.{key}"), "a string", value);
+            }
+        }
+        Some(other) => wrong_type(d, "metadata.annotations", "a mapping", other),
+    }
+}
+
 fn read(obj: &Value, d: &mut Diagnostics) -> Option<Stack> {
     let mut top = Fields::new(obj, "", d)?;
     let _: Option<String> = top.opt("apiVersion", d);
@@ -88,6 +103,7 @@ fn read(obj: &Value, d: &mut Diagnostics) -> Option<Stack> {
             None
         }
     };
+    annotations(meta.get("annotations"), d);
     let Some(spec) = spec else {
         d.report(Code::MissingField, "spec", "spec is required");
         return None;

@@ -13,7 +13,7 @@ use crate::intent::decode::{Decode, index, wrong_type};
 use crate::intent::diagnostic::Diagnostics;
 use crate::intent::fields::Fields;
 use crate::intent::model::*;
-use crate::intent::scalar::{Name, Text};
+use crate::intent::scalar::{Name, Text, package_path};
 use crate::intent::spanned::Spanned;
 
 /// The chart, or `None` (reported) when its version or source cannot be used.
@@ -264,12 +264,19 @@ fn substitute_ref(v: &Value, path: &str, d: &mut Diagnostics) -> Option<Source> 
 pub(super) fn directory(f: &mut Fields, name: &str, d: &mut Diagnostics) -> Spanned<String> {
     let path = f.path_of("directory");
     let dir = f.or::<String>("directory", name.to_string(), d);
-    if dir.starts_with('/') || dir.split('/').any(|p| p == "..") {
-        d.report(
-            Code::InvalidName,
-            &path,
-            format!("{dir:?} must be a relative folder inside the package (no leading / or ..)"),
-        );
+    if dir.is_empty() {
+        return Spanned::new(dir, path);
     }
-    Spanned::new(dir.trim_end_matches('/').to_string(), path)
+    // A trailing `/` names the same folder.
+    let folder = dir
+        .strip_suffix('/')
+        .filter(|d| !d.is_empty())
+        .unwrap_or(&dir);
+    match package_path(folder) {
+        Ok(folder) => Spanned::new(folder, path),
+        Err(why) => {
+            d.report(Code::UnsafePath, &path, format!("{dir:?} {why}"));
+            Spanned::new(dir, path)
+        }
+    }
 }

@@ -116,7 +116,9 @@ pub struct Spec {
     ///
     /// Default: `cluster.local`
     cluster_domain: Option<Text>,
-    /// With kpt: the folder (relative to the intent file) the generated files go to
+    /// With kpt: the folder (relative to the intent file) the generated files go to; a
+    /// relative path inside the package (no leading `/`, `..`, empty segment, backslash or
+    /// control character: VMS119, [diagnostics.md](diagnostics.md#paths-where-files-are-placed))
     ///
     /// Default: `metadata.name`
     directory: Option<Text>,
