@@ -34,7 +34,7 @@ GIT_AUTHOR_DATE="${date}T00:00:00Z" GIT_COMMITTER_DATE="${date}T00:00:00Z" \
 advisories="$(find "$db/crates" -name '*.md' | wc -l)"
 echo "advisory database: $advisories advisories, snapshot of $date"
 
-cargo deny --offline --locked check
+cargo deny --offline --locked --workspace check
 
 # The check must be able to fail: a probe crate with an unmaintained and a banned dependency.
 probe=tests/fixtures/supply-chain/probe

@@ -6,7 +6,8 @@
 
 use std::fmt;
 
-use crate::krm::{KrmResult, Severity};
+use crate::krm::input::InputError;
+use crate::krm::{KrmResult, Limit, ProtocolError, Severity};
 
 macro_rules! registry {
     ($($(#[$doc:meta])* $variant:ident = $code:literal,)*) => {
@@ -33,6 +34,24 @@ registry! {
     UnreadableInput = "VMS001",
     /// The command line read no intent: nothing to render.
     NothingToRender = "VMS002",
+    /// The input is not UTF-8 text: invalid bytes, or UTF-16/UTF-32 with a byte order mark.
+    NotUtf8 = "VMS003",
+    /// The input is larger than the input size limit.
+    InputTooLarge = "VMS004",
+    /// Mappings and sequences nested deeper than the nesting limit.
+    NestingTooDeep = "VMS005",
+    /// Aliases used more often, or expanding to more, than the alias limits allow.
+    TooManyAliases = "VMS006",
+    /// More items than the item limit.
+    TooManyItems = "VMS007",
+    /// More intents in one run than the intent limit.
+    TooManyIntents = "VMS008",
+    /// A string (key or value) longer than the string size limit.
+    StringTooLong = "VMS009",
+    /// Stdin could not be read (an I/O error).
+    StdinUnreadable = "VMS010",
+    /// vmstack failed inside (a panic: a bug), in ResourceList mode.
+    InternalError = "VMS011",
     UnknownField = "VMS100",
     WrongType = "VMS101",
     MissingField = "VMS102",
@@ -117,6 +136,35 @@ impl Code {
 
     pub fn error(self, message: impl fmt::Display) -> KrmResult {
         self.result(Severity::Error, message)
+    }
+
+    /// The code of an input bound.
+    pub fn of_limit(limit: Limit) -> Code {
+        match limit {
+            Limit::InputBytes => Code::InputTooLarge,
+            Limit::Depth => Code::NestingTooDeep,
+            Limit::Aliases => Code::TooManyAliases,
+            Limit::Items => Code::TooManyItems,
+            Limit::StringBytes => Code::StringTooLong,
+        }
+    }
+
+    /// The code of a failure to read the raw input.
+    pub fn of_input_error(e: &InputError) -> Code {
+        match e {
+            InputError::TooLarge { .. } => Code::InputTooLarge,
+            InputError::Encoding(_) | InputError::InvalidUtf8 { .. } => Code::NotUtf8,
+            InputError::Io(_) => Code::StdinUnreadable,
+        }
+    }
+
+    /// The code of a failure to read the input as a ResourceList.
+    pub fn of_protocol_error(e: &ProtocolError) -> Code {
+        match e {
+            ProtocolError::Input(e) => Code::of_input_error(e),
+            ProtocolError::Yaml(e) => e.limit().map_or(Code::UnreadableInput, Code::of_limit),
+            ProtocolError::Shape(_) => Code::UnreadableInput,
+        }
     }
 }
 

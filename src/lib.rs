@@ -46,3 +46,5 @@ pub mod operator;
 pub mod plan;
 pub mod render;
 pub mod settings;
+pub mod settings_index;
+pub mod stdio;

@@ -3,7 +3,7 @@
 //! `render`, `check` and `install-plugin` for people and CI steps. Arguments and I/O only: the
 //! work is in the library (`vmstack::cli` for the command line's part).
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -11,9 +11,9 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use vmstack::cli::output::{self, FluxKustomization};
 use vmstack::cli::{self, Run, plugin};
-use vmstack::code::Code;
 use vmstack::function::{self, Layout};
-use vmstack::krm::ResourceList;
+use vmstack::krm::Limits;
+use vmstack::krm::input::{self, InputError};
 
 const ABOUT: &str =
     "Expand VictoriaMetricsStack intents into VictoriaMetrics manifests (a KRM function)";
@@ -205,10 +205,8 @@ fn exit(failed: bool) -> ExitCode {
     }
 }
 
-fn read_stdin() -> std::io::Result<String> {
-    let mut text = String::new();
-    std::io::stdin().read_to_string(&mut text)?;
-    Ok(text)
+fn read_stdin() -> Result<Vec<u8>, InputError> {
+    input::read_limited(std::io::stdin().lock(), &Limits::default())
 }
 
 /// Colours only for a person at a terminal, and never with NO_COLOR set.
@@ -366,24 +364,7 @@ fn legacy_plugin(file: &Path) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The KRM function: a ResourceList is written whatever stdin holds (see `vmstack::stdio`).
 fn resource_list_mode() -> anyhow::Result<ExitCode> {
-    let mut input = String::new();
-    std::io::stdin()
-        .read_to_string(&mut input)
-        .context("reading the ResourceList from stdin")?;
-    let out = match ResourceList::parse(&input) {
-        Ok(rl) => function::process(rl, Layout::Files),
-        Err(e) => {
-            // Nothing could be read, so there are no items to echo; hosts discard the output of
-            // a failed function, so nothing is deleted.
-            let mut rl = ResourceList::default();
-            rl.results.push(Code::UnreadableInput.error(e));
-            rl
-        }
-    };
-    for r in &out.results {
-        eprintln!("{}", r.to_line());
-    }
-    write_stdout(&out.to_yaml())?;
-    Ok(exit(out.has_errors()))
+    Ok(ExitCode::from(vmstack::stdio::run_resource_list()))
 }

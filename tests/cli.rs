@@ -306,6 +306,44 @@ fn nothing_to_render_is_an_error() {
     insta::assert_snapshot!("nothing_to_render", out.stderr);
 }
 
+#[test]
+fn input_over_a_bound_is_refused_with_its_code() {
+    // An endless stdin stops at the input size limit.
+    let out = Command::new(BIN)
+        .args(["render", "-"])
+        .stdin(std::fs::File::open("/dev/zero").unwrap())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("error[VMS004]"), "{stderr}");
+    assert!(out.stdout.is_empty());
+
+    // In a package, each bad file is reported with its bound's code; the others are read.
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        repo("examples/kustomize/vmstack.yaml"),
+        tmp.path().join("vmstack.yaml"),
+    )
+    .unwrap();
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend("kind: A\n".encode_utf16().flat_map(u16::to_le_bytes));
+    std::fs::write(tmp.path().join("utf16.yaml"), utf16).unwrap();
+    let deep = format!("a: {}1{}\n", "[".repeat(100_000), "]".repeat(100_000));
+    std::fs::write(tmp.path().join("deep.yaml"), deep).unwrap();
+    let out = vmstack(&["check", tmp.path().to_str().unwrap()]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    for code in ["error[VMS003]", "error[VMS005]"] {
+        assert!(out.stderr.contains(code), "{code}: {}", out.stderr);
+    }
+    assert!(out.stderr.contains("UTF-16"), "{}", out.stderr);
+    assert!(
+        !out.stderr.contains("VMS002"),
+        "the intent was read: {}",
+        out.stderr
+    );
+}
+
 // ----------------------------------------------------------------------------------------------
 // render
 // ----------------------------------------------------------------------------------------------

@@ -10,8 +10,8 @@
 //! whatever the function does. A hand-written file only survives a render byte for byte when it
 //! is already in that style, so the extra files written here are. Scalar quoting and flow style
 //! are another matter: kpt keeps them (a no-op `cat` function leaves `key: "value"` and `{a: b}`
-//! alone), but vmstack's serde round trip of echoed items drops them; see
-//! `kpt_render_keeps_the_quoting_and_flow_style_of_foreign_files`.
+//! alone), and so does vmstack, which writes every item it does not change as its own text;
+//! see `kpt_render_keeps_the_quoting_and_flow_style_of_foreign_files`.
 
 mod common;
 

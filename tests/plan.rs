@@ -8,7 +8,7 @@ use vmstack::plan;
 fn items(paths: &[&str]) -> Vec<serde_json::Value> {
     // Paths as a user in the repository types them (tests run there).
     let paths: Vec<std::path::PathBuf> = paths.iter().map(std::path::PathBuf::from).collect();
-    let (items, problems) = vmstack::cli::read_all(&paths, &[], &mut || Ok(String::new()));
+    let (items, problems) = vmstack::cli::read_all(&paths, &[], &mut || Ok(Vec::new()));
     assert!(problems.is_empty(), "{problems:?}");
     items
 }

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::formula::{Sizing, retention_seconds};
 use super::resolve::{Resolved, Settings, resolve, settings_for, substitute};
+use crate::flux::substitute_from::Items;
 use crate::intent::scalar::UrlParts;
 use crate::intent::{Agent, Global, RemoteWriteVia, Role, Stack};
 use crate::krm::object::Object;
@@ -142,7 +143,11 @@ impl<'a> Assessment<'a> {
     }
 }
 
-fn storage<'a>(input: &[Value], intent: Intent<'a>, global: &'a Global) -> Storage<'a> {
+fn storage<'a>(
+    input: &(impl Items + ?Sized),
+    intent: Intent<'a>,
+    global: &'a Global,
+) -> Storage<'a> {
     let settings = settings_for(input, intent.object, intent.stack);
     let whole = |s: &str| s.parse::<u32>().ok();
     Storage {
@@ -166,7 +171,7 @@ fn storage<'a>(input: &[Value], intent: Intent<'a>, global: &'a Global) -> Stora
 fn targets_of(
     agent: Intent,
     a: &Agent,
-    input: &[Value],
+    input: &(impl Items + ?Sized),
     globals: &[Storage],
 ) -> Result<Vec<usize>, String> {
     let matching = |f: &dyn Fn(&Storage) -> bool| -> Vec<usize> {
@@ -197,7 +202,7 @@ fn targets_of(
 }
 
 /// A stack's cluster label, its variables resolved where the settings allow.
-fn cluster_of(input: &[Value], intent: Intent) -> String {
+fn cluster_of(input: &(impl Items + ?Sized), intent: Intent) -> String {
     let text = intent.stack.cluster.as_ref().map_or("", |c| c.0.as_str());
     if text.contains("${") {
         let settings = settings_for(input, intent.object, intent.stack);
@@ -210,7 +215,7 @@ fn cluster_of(input: &[Value], intent: Intent) -> String {
 /// Assesses every global stack of `intents` against the load declared for it. `input` is the
 /// whole input, where the settings are looked up. Stacks and agents come out in the order of
 /// their keys.
-pub fn assess<'a>(input: &[Value], intents: &[Intent<'a>]) -> Assessment<'a> {
+pub fn assess<'a>(input: &(impl Items + ?Sized), intents: &[Intent<'a>]) -> Assessment<'a> {
     // In a fixed order, whatever the order of the input: the agents' shares are listed so.
     let mut intents = intents.to_vec();
     intents.sort_by_key(|i| (i.key(), i.id()));

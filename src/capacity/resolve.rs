@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::flux::envsubst;
-use crate::flux::substitute_from::{self, Lookup};
+use crate::flux::substitute_from::{self, Items, Lookup};
 use crate::intent::Stack;
 use crate::intent::scalar::{Setting, ToJson, Written};
 use crate::krm::object::Object;
@@ -101,30 +101,34 @@ fn folder_of(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(dir, _)| dir)
 }
 
-/// Whether `item` lies in `folder` or below it (everything lies in the root, "").
-fn in_folder(item: &Value, folder: &str) -> bool {
-    folder.is_empty()
+/// Whether `item` lies below `prefix` (a folder with its trailing `/`; everything lies in the
+/// root, "").
+fn in_folder(item: &Value, prefix: &str) -> bool {
+    prefix.is_empty()
         || Object(item)
             .file_ref()
-            .is_some_and(|f| f.path.starts_with(&format!("{folder}/")))
+            .is_some_and(|f| f.path.starts_with(prefix))
 }
 
 /// The settings of `stack` (read from `intent`) among `input`: those in the intent's own
 /// folder first, where a package keeps its settings (so that one input can hold several
 /// clusters' packages, each with its own `cluster-settings`), else any in the input.
-pub fn settings_for(input: &[Value], intent: &Value, stack: &Stack) -> Settings {
+pub fn settings_for(input: &(impl Items + ?Sized), intent: &Value, stack: &Stack) -> Settings {
     let flux = &stack.flux;
     let folder = Object(intent)
         .file_ref()
         .map(|f| folder_of(&f.path).to_string())
         .unwrap_or_default();
-    let nearby: Vec<Value> = input
-        .iter()
-        .filter(|i| in_folder(i, &folder))
-        .cloned()
-        .collect();
-    let mut found = substitute_from::lookup(&nearby, &flux.substitute_from, &flux.namespace);
-    if found == Lookup::Absent && nearby.len() < input.len() {
+    let prefix = if folder.is_empty() {
+        folder
+    } else {
+        format!("{folder}/")
+    };
+    let mut found =
+        substitute_from::lookup_where(input, &flux.substitute_from, &flux.namespace, |i| {
+            in_folder(i, &prefix)
+        });
+    if found == Lookup::Absent && !prefix.is_empty() {
         found = substitute_from::lookup(input, &flux.substitute_from, &flux.namespace);
     }
     match found {

@@ -2,7 +2,9 @@
 //! stdin, read into items placed the way kpt places them, with their text kept for the report.
 //!
 //! A file that cannot be read, or is not YAML, is a problem of the run, not its end: every other
-//! file is still read, so one run reports everything.
+//! file is still read, so one run reports everything. The files of one package are read within
+//! the limits of one ResourceList ([`Limits`]): their bytes together, each document's nesting,
+//! aliases and strings, and the number of objects.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -10,8 +12,9 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use crate::code::Code;
+use crate::krm::input::{self, InputError};
 use crate::krm::object::{self, Object};
-use crate::krm::{FileRef, KrmResult, ResourceRef, yaml};
+use crate::krm::{FileRef, KrmResult, Limits, ResourceRef, yaml};
 use crate::locate::{Place, Positions};
 
 /// What to read: a file, with its path inside the package, or stdin.
@@ -86,8 +89,15 @@ pub struct Inputs {
     pub problems: Vec<Problem>,
 }
 
+/// Reads stdin, within the input size limit (the bytes, or why they could not be read).
+pub type ReadStdin<'a> = dyn FnMut() -> Result<Vec<u8>, InputError> + 'a;
+
 pub fn problem(message: String, file: Option<&str>) -> KrmResult {
-    let mut r = Code::UnreadableInput.error(message);
+    problem_with(Code::UnreadableInput, message, file)
+}
+
+fn problem_with(code: Code, message: String, file: Option<&str>) -> KrmResult {
+    let mut r = code.error(message);
     r.file = file.map(|path| FileRef {
         path: path.to_string(),
         index: 0,
@@ -96,60 +106,145 @@ pub fn problem(message: String, file: Option<&str>) -> KrmResult {
 }
 
 impl Inputs {
-    /// Reads every input in order. `stdin` is called at most once, for `-`.
-    pub fn read(inputs: &[Input], stdin: &mut dyn FnMut() -> std::io::Result<String>) -> Inputs {
+    /// Reads every input in order, within the default limits. `stdin` is called at most once,
+    /// for `-`.
+    pub fn read(inputs: &[Input], stdin: &mut ReadStdin) -> Inputs {
+        Inputs::read_within(inputs, stdin, &Limits::default())
+    }
+
+    /// [`Inputs::read`] within `limits`.
+    pub fn read_within(inputs: &[Input], stdin: &mut ReadStdin, limits: &Limits) -> Inputs {
         let mut read = Inputs::default();
+        let mut bytes_left = limits.input_bytes;
         let mut stdin_read = false;
         for input in inputs {
             match input {
                 Input::Stdin if stdin_read => {}
                 Input::Stdin => {
                     stdin_read = true;
+                    let shown = "<stdin>".to_string();
                     match stdin() {
-                        Ok(text) => read.add_text("<stdin>".into(), None, text),
-                        Err(e) => read
-                            .problems
-                            .push(problem(format!("reading stdin: {e}"), None).into()),
+                        Ok(bytes) => read.add_bytes(shown, None, bytes, limits, &mut bytes_left),
+                        Err(e) => read.problems.push(
+                            problem_with(
+                                Code::of_input_error(&e),
+                                format!("reading stdin: {e}"),
+                                None,
+                            )
+                            .into(),
+                        ),
                     }
                 }
-                Input::File { path, package_path } => read.add_file(path, package_path.clone()),
+                Input::File { path, package_path } => {
+                    read.add_file(path, package_path.clone(), limits, &mut bytes_left)
+                }
             }
         }
         read
     }
 
-    fn add_file(&mut self, path: &Path, package_path: Option<String>) {
+    fn add_file(
+        &mut self,
+        path: &Path,
+        package_path: Option<String>,
+        limits: &Limits,
+        bytes_left: &mut usize,
+    ) {
         let shown = path.display().to_string();
-        match std::fs::read_to_string(path) {
-            Ok(text) => self.add_text(shown, package_path, text),
-            Err(e) => self
+        let left = Limits {
+            input_bytes: *bytes_left,
+            ..*limits
+        };
+        let read = std::fs::File::open(path)
+            .map_err(InputError::Io)
+            .and_then(|file| input::read_limited(file, &left));
+        match read {
+            Ok(bytes) => self.add_bytes(shown, package_path, bytes, limits, bytes_left),
+            Err(InputError::Io(e)) => self
                 .problems
                 .push(problem(format!("reading {shown}: {e}"), Some(&shown)).into()),
+            Err(_) => self.too_large(&shown, limits),
         }
     }
 
-    fn add_text(&mut self, shown: String, package_path: Option<String>, text: String) {
-        let file = self.files.len();
-        let positions = Positions::read(&text);
-        let docs = match yaml::parse_documents(&text) {
-            Ok(docs) => docs,
+    fn too_large(&mut self, shown: &str, limits: &Limits) {
+        let message = format!(
+            "reading {shown}: the files read come to more than {} bytes (the input size limit): \
+             vmstack stopped reading",
+            limits.input_bytes
+        );
+        self.problems
+            .push(problem_with(Code::InputTooLarge, message, Some(shown)).into());
+    }
+
+    fn add_bytes(
+        &mut self,
+        shown: String,
+        package_path: Option<String>,
+        bytes: Vec<u8>,
+        limits: &Limits,
+        bytes_left: &mut usize,
+    ) {
+        if bytes.len() > *bytes_left {
+            return self.too_large(&shown, limits);
+        }
+        *bytes_left -= bytes.len();
+        match input::decode(bytes) {
+            Ok(text) => self.add_text(shown, package_path, text, limits),
             Err(e) => {
-                let (message, at) = match &positions {
-                    Err(syntax) => (syntax.message.clone(), Some((file, syntax.at.clone()))),
+                let r = problem_with(
+                    Code::of_input_error(&e),
+                    format!("{shown}: {e}"),
+                    Some(&shown),
+                );
+                self.problems.push(r.into());
+            }
+        }
+    }
+
+    fn add_text(
+        &mut self,
+        shown: String,
+        package_path: Option<String>,
+        text: String,
+        limits: &Limits,
+    ) {
+        let file = self.files.len();
+        let (docs, positions) = match yaml::parse_documents_within(&text, limits) {
+            Ok(docs) if self.items.len() + docs.len() > limits.items => {
+                let message = format!(
+                    "{shown}: more than {} objects in the files read (the item limit)",
+                    limits.items
+                );
+                self.problems
+                    .push(problem_with(Code::TooManyItems, message, Some(&shown)).into());
+                (Vec::new(), None)
+            }
+            // Within the limits, the positions' own reading is bounded too.
+            Ok(docs) => (docs, Positions::read(&text).ok()),
+            Err(e) if e.limit().is_some() => {
+                let code = e.limit().map_or(Code::UnreadableInput, Code::of_limit);
+                let message = format!("{shown} is refused: {e}");
+                self.problems
+                    .push(problem_with(code, message, Some(&shown)).into());
+                (Vec::new(), None)
+            }
+            Err(e) => {
+                let (message, at) = match Positions::read(&text) {
+                    Err(syntax) => (syntax.message, Some((file, syntax.at))),
                     Ok(_) => (e.to_string(), None),
                 };
                 self.problems.push(Problem {
                     result: problem(format!("{shown} is not YAML: {message}"), Some(&shown)),
                     at,
                 });
-                Vec::new()
+                (Vec::new(), None)
             }
         };
         for (index, mut doc) in docs.into_iter().enumerate() {
             if !doc.is_object() {
                 let at = positions
                     .as_ref()
-                    .ok()
                     .and_then(|p| p.locate(index, ""))
                     .map(|l| (file, l.value));
                 self.problems.push(Problem {
@@ -180,7 +275,7 @@ impl Inputs {
             shown,
             package_path,
             text,
-            positions: positions.ok(),
+            positions,
         });
     }
 
@@ -220,7 +315,7 @@ impl Inputs {
 mod tests {
     use super::*;
 
-    fn no_stdin() -> std::io::Result<String> {
+    fn no_stdin() -> Result<Vec<u8>, InputError> {
         panic!("stdin must not be read")
     }
 
@@ -270,12 +365,96 @@ mod tests {
         let mut calls = 0;
         let mut stdin = || {
             calls += 1;
-            Ok("apiVersion: v1\nkind: ConfigMap\n".to_string())
+            Ok(b"apiVersion: v1\nkind: ConfigMap\n".to_vec())
         };
         let read = Inputs::read(&[Input::Stdin, Input::Stdin], &mut stdin);
         assert_eq!(calls, 1);
         assert_eq!(read.items.len(), 1);
         assert!(Object(&read.items[0]).file_ref().is_none());
         assert_eq!(read.files[0].shown, "<stdin>");
+    }
+
+    fn small(input_bytes: usize, items: usize) -> Limits {
+        Limits {
+            input_bytes,
+            items,
+            ..Limits::default()
+        }
+    }
+
+    fn codes(read: &Inputs) -> Vec<&str> {
+        read.problems
+            .iter()
+            .map(|p| p.result.tags["code"].as_str())
+            .collect()
+    }
+
+    #[test]
+    fn the_files_of_a_package_are_read_within_the_limits_together() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = |name: &str, text: &[u8]| {
+            let path = tmp.path().join(name);
+            std::fs::write(&path, text).unwrap();
+            Input::file(&path)
+        };
+        let cm = b"apiVersion: v1\nkind: ConfigMap\n";
+        let a = file("a.yaml", cm);
+        let b = file("b.yaml", cm);
+        let both = [a.clone(), b.clone()];
+        let fits = Inputs::read_within(&both, &mut no_stdin, &small(2 * cm.len(), 10));
+        assert!(fits.problems.is_empty(), "{:?}", fits.problems);
+        assert_eq!(fits.items.len(), 2);
+
+        let over = Inputs::read_within(&both, &mut no_stdin, &small(2 * cm.len() - 1, 10));
+        assert_eq!(codes(&over), [Code::InputTooLarge.as_str()]);
+        assert_eq!(
+            over.items.len(),
+            1,
+            "the first file is read, the second refused"
+        );
+
+        let many = file("many.yaml", b"kind: A\n---\nkind: B\n---\nkind: C\n");
+        let items = Inputs::read_within(&[a, many], &mut no_stdin, &small(1000, 3));
+        assert_eq!(codes(&items), [Code::TooManyItems.as_str()]);
+        assert_eq!(items.items.len(), 1);
+    }
+
+    #[test]
+    fn a_file_that_is_not_utf8_or_nested_too_deep_is_refused_by_its_code() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = |name: &str, text: &[u8]| {
+            let path = tmp.path().join(name);
+            std::fs::write(&path, text).unwrap();
+            Input::file(&path)
+        };
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend("kind: A\n".encode_utf16().flat_map(u16::to_le_bytes));
+        let deep = format!("a: {}1{}\n", "[".repeat(100_000), "]".repeat(100_000));
+        // Deep and broken: the nesting limit, not a syntax error found past it.
+        let deep_broken = format!("a: {}1 ]]] :\n", "[".repeat(100_000));
+        let read = Inputs::read(
+            &[
+                file("utf16.yaml", &utf16),
+                file("latin1.yaml", b"kind: caf\xe9\n"),
+                file("deep.yaml", deep.as_bytes()),
+                file("deep-broken.yaml", deep_broken.as_bytes()),
+                file("good.yaml", b"kind: A\n"),
+            ],
+            &mut no_stdin,
+        );
+        let not_utf8 = Code::NotUtf8.as_str();
+        let nesting = Code::NestingTooDeep.as_str();
+        assert_eq!(codes(&read), [not_utf8, not_utf8, nesting, nesting]);
+        assert!(read.problems[0].result.message.contains("UTF-16"));
+        assert!(read.problems[1].result.message.contains("at byte 9"));
+        assert_eq!(read.items.len(), 1);
+    }
+
+    #[test]
+    fn stdin_over_the_limit_is_a_problem_with_its_code() {
+        let limits = small(10, 10);
+        let mut stdin = || input::read_limited(std::io::repeat(b'a'), &limits);
+        let read = Inputs::read_within(&[Input::Stdin], &mut stdin, &limits);
+        assert_eq!(codes(&read), [Code::InputTooLarge.as_str()]);
     }
 }

@@ -18,8 +18,8 @@ use serde_json::Value;
 use crate::code::Code;
 use crate::function::{self, Layout, OWNER};
 use crate::krm::object::Object;
-use crate::krm::{KrmResult, ResourceList};
-use inputs::{Input, Inputs};
+use crate::krm::{KrmResult, Limits, ResourceList};
+use inputs::{Input, Inputs, ReadStdin};
 
 /// Options of an expansion on the command line.
 #[derive(Debug, Clone, Copy, Default)]
@@ -105,7 +105,7 @@ pub struct Run {
 pub fn run(
     paths: &[PathBuf],
     settings: &[PathBuf],
-    stdin: &mut dyn FnMut() -> std::io::Result<String>,
+    stdin: &mut ReadStdin,
     layout: Layout,
     options: Options,
 ) -> Run {
@@ -120,11 +120,24 @@ pub fn run(
 
 /// Every item of every package in `paths` (and of the `settings` files, once), read as [`run`]
 /// reads them, and what could not be read: for reports over the whole input at once, such as the
-/// capacity plan, where a global stack counts the load of agents in other packages.
+/// capacity plan, where a global stack counts the load of agents in other packages. Read within
+/// the default [`Limits`], over all the files together.
 pub fn read_all(
     paths: &[PathBuf],
     settings: &[PathBuf],
-    stdin: &mut dyn FnMut() -> std::io::Result<String>,
+    stdin: &mut ReadStdin,
+) -> (Vec<Value>, Vec<KrmResult>) {
+    read_all_within(paths, settings, stdin, &Limits::default())
+}
+
+/// [`read_all`] within `limits`: the bytes of all the files together, each document's nesting,
+/// aliases and strings, the number of objects, and the intents ([`function::MAX_INTENTS`]).
+/// Over the intent limit, no item is given.
+pub fn read_all_within(
+    paths: &[PathBuf],
+    settings: &[PathBuf],
+    stdin: &mut ReadStdin,
+    limits: &Limits,
 ) -> (Vec<Value>, Vec<KrmResult>) {
     let found = packages::packages(paths, &[]);
     let mut problems = found.problems;
@@ -143,17 +156,23 @@ pub fn read_all(
             stdin => stdin,
         })
         .collect();
-    let read = Inputs::read(&inputs, stdin);
+    let read = Inputs::read_within(&inputs, stdin, limits);
     problems.extend(read.problems.into_iter().map(|p| p.result));
+    let intents = read.items.iter().filter(|i| function::is_intent(i)).count();
+    if intents > function::MAX_INTENTS {
+        problems.push(Code::TooManyIntents.error(format!(
+            "{intents} {} intents in the files read, more than {} (the intent limit): read \
+             fewer at once",
+            crate::intent::KIND,
+            function::MAX_INTENTS
+        )));
+        return (Vec::new(), problems);
+    }
     (read.items, problems)
 }
 
 /// The expansion of one file, as kustomize's legacy exec plugin call gives it.
-pub fn run_file(
-    file: &Path,
-    stdin: &mut dyn FnMut() -> std::io::Result<String>,
-    layout: Layout,
-) -> Run {
+pub fn run_file(file: &Path, stdin: &mut ReadStdin, layout: Layout) -> Run {
     let inputs = Inputs::read(&[Input::file(file)], stdin);
     finish(
         vec![expand(PathBuf::new(), inputs, layout, Options::default())],

@@ -117,20 +117,50 @@ fn data_of(item: &Value) -> Vec<(String, String)> {
     out
 }
 
+/// Where [`lookup`] finds settings items: a slice, scanned, or an index of them
+/// (`crate::settings_index::SettingsIndex`), probed by name, so that looking up every intent's
+/// settings does not cost intents × items.
+pub trait Items {
+    /// The items that may be named `name` and be of kind `kind`, in input order: at least every
+    /// one that is (more may come; [`lookup`] checks each field itself).
+    fn named<'a>(&'a self, kind: &str, name: &str) -> Vec<&'a Value>;
+}
+
+impl<T: AsRef<[Value]> + ?Sized> Items for T {
+    fn named<'a>(&'a self, kind: &str, name: &str) -> Vec<&'a Value> {
+        self.as_ref()
+            .iter()
+            .filter(|i| Object(i).kind() == kind && Object(i).name() == name)
+            .collect()
+    }
+}
+
 /// Finds the sources among `items`: ConfigMaps and Secrets of that name in `namespace` (where
-/// Flux reads them) or without a namespace (a settings file kept beside the package). A missing
-/// optional source counts as empty, as in Flux.
-pub fn lookup(items: &[Value], sources: &[Source], namespace: &str) -> Lookup {
+/// Flux reads them) or without a namespace (a settings file kept beside the package), the first
+/// one in input order. A missing optional source counts as empty, as in Flux.
+pub fn lookup(items: &(impl Items + ?Sized), sources: &[Source], namespace: &str) -> Lookup {
+    lookup_where(items, sources, namespace, |_| true)
+}
+
+/// [`lookup`] among the items `keep` accepts.
+pub fn lookup_where(
+    items: &(impl Items + ?Sized),
+    sources: &[Source],
+    namespace: &str,
+    keep: impl Fn(&Value) -> bool,
+) -> Lookup {
     let mut settings = Settings::default();
     let mut missing = Vec::new();
     let mut found_any = false;
     for source in sources {
-        let item = items.iter().find(|i| {
+        let named = items.named(source.kind.kind(), &source.name);
+        let item = named.into_iter().find(|i| {
             let o = Object(i);
             o.api_version() == "v1"
                 && o.kind() == source.kind.kind()
                 && o.name() == source.name
                 && (o.namespace().is_empty() || o.namespace() == namespace)
+                && keep(i)
         });
         match item {
             Some(item) => {

@@ -1,15 +1,21 @@
 //! The KRM function protocol: ResourceList in, ResourceList out.
 //!
-//! This layer knows nothing about VictoriaMetrics. It parses the host's input, carries items as
-//! plain JSON-compatible values (every Kubernetes object is one), and writes results the way kpt
-//! and kustomize read them.
+//! This layer knows nothing about VictoriaMetrics. It reads the host's input within explicit
+//! limits, carries items as plain JSON-compatible values (every Kubernetes object is one),
+//! decoded only as far as needed, and writes results the way kpt and kustomize read them.
 
+pub mod index;
+pub mod input;
+pub mod item;
+pub mod limits;
 pub mod object;
-mod raw_items;
 pub mod resource_list;
 pub mod result;
+mod scan;
 pub mod yaml;
 
+pub use item::Item;
+pub use limits::{Limit, Limits};
 pub use object::Object;
 pub use resource_list::{ProtocolError, ResourceList};
 pub use result::{FieldRef, FileRef, KrmResult, ResourceRef, Severity};

@@ -18,27 +18,29 @@ pub const FUNCTION: &str = "config.kubernetes.io/function";
 pub struct Object<'a>(pub &'a Value);
 
 impl<'a> Object<'a> {
-    fn str_at(&self, pointer: &str) -> &'a str {
-        self.0
-            .pointer(pointer)
+    /// The string at a path of keys, or "". (Not `Value::pointer`, which allocates for every
+    /// step: these are read for every item, in every lookup.)
+    fn str_at(&self, path: &[&str]) -> &'a str {
+        path.iter()
+            .try_fold(self.0, |v, key| v.get(key))
             .and_then(Value::as_str)
             .unwrap_or("")
     }
 
     pub fn api_version(&self) -> &'a str {
-        self.str_at("/apiVersion")
+        self.str_at(&["apiVersion"])
     }
 
     pub fn kind(&self) -> &'a str {
-        self.str_at("/kind")
+        self.str_at(&["kind"])
     }
 
     pub fn name(&self) -> &'a str {
-        self.str_at("/metadata/name")
+        self.str_at(&["metadata", "name"])
     }
 
     pub fn namespace(&self) -> &'a str {
-        self.str_at("/metadata/namespace")
+        self.str_at(&["metadata", "namespace"])
     }
 
     pub fn annotation(&self, key: &str) -> Option<&'a str> {

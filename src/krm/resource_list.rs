@@ -1,40 +1,75 @@
 //! Parsing and writing the `ResourceList` envelope.
 
-use std::collections::HashMap;
+use std::io::Write;
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
-use super::raw_items;
+use super::input::{self, InputError};
+use super::item::Item;
+use super::limits::Limits;
 use super::result::KrmResult;
-use super::yaml;
+use super::scan;
+use super::yaml::{self, YamlError};
 
 const GROUP_VERSIONS: [&str; 2] = ["config.kubernetes.io/v1", "config.kubernetes.io/v1beta1"];
 
+/// Why an input could not be read as a ResourceList.
 #[derive(Debug, thiserror::Error)]
 pub enum ProtocolError {
+    #[error("{0}")]
+    Input(#[from] InputError),
     #[error("stdin is not YAML: {0}")]
-    Yaml(#[from] yaml::YamlError),
+    Yaml(#[from] YamlError),
     #[error("stdin is not a ResourceList: {0}")]
     Shape(String),
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct ResourceList {
+/// A ResourceList: items as values (`ResourceList<Value>`, for building one in code) or as
+/// scanned [`Item`]s (`ResourceList<Item>`, as read from a host, each keeping its own text).
+#[derive(Debug, Clone)]
+pub struct ResourceList<I = Value> {
     /// Echoed back as received, so a v1beta1 host gets a v1beta1 answer.
     pub api_version: String,
-    pub items: Vec<Value>,
+    pub items: Vec<I>,
     pub function_config: Option<Value>,
     pub results: Vec<KrmResult>,
-    /// Source text of the items as they came in, by their JSON form: an item that goes back
-    /// unchanged is written as it was read.
-    sources: HashMap<String, String>,
 }
 
-fn identity(item: &Value) -> String {
-    item.to_string()
+impl<I> Default for ResourceList<I> {
+    fn default() -> Self {
+        ResourceList {
+            api_version: String::new(),
+            items: Vec::new(),
+            function_config: None,
+            results: Vec::new(),
+        }
+    }
 }
 
-impl ResourceList {
+impl<I> ResourceList<I> {
+    pub fn has_errors(&self) -> bool {
+        self.results.iter().any(KrmResult::is_error)
+    }
+
+    fn with_items<J>(self, items: Vec<J>) -> ResourceList<J> {
+        ResourceList {
+            api_version: self.api_version,
+            items,
+            function_config: self.function_config,
+            results: self.results,
+        }
+    }
+
+    /// An empty list that carries only this result: nothing could be read, so there are no
+    /// items to echo (and hosts discard the output of a failed function, so nothing is lost).
+    pub fn failed(result: KrmResult) -> Self {
+        let mut rl = ResourceList::default();
+        rl.results.push(result);
+        rl
+    }
+}
+
+impl ResourceList<Value> {
     pub fn new(items: Vec<Value>, function_config: Option<Value>) -> Self {
         ResourceList {
             items,
@@ -43,9 +78,31 @@ impl ResourceList {
         }
     }
 
+    pub fn into_items(mut self) -> ResourceList<Item> {
+        let items = std::mem::take(&mut self.items);
+        self.with_items(items.into_iter().map(Item::from).collect())
+    }
+}
+
+impl ResourceList<Item> {
+    /// Reads raw input bytes as a ResourceList, within `limits`.
+    pub fn read(bytes: Vec<u8>, limits: &Limits) -> Result<Self, ProtocolError> {
+        if bytes.len() > limits.input_bytes {
+            return Err(InputError::TooLarge {
+                limit: limits.input_bytes,
+            }
+            .into());
+        }
+        Self::parse_within(input::decode(bytes)?, limits)
+    }
+
     pub fn parse(text: &str) -> Result<Self, ProtocolError> {
-        let doc = yaml::parse_document(text)?;
-        let Value::Object(mut map) = doc else {
+        Self::parse_within(text.to_string(), &Limits::default())
+    }
+
+    pub fn parse_within(text: String, limits: &Limits) -> Result<Self, ProtocolError> {
+        let scanned = scan::scan(text, limits)?;
+        let Value::Object(mut map) = scanned.envelope else {
             return Err(ProtocolError::Shape("the document is not a mapping".into()));
         };
         let api_version = match map.get("apiVersion").and_then(Value::as_str) {
@@ -61,12 +118,15 @@ impl ResourceList {
         if map.get("kind").and_then(Value::as_str) != Some("ResourceList") {
             return Err(ProtocolError::Shape("kind must be ResourceList".into()));
         }
-        let items = match map.remove("items") {
-            Some(Value::Array(items)) => items,
-            Some(Value::Null) | None => Vec::new(),
+        match map.get("items") {
+            Some(Value::Null) | None => {}
             Some(_) => return Err(ProtocolError::Shape("items must be a list".into())),
-        };
-        if let Some(i) = items.iter().position(|i| !i.is_object()) {
+        }
+        let items = scanned.items;
+        if let Some(i) = items
+            .iter()
+            .position(|i| i.value().is_some_and(|v| !v.is_object()))
+        {
             return Err(ProtocolError::Shape(format!("items[{i}] is not an object")));
         }
         // kpt sends `functionConfig: {}` when there is none; an empty map means no config.
@@ -75,77 +135,82 @@ impl ResourceList {
             Some(Value::Null) | None => None,
             Some(v) => Some(v),
         };
-        let sources = raw_items::source_texts(text, &items)
-            .into_iter()
-            .zip(&items)
-            .filter_map(|(text, item)| Some((identity(item), text?)))
-            .collect();
         Ok(ResourceList {
             api_version,
             items,
             function_config,
             results: Vec::new(),
-            sources,
         })
     }
 
-    pub fn has_errors(&self) -> bool {
-        self.results.iter().any(KrmResult::is_error)
+    /// The items as values, every one decoded.
+    pub fn into_values(mut self) -> Result<ResourceList<Value>, YamlError> {
+        let items = std::mem::take(&mut self.items);
+        let values = items
+            .into_iter()
+            .map(Item::into_value)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(self.with_items(values))
     }
 
-    pub fn to_value(&self) -> Value {
-        let mut map = Map::new();
+    /// The ResourceList as YAML. Items that came in unchanged are written as their own text,
+    /// the others from their values.
+    pub fn to_yaml(&self) -> String {
+        let mut out = Vec::new();
+        // Writing to memory cannot fail, and only whole UTF-8 strings are written.
+        let _ = self.write_yaml(&mut out);
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    /// [`Self::to_yaml`], written item by item: a large list is never held twice in memory.
+    pub fn write_yaml(&self, out: &mut dyn Write) -> std::io::Result<()> {
         let api_version = if self.api_version.is_empty() {
             GROUP_VERSIONS[0]
         } else {
             &self.api_version
         };
-        map.insert("apiVersion".into(), json!(api_version));
-        map.insert("kind".into(), json!("ResourceList"));
-        map.insert("items".into(), Value::Array(self.items.clone()));
+        write!(out, "apiVersion: {api_version}\nkind: ResourceList\n")?;
+        if self.items.is_empty() {
+            out.write_all(b"items: []\n")?;
+        } else {
+            out.write_all(b"items:\n")?;
+            for item in &self.items {
+                write_item(out, item)?;
+            }
+        }
+        let mut tail = Map::new();
         if let Some(fc) = &self.function_config {
-            map.insert("functionConfig".into(), fc.clone());
+            tail.insert("functionConfig".into(), fc.clone());
         }
         if !self.results.is_empty() {
             let results = serde_json::to_value(&self.results).unwrap_or(Value::Null);
-            map.insert("results".into(), results);
+            tail.insert("results".into(), results);
         }
-        Value::Object(map)
+        if !tail.is_empty() {
+            out.write_all(yaml::to_yaml(&Value::Object(tail)).as_bytes())?;
+        }
+        Ok(())
     }
+}
 
-    /// The ResourceList as YAML. Items that came in unchanged keep their source text.
-    pub fn to_yaml(&self) -> String {
-        let mut head = self.to_value();
-        let tail = head.as_object_mut().map(|m| {
-            m.remove("items");
-            let tail: Map<String, Value> = ["functionConfig", "results"]
-                .iter()
-                .filter_map(|k| Some((k.to_string(), m.remove(*k)?)))
-                .collect();
-            Value::Object(tail)
-        });
-        let mut out = yaml::to_yaml(&head);
-        if self.items.is_empty() {
-            out.push_str("items: []\n");
-        } else {
-            out.push_str("items:\n");
-            for item in &self.items {
-                match self.sources.get(&identity(item)) {
-                    Some(source) => out.push_str(source),
-                    None => out.push_str(&yaml::as_sequence_entry(&yaml::to_yaml(item))),
-                }
-            }
+fn write_item(out: &mut dyn Write, item: &Item) -> std::io::Result<()> {
+    if let Some(text) = item.text() {
+        out.write_all(text.as_bytes())?;
+        if !text.ends_with('\n') {
+            out.write_all(b"\n")?;
         }
-        if let Some(tail) = tail.filter(|t| t.as_object().is_some_and(|m| !m.is_empty())) {
-            out.push_str(&yaml::to_yaml(&tail));
-        }
-        out
+        return Ok(());
     }
+    let Some(value) = item.value() else {
+        return Ok(());
+    };
+    out.write_all(yaml::as_sequence_entry(&yaml::to_yaml(value)).as_bytes())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn accepts_both_versions_and_empty_config() {
@@ -168,13 +233,30 @@ mod tests {
             out.contains("  metadata: {name: a}\n  data:\n    n: \"${N}\"\n    s: 'x'\n"),
             "{out}"
         );
-        rl.items[0]["data"]["s"] = json!("y");
+        rl.items[0].value_mut().unwrap()["data"]["s"] = json!("y");
         let changed = rl.to_yaml();
         assert!(
             !changed.contains("'x'"),
             "a changed item is written from its value: {changed}"
         );
-        assert_eq!(ResourceList::parse(&changed).unwrap().items, rl.items);
+        let back = ResourceList::parse(&changed)
+            .unwrap()
+            .into_values()
+            .unwrap();
+        assert_eq!(back.items, rl.into_values().unwrap().items);
+    }
+
+    #[test]
+    fn equal_items_keep_each_its_own_text() {
+        let input = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- {kind: ConfigMap, data: {n: \"1\"}}\n- {kind: ConfigMap, data: {n: '1'}}\n";
+        let rl = ResourceList::parse(input).unwrap();
+        let out = rl.to_yaml();
+        assert!(
+            out.contains(
+                "- {kind: ConfigMap, data: {n: \"1\"}}\n- {kind: ConfigMap, data: {n: '1'}}\n"
+            ),
+            "{out}"
+        );
     }
 
     #[test]
@@ -184,6 +266,12 @@ mod tests {
         assert!(
             ResourceList::parse(
                 "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: [1]\n"
+            )
+            .is_err()
+        );
+        assert!(
+            ResourceList::parse(
+                "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- a\n"
             )
             .is_err()
         );

@@ -6,29 +6,183 @@
 
 use serde_json::Value;
 
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct YamlError(String);
+use super::limits::{Limit, Limits};
 
-fn options() -> serde_saphyr::Options {
-    serde_saphyr::options! { strict_booleans: true }
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct YamlError {
+    message: String,
+    /// The input bound the document broke, when that is why it was refused.
+    limit: Option<Limit>,
 }
 
-/// Every document of a (possibly multi-document) YAML stream. Empty documents are skipped.
-pub fn parse_documents(text: &str) -> Result<Vec<Value>, YamlError> {
-    let docs: Vec<Value> = serde_saphyr::from_multiple_with_options(text, options())
-        .map_err(|e| YamlError(e.to_string()))?;
+impl YamlError {
+    pub fn new(message: impl Into<String>) -> Self {
+        YamlError {
+            message: message.into(),
+            limit: None,
+        }
+    }
+
+    pub(crate) fn over(limit: Limit, message: impl Into<String>) -> Self {
+        YamlError {
+            message: message.into(),
+            limit: Some(limit),
+        }
+    }
+
+    pub fn limit(&self) -> Option<Limit> {
+        self.limit
+    }
+}
+
+/// serde-saphyr's budget, sized from the limits: nesting and aliases as given, and the node
+/// and event counts only as large as the input size allows without aliases, so that only an
+/// alias expansion can exceed them (a 40,000-item list is 3 million nodes; the library's own
+/// default of 250,000 refuses 5,000 ordinary ConfigMaps).
+fn budget(limits: &Limits) -> serde_saphyr::Budget {
+    let mut b = serde_saphyr::Budget::default();
+    b.max_reader_input_bytes = Some(limits.input_bytes);
+    b.max_depth = limits.depth;
+    b.max_aliases = limits.aliases;
+    b.max_recorded_anchor_events = limits.alias_events;
+    b.max_nodes = limits.input_bytes / 2 + limits.alias_events;
+    b.max_events = limits.input_bytes + 2 * limits.alias_events;
+    b.max_total_scalar_bytes = limits.input_bytes;
+    // A file on the command line may hold as many documents as a ResourceList holds items (the
+    // library's own default refuses 1,025).
+    b.max_documents = limits.items;
+    b
+}
+
+fn options(limits: &Limits) -> serde_saphyr::Options {
+    serde_saphyr::options! { strict_booleans: true, budget: Some(budget(limits)) }
+}
+
+fn error(e: serde_saphyr::Error, limits: &Limits) -> YamlError {
+    use serde_saphyr::budget::BudgetBreach;
+    let mut inner = &e;
+    while let serde_saphyr::Error::WithSnippet { error, .. }
+    | serde_saphyr::Error::AliasError { error, .. } = inner
+    {
+        inner = error;
+    }
+    let limit = match inner {
+        serde_saphyr::Error::Budget { breach, .. } => Some(match breach {
+            BudgetBreach::Depth { .. } => Limit::Depth,
+            BudgetBreach::InputBytes { .. } => Limit::InputBytes,
+            BudgetBreach::Documents { .. } => Limit::Items,
+            _ => Limit::Aliases,
+        }),
+        serde_saphyr::Error::ExternalMessage { source, .. } => match source.as_ref() {
+            serde_saphyr::ExternalMessageSource::Parser(scan) => parser_limit(scan),
+            _ => None,
+        },
+        _ => None,
+    };
+    // One line: the snippet form quotes the input, which may be huge or hostile.
+    let e = e.without_snippet();
+    let message = match limit {
+        Some(Limit::Depth) => format!(
+            "nested deeper than {} levels (the nesting limit): {e}",
+            limits.depth
+        ),
+        Some(Limit::Items) => format!("more than {} documents (the item limit): {e}", limits.items),
+        Some(Limit::Aliases) => format!(
+            "the aliases expand beyond the limit ({} aliases, {} replayed events): {e}",
+            limits.aliases, limits.alias_events
+        ),
+        _ => e.to_string(),
+    };
+    YamlError { message, limit }
+}
+
+/// The bound a parser error reports, if it is one: granit-parser stops by itself at 255 nested
+/// levels (so before serde-saphyr's budget sees them), as "recursion limit exceeded".
+pub(crate) fn parser_limit(e: &granit_parser::ScanError) -> Option<Limit> {
+    matches!(e.kind(), granit_parser::ErrorKind::RecursionLimitExceeded).then_some(Limit::Depth)
+}
+
+/// A parser error, as the bound it reports when it is one.
+pub(crate) fn parser_error(e: &granit_parser::ScanError, limits: &Limits) -> YamlError {
+    match parser_limit(e) {
+        Some(limit) => YamlError::over(
+            limit,
+            format!(
+                "nested deeper than {} levels (the nesting limit): {e}",
+                limits.depth
+            ),
+        ),
+        None => YamlError::new(e.to_string()),
+    }
+}
+
+/// Refuses a string longer than the limit anywhere in `value`.
+pub(crate) fn check_strings(value: &Value, limits: &Limits) -> Result<(), YamlError> {
+    let too_long = |s: &str| s.len() > limits.string_bytes;
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::String(s) if too_long(s) => {}
+            Value::Array(items) => {
+                stack.extend(items);
+                continue;
+            }
+            Value::Object(map) => {
+                if map.keys().any(|k| too_long(k)) {
+                    return Err(string_too_long(limits));
+                }
+                stack.extend(map.values());
+                continue;
+            }
+            _ => continue,
+        }
+        return Err(string_too_long(limits));
+    }
+    Ok(())
+}
+
+pub(crate) fn string_too_long(limits: &Limits) -> YamlError {
+    YamlError::over(
+        Limit::StringBytes,
+        format!(
+            "a string is longer than {} bytes (the string size limit)",
+            limits.string_bytes
+        ),
+    )
+}
+
+/// Every document of a (possibly multi-document) YAML stream, within `limits`. Empty
+/// documents are skipped.
+pub fn parse_documents_within(text: &str, limits: &Limits) -> Result<Vec<Value>, YamlError> {
+    let docs: Vec<Value> = serde_saphyr::from_multiple_with_options(text, options(limits))
+        .map_err(|e| error(e, limits))?;
+    for d in &docs {
+        check_strings(d, limits)?;
+    }
     Ok(docs.into_iter().filter(|d| !d.is_null()).collect())
 }
 
-/// Exactly one document.
-pub fn parse_document(text: &str) -> Result<Value, YamlError> {
-    let mut docs = parse_documents(text)?;
+/// Exactly one document, within `limits`.
+pub fn parse_document_within(text: &str, limits: &Limits) -> Result<Value, YamlError> {
+    let mut docs = parse_documents_within(text, limits)?;
     match docs.len() {
         1 => Ok(docs.remove(0)),
-        0 => Err(YamlError("the input holds no YAML document".into())),
-        n => Err(YamlError(format!("expected one YAML document, found {n}"))),
+        0 => Err(YamlError::new("the input holds no YAML document")),
+        n => Err(YamlError::new(format!(
+            "expected one YAML document, found {n}"
+        ))),
     }
+}
+
+/// Every document of a YAML stream, within the default limits.
+pub fn parse_documents(text: &str) -> Result<Vec<Value>, YamlError> {
+    parse_documents_within(text, &Limits::default())
+}
+
+/// Exactly one document, within the default limits.
+pub fn parse_document(text: &str) -> Result<Value, YamlError> {
+    parse_document_within(text, &Limits::default())
 }
 
 pub fn to_yaml(value: &Value) -> String {

@@ -21,7 +21,7 @@ use serde_json::Value;
 
 use crate::code::Code;
 use crate::flux::pipeline::{self, Outcome, Substitution};
-use crate::flux::substitute_from::{self, Lookup, Settings};
+use crate::flux::substitute_from::{self, Items, Lookup, Settings};
 use crate::intent::{Flux, Role, Stack};
 use crate::krm::object::{self, Object};
 use crate::krm::{FieldRef, KrmResult, Severity};
@@ -106,7 +106,11 @@ fn string_fields(v: &Value) -> Vec<(String, &str)> {
 /// The value Flux would substitute for `variable` from `flux`'s settings sources among `items`
 /// (merged as Flux merges them, line breaks removed). `None` when the settings are not all
 /// among the items, or do not define it.
-pub fn variable_value(items: &[Value], flux: &Flux, variable: &str) -> Option<String> {
+pub fn variable_value(
+    items: &(impl Items + ?Sized),
+    flux: &Flux,
+    variable: &str,
+) -> Option<String> {
     match substitute_from::lookup(items, &flux.substitute_from, &flux.namespace) {
         Lookup::Found(settings) => settings.values.get(variable).cloned(),
         _ => None,
@@ -117,7 +121,7 @@ pub fn variable_value(items: &[Value], flux: &Flux, variable: &str) -> Option<St
 /// substituted from `flux`'s settings among `items`: the value the cluster gets (a string, or
 /// what Flux's YAML re-reading turns it into). `None` when the settings are not all among the
 /// items, or Flux would fail on it.
-pub fn field_value(items: &[Value], flux: &Flux, text: &str) -> Option<Value> {
+pub fn field_value(items: &(impl Items + ?Sized), flux: &Flux, text: &str) -> Option<Value> {
     let Lookup::Found(settings) =
         substitute_from::lookup(items, &flux.substitute_from, &flux.namespace)
     else {
@@ -136,7 +140,7 @@ pub fn field_value(items: &[Value], flux: &Flux, text: &str) -> Option<Value> {
 /// expansion. `stacks` are all the intents of the input that validated, for the endpoint check
 /// and the proposed values.
 pub fn check_and_substitute(
-    input: &[Value],
+    input: &(impl Items + ?Sized),
     expansions: &mut [Expansion],
     stacks: &[&Stack],
     substitute_all: bool,
@@ -176,7 +180,7 @@ pub fn check_and_substitute(
 /// among the input and Flux accepts every key; otherwise `None`, with a result when that
 /// matters.
 fn settings_of(
-    input: &[Value],
+    input: &(impl Items + ?Sized),
     e: &Expansion,
     substitute: bool,
     results: &mut Vec<KrmResult>,

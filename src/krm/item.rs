@@ -1,0 +1,176 @@
+//! One item of a ResourceList, decoded only as far as vmstack needs it.
+//!
+//! The scan ([`super::scan`]) reads of each item just its head: apiVersion, kind, name,
+//! namespace and annotations, which is all vmstack looks at for the items it does not own, and
+//! keeps the item's own text. An item that goes back unchanged is written as that text:
+//! quoting, comments and key order included (the quoting decides what a Flux variable
+//! substitutes to). Intents and settings are decoded on demand; changing an item drops its text.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::limits::Limits;
+use super::object::Object;
+use super::yaml::{self, YamlError};
+
+/// The input text the items were read from, shared by all of them.
+#[derive(Debug)]
+pub(crate) struct Source {
+    pub text: String,
+    pub limits: Limits,
+}
+
+/// An item's own text: one `- ` entry of the block sequence, as it came.
+#[derive(Debug, Clone)]
+pub(crate) struct Text {
+    source: Arc<Source>,
+    range: Range<usize>,
+}
+
+impl Text {
+    pub(crate) fn new(source: Arc<Source>, range: Range<usize>) -> Self {
+        Text { source, range }
+    }
+
+    fn as_str(&self) -> &str {
+        self.source.text.get(self.range.clone()).unwrap_or("")
+    }
+
+    /// The item the entry holds: the entry reads as a one-element sequence.
+    fn decode(&self) -> Result<Value, YamlError> {
+        match yaml::parse_document_within(self.as_str(), &self.source.limits)? {
+            Value::Array(mut entries) if entries.len() == 1 => Ok(entries.remove(0)),
+            _ => Err(YamlError::new(
+                "an item's text does not hold exactly that item",
+            )),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+enum State {
+    /// Only the head is known (as a value holding just those fields); the text is the item.
+    Scanned { head: Value, text: Text },
+    /// Decoded; the text is kept while the value is unchanged.
+    Decoded { value: Value, text: Option<Text> },
+}
+
+#[derive(Debug, Clone)]
+pub struct Item(State);
+
+impl From<Value> for Item {
+    fn from(value: Value) -> Self {
+        Item(State::Decoded { value, text: None })
+    }
+}
+
+impl Item {
+    pub(crate) fn scanned(head: Value, text: Text) -> Self {
+        Item(State::Scanned { head, text })
+    }
+
+    /// A view of the item's head (or of all of it, once decoded).
+    pub fn object(&self) -> Object<'_> {
+        match &self.0 {
+            State::Scanned { head, .. } => Object(head),
+            State::Decoded { value, .. } => Object(value),
+        }
+    }
+
+    /// The whole item, when it has been decoded.
+    pub fn value(&self) -> Option<&Value> {
+        match &self.0 {
+            State::Scanned { .. } => None,
+            State::Decoded { value, .. } => Some(value),
+        }
+    }
+
+    /// Decodes the item from its text (once), keeping the text.
+    pub fn decode(&mut self) -> Result<&Value, YamlError> {
+        if let State::Scanned { text, .. } = &self.0 {
+            let value = text.decode()?;
+            let text = Some(text.clone());
+            self.0 = State::Decoded { value, text };
+        }
+        match &self.0 {
+            State::Decoded { value, .. } => Ok(value),
+            State::Scanned { .. } => Err(YamlError::new("the item could not be decoded")),
+        }
+    }
+
+    /// The item to change: decoded, and written from its value from now on.
+    pub fn value_mut(&mut self) -> Result<&mut Value, YamlError> {
+        self.decode()?;
+        match &mut self.0 {
+            State::Decoded { value, text } => {
+                *text = None;
+                Ok(value)
+            }
+            State::Scanned { .. } => Err(YamlError::new("the item could not be decoded")),
+        }
+    }
+
+    pub fn into_value(mut self) -> Result<Value, YamlError> {
+        self.decode()?;
+        match self.0 {
+            State::Decoded { value, .. } => Ok(value),
+            State::Scanned { .. } => Err(YamlError::new("the item could not be decoded")),
+        }
+    }
+
+    /// The item's text as it came in, while it is unchanged.
+    pub fn text(&self) -> Option<&str> {
+        match &self.0 {
+            State::Scanned { text, .. } => Some(text.as_str()),
+            State::Decoded { text, .. } => text.as_ref().map(Text::as_str),
+        }
+    }
+}
+
+/// Decodes every item `wanted` picks, in one parse where it can: serde-saphyr's cost per
+/// document is far above its cost per byte, so hundreds of intents decode much faster as one
+/// sequence (their entries concatenated are the sequence they came from) than one by one.
+/// Returns the index and error of each item that could not be decoded.
+pub fn decode_where(items: &mut [Item], wanted: impl Fn(&Item) -> bool) -> Vec<(usize, YamlError)> {
+    let picked: Vec<usize> = (0..items.len()).filter(|&i| wanted(&items[i])).collect();
+    decode_at(items, &picked)
+}
+
+/// [`decode_where`] for the items at these positions.
+pub fn decode_at(items: &mut [Item], positions: &[usize]) -> Vec<(usize, YamlError)> {
+    let picked: Vec<usize> = positions
+        .iter()
+        .copied()
+        .filter(|&i| matches!(items.get(i), Some(Item(State::Scanned { .. }))))
+        .collect();
+    let mut batch = String::new();
+    let mut limits = None;
+    for &i in &picked {
+        if let State::Scanned { text, .. } = &items[i].0 {
+            batch.push_str(text.as_str());
+            if !batch.ends_with('\n') {
+                batch.push('\n');
+            }
+            limits = Some(text.source.limits);
+        }
+    }
+    if let Some(limits) = limits
+        && let Ok(Value::Array(values)) = yaml::parse_document_within(&batch, &limits)
+        && values.len() == picked.len()
+    {
+        for (&i, value) in picked.iter().zip(values) {
+            if let State::Scanned { text, .. } = &items[i].0 {
+                let text = Some(text.clone());
+                items[i].0 = State::Decoded { value, text };
+            }
+        }
+        return Vec::new();
+    }
+    // One of them is at fault: decode each alone, so that the error names it.
+    picked
+        .into_iter()
+        .filter_map(|i| items[i].decode().err().map(|e| (i, e)))
+        .collect()
+}

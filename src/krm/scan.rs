@@ -1,0 +1,586 @@
+//! Reading a ResourceList without decoding the items vmstack does not need.
+//!
+//! One pass of the YAML parser's events over the whole input checks that it is YAML and within
+//! the limits, and finds each item of `items` with its head (apiVersion, kind, name,
+//! namespace, annotations) and its text. Hosts write `items` as a block sequence at column 0
+//! (`- apiVersion: …`); each item's text is its `- ` entry, which is also a YAML document of
+//! its own (a one-element sequence), decoded when vmstack needs the whole item. The rest of the
+//! document (apiVersion, kind, functionConfig) is decoded as usual.
+//!
+//! Whatever this pass cannot be sure of takes the slower way: an input laid out otherwise
+//! (flow style, JSON, an indented sequence) or using aliases is decoded whole and its items
+//! written from their values; an item whose head holds a plain scalar that might not be a
+//! string (`name: 0x1F`, `kind: null`), a tag, or a repeated key is decoded alone, so that its
+//! head reads exactly as the decoder reads it.
+
+use std::sync::Arc;
+
+use granit_parser::{Event, Parser, ScalarStyle, StructureStyle};
+use serde_json::{Map, Value};
+
+use super::item::{Item, Source, Text};
+use super::limits::{Limit, Limits};
+use super::yaml::{self, YamlError};
+
+/// What the scan found: the items, and the document with `items` taken out.
+pub(crate) struct Scanned {
+    pub items: Vec<Item>,
+    pub envelope: Value,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Root,
+    Items,
+    Item,
+    Metadata,
+    Annotations,
+    Other,
+}
+
+struct Frame {
+    place: Place,
+    is_map: bool,
+    /// In a mapping: the next node is a key.
+    expecting_key: bool,
+    /// The key whose value comes next, where the place needs it.
+    key: Option<String>,
+}
+
+#[derive(Default)]
+struct Head {
+    api_version: Option<String>,
+    kind: Option<String>,
+    name: Option<String>,
+    namespace: Option<String>,
+    annotations: Vec<(String, String)>,
+    has_metadata: bool,
+    has_annotations: bool,
+    /// The head may not read as the decoder would read it: decode the item to know.
+    uncertain: bool,
+}
+
+impl Head {
+    fn set(slot: &mut Option<String>, value: Option<String>, uncertain: &mut bool) {
+        if slot.is_some() {
+            *uncertain = true;
+        }
+        *slot = value;
+    }
+
+    fn into_value(self) -> Value {
+        let mut item = Map::new();
+        if let Some(v) = self.api_version {
+            item.insert("apiVersion".into(), Value::String(v));
+        }
+        if let Some(v) = self.kind {
+            item.insert("kind".into(), Value::String(v));
+        }
+        if self.has_metadata {
+            let mut metadata = Map::new();
+            if let Some(v) = self.name {
+                metadata.insert("name".into(), Value::String(v));
+            }
+            if let Some(v) = self.namespace {
+                metadata.insert("namespace".into(), Value::String(v));
+            }
+            if self.has_annotations {
+                let annotations = self
+                    .annotations
+                    .into_iter()
+                    .map(|(k, v)| (k, Value::String(v)))
+                    .collect();
+                metadata.insert("annotations".into(), Value::Object(annotations));
+            }
+            item.insert("metadata".into(), Value::Object(metadata));
+        }
+        Value::Object(item)
+    }
+}
+
+/// A plain scalar that the decoder certainly reads as a string (YAML 1.2 core schema with
+/// strict booleans): it starts with a letter and is not a null or boolean word. Anything else
+/// (`0755`, `-1`, `.inf`, `~`, the empty value) might be another type.
+fn certainly_string(plain: &str) -> bool {
+    plain.starts_with(|c: char| c.is_ascii_alphabetic())
+        && !matches!(
+            plain,
+            "null" | "Null" | "NULL" | "true" | "True" | "TRUE" | "false" | "False" | "FALSE"
+        )
+}
+
+fn line_start(text: &str, offset: usize) -> usize {
+    text[..offset].rfind('\n').map_or(0, |i| i + 1)
+}
+
+/// Where the `- ` entry of an item that starts at `offset` begins: the `- ` on the item's own
+/// line, or a `-` line above it with only comments between (`- # a comment`, then the item
+/// indented on the next lines). `None` for any other layout.
+fn entry_start(text: &str, offset: usize) -> Option<usize> {
+    let start = line_start(text, offset);
+    let prefix = &text[start..offset];
+    if prefix == "- " {
+        return Some(start);
+    }
+    if prefix != "  " {
+        return None;
+    }
+    let mut end = start;
+    while end > 0 {
+        let line_begin = line_start(text, end - 1);
+        let line = text[line_begin..end].trim_end();
+        if let Some(rest) = line.strip_prefix('-') {
+            let rest = rest.trim_start();
+            return (rest.is_empty() || rest.starts_with('#')).then_some(line_begin);
+        }
+        if !(line.is_empty() || line.starts_with("  ") && line.trim_start().starts_with('#')) {
+            return None;
+        }
+        end = line_begin;
+    }
+    None
+}
+
+/// Why the fast pass gave up on the layout (not an error: the input is decoded whole).
+struct OtherLayout;
+
+enum Failure {
+    Layout(OtherLayout),
+    Yaml(YamlError),
+}
+
+impl From<YamlError> for Failure {
+    fn from(e: YamlError) -> Self {
+        Failure::Yaml(e)
+    }
+}
+
+/// Scans `text` into items, within `limits`.
+pub(crate) fn scan(text: String, limits: &Limits) -> Result<Scanned, YamlError> {
+    let source = Arc::new(Source {
+        text,
+        limits: *limits,
+    });
+    match scan_blocks(&source) {
+        Ok(scanned) => Ok(scanned),
+        Err(Failure::Yaml(e)) => Err(e),
+        Err(Failure::Layout(OtherLayout)) => decode_whole(&source.text, limits),
+    }
+}
+
+/// The slow way: the whole document decoded, items without their text.
+fn decode_whole(text: &str, limits: &Limits) -> Result<Scanned, YamlError> {
+    let mut envelope = yaml::parse_document_within(text, limits)?;
+    let items = match envelope.as_object_mut().and_then(|m| m.get_mut("items")) {
+        Some(Value::Array(items)) => std::mem::take(items),
+        _ => Vec::new(),
+    };
+    if items.len() > limits.items {
+        return Err(too_many_items(limits));
+    }
+    if let Some(m) = envelope.as_object_mut()
+        && matches!(m.get("items"), Some(Value::Array(_)))
+    {
+        m.insert("items".into(), Value::Null);
+    }
+    Ok(Scanned {
+        items: items.into_iter().map(Item::from).collect(),
+        envelope,
+    })
+}
+
+fn too_many_items(limits: &Limits) -> YamlError {
+    YamlError::over(
+        Limit::Items,
+        format!(
+            "the ResourceList has more than {} items (the item limit)",
+            limits.items
+        ),
+    )
+}
+
+fn scan_blocks(source: &Arc<Source>) -> Result<Scanned, Failure> {
+    let text = source.text.as_str();
+    let limits = &source.limits;
+    let mut stack: Vec<Frame> = Vec::new();
+    // Byte offsets where each item's `- ` entry starts, and its head.
+    let mut starts: Vec<usize> = Vec::new();
+    let mut heads: Vec<Head> = Vec::new();
+    // Where the items sequence ends: the start of the next root node, if any.
+    let mut items_end: Option<usize> = None;
+    let mut items_seen = false;
+    let mut documents = 0;
+
+    for event in Parser::new_from_str(text) {
+        let (event, span) = event.map_err(|e| yaml::parser_error(&e, limits))?;
+        let offset = span.start.byte_offset().unwrap_or(0);
+        let node_props = match &event {
+            Event::Scalar(_, _, anchor, tag) => Some((*anchor, tag.is_some())),
+            Event::SequenceStart(_, anchor, tag) | Event::MappingStart(_, anchor, tag) => {
+                Some((*anchor, tag.is_some()))
+            }
+            _ => None,
+        };
+        match &event {
+            Event::Alias(_) | Event::UnresolvedAlias(_) => {
+                return Err(Failure::Layout(OtherLayout));
+            }
+            Event::DocumentStart(..) => {
+                documents += 1;
+                if documents > 1 {
+                    return Err(Failure::Layout(OtherLayout));
+                }
+            }
+            _ => {}
+        }
+        let Some((anchor, tagged)) = node_props else {
+            if matches!(event, Event::SequenceEnd | Event::MappingEnd) {
+                let frame = stack.pop();
+                if let Some(Frame {
+                    place: Place::Items,
+                    ..
+                }) = frame
+                {
+                    items_end = Some(usize::MAX);
+                }
+            }
+            continue;
+        };
+        if anchor != 0 && stack.len() > 1 {
+            // An anchor inside the items could be used by another item: decode whole.
+            return Err(Failure::Layout(OtherLayout));
+        }
+        // The node's role: a key or a value of the mapping it is in, or a sequence entry.
+        let (parent_place, is_key, key) = match stack.last_mut() {
+            None => (None, false, None),
+            Some(f) if f.is_map => {
+                let is_key = f.expecting_key;
+                f.expecting_key = !is_key;
+                let key = if is_key { None } else { f.key.take() };
+                (Some(f.place), is_key, key)
+            }
+            Some(f) => (Some(f.place), false, None),
+        };
+        if items_end == Some(usize::MAX) && parent_place == Some(Place::Root) {
+            items_end = Some(offset);
+        }
+        let head = heads.last_mut();
+        match event {
+            Event::Scalar(value, style, ..) => {
+                if value.len() > limits.string_bytes {
+                    return Err(yaml::string_too_long(limits).into());
+                }
+                let is_string = style != ScalarStyle::Plain || certainly_string(&value);
+                let Some(parent) = parent_place else { continue };
+                if parent == Place::Items {
+                    // An item that is not an object: the decoder's error names it.
+                    return Err(Failure::Layout(OtherLayout));
+                }
+                if is_key {
+                    let wanted = matches!(
+                        parent,
+                        Place::Root | Place::Item | Place::Metadata | Place::Annotations
+                    );
+                    if wanted {
+                        if let Some(f) = stack.last_mut() {
+                            f.key = Some(value.into_owned());
+                        }
+                        if let Some(h) = head.filter(|_| parent != Place::Root) {
+                            h.uncertain |= tagged || !is_string;
+                        }
+                    }
+                    continue;
+                }
+                let Some(h) = head else { continue };
+                let in_item = matches!(parent, Place::Item | Place::Metadata | Place::Annotations);
+                if !in_item {
+                    continue;
+                }
+                let value = (is_string && !tagged).then(|| value.into_owned());
+                if !is_string || tagged {
+                    h.uncertain = true;
+                }
+                match (parent, key.as_deref()) {
+                    (Place::Item, Some("apiVersion")) => {
+                        Head::set(&mut h.api_version, value, &mut h.uncertain)
+                    }
+                    (Place::Item, Some("kind")) => Head::set(&mut h.kind, value, &mut h.uncertain),
+                    (Place::Item, Some("metadata")) => h.uncertain = true,
+                    (Place::Metadata, Some("name")) => {
+                        Head::set(&mut h.name, value, &mut h.uncertain)
+                    }
+                    (Place::Metadata, Some("namespace")) => {
+                        Head::set(&mut h.namespace, value, &mut h.uncertain)
+                    }
+                    (Place::Metadata, Some("annotations")) => h.uncertain = true,
+                    (Place::Annotations, Some(k)) => match value {
+                        Some(v) => {
+                            if h.annotations.iter().any(|(key, _)| key == k) {
+                                h.uncertain = true;
+                            }
+                            h.annotations.push((k.to_string(), v));
+                        }
+                        None => h.uncertain = true,
+                    },
+                    _ => {}
+                }
+            }
+            Event::SequenceStart(style, ..) | Event::MappingStart(style, ..) => {
+                let is_map = matches!(event, Event::MappingStart(..));
+                if stack.len() >= limits.depth {
+                    return Err(YamlError::over(
+                        Limit::Depth,
+                        format!(
+                            "nested deeper than {} levels (the nesting limit)",
+                            limits.depth
+                        ),
+                    )
+                    .into());
+                }
+                let place = match (parent_place, key.as_deref(), is_key) {
+                    (_, _, true) => {
+                        // A collection as a key: only the decoder knows what that means.
+                        if let Some(h) = head {
+                            h.uncertain = true;
+                        }
+                        Place::Other
+                    }
+                    (None, _, _) if is_map => Place::Root,
+                    (Some(Place::Root), Some("items"), _) => {
+                        if items_seen || is_map || style != StructureStyle::Block {
+                            return Err(Failure::Layout(OtherLayout));
+                        }
+                        items_seen = true;
+                        Place::Items
+                    }
+                    (Some(Place::Items), _, _) => {
+                        let entry = entry_start(text, offset).filter(|_| is_map && !tagged);
+                        let Some(entry) = entry else {
+                            return Err(Failure::Layout(OtherLayout));
+                        };
+                        if starts.len() >= limits.items {
+                            return Err(too_many_items(limits).into());
+                        }
+                        starts.push(entry);
+                        heads.push(Head::default());
+                        Place::Item
+                    }
+                    (Some(Place::Item), Some("metadata"), _) if is_map => {
+                        if let Some(h) = head {
+                            h.uncertain |= h.has_metadata || tagged;
+                            h.has_metadata = true;
+                        }
+                        Place::Metadata
+                    }
+                    (Some(Place::Metadata), Some("annotations"), _) if is_map => {
+                        if let Some(h) = head {
+                            h.uncertain |= h.has_annotations || tagged;
+                            h.has_annotations = true;
+                        }
+                        Place::Annotations
+                    }
+                    (Some(Place::Item | Place::Metadata | Place::Annotations), k, _) => {
+                        if let Some(h) = head
+                            && matches!(
+                                k,
+                                Some(
+                                    "apiVersion"
+                                        | "kind"
+                                        | "metadata"
+                                        | "name"
+                                        | "namespace"
+                                        | "annotations"
+                                )
+                            )
+                        {
+                            // A head field that is not a string, or an annotation value that
+                            // is a collection: let the decoder say what it is.
+                            h.uncertain = true;
+                        }
+                        if parent_place == Some(Place::Annotations)
+                            && let Some(h) = heads.last_mut()
+                        {
+                            h.uncertain = true;
+                        }
+                        Place::Other
+                    }
+                    _ => Place::Other,
+                };
+                stack.push(Frame {
+                    place,
+                    is_map,
+                    expecting_key: true,
+                    key: None,
+                });
+            }
+            _ => {}
+        }
+    }
+
+    let Some(first) = starts.first() else {
+        // No items: the document is small, or all of it is elsewhere.
+        return Ok(Scanned {
+            items: Vec::new(),
+            envelope: yaml::parse_document_within(text, limits)?,
+        });
+    };
+    let region_start = *first;
+    let region_end = match items_end {
+        Some(end) if end != usize::MAX => line_start(text, end),
+        _ => text.len(),
+    };
+    let mut bounds: Vec<usize> = starts[1..].to_vec();
+    bounds.push(region_end);
+    let last = &text[starts[starts.len() - 1]..region_end];
+    let document_marker = |line: &str| {
+        (line.starts_with("---") || line.starts_with("..."))
+            && line[3..].starts_with([' ', '\t', '\n', '\r'])
+            || line.trim_end() == "---"
+            || line.trim_end() == "..."
+    };
+    if last.split_inclusive('\n').any(document_marker) {
+        return Err(Failure::Layout(OtherLayout));
+    }
+
+    let mut envelope_text = String::with_capacity(region_start + text.len() - region_end);
+    envelope_text.push_str(&text[..region_start]);
+    envelope_text.push_str(&text[region_end..]);
+    let envelope = yaml::parse_document_within(&envelope_text, limits)?;
+
+    let mut items = Vec::with_capacity(starts.len());
+    for ((start, end), head) in starts.iter().zip(&bounds).zip(heads) {
+        let range = *start..*end;
+        let text = Text::new(Arc::clone(source), range);
+        let uncertain = head.uncertain;
+        let mut item = Item::scanned(head.into_value(), text);
+        if uncertain {
+            item.decode()?;
+        }
+        items.push(item);
+    }
+    Ok(Scanned { items, envelope })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scan_default(text: &str) -> Scanned {
+        scan(text.to_string(), &Limits::default()).unwrap()
+    }
+
+    const INPUT: &str = "\
+apiVersion: config.kubernetes.io/v1
+kind: ResourceList
+items:
+- apiVersion: v1
+  kind: ConfigMap # a comment
+  metadata:
+    name: a
+    annotations:
+      config.kubernetes.io/path: 'a.yaml'
+  data:
+    quoted: \"${VALUE}\"
+    text: |
+      - not an item
+      items: no
+
+- apiVersion: v1
+  kind: ConfigMap
+  metadata: {name: b, namespace: x}
+functionConfig:
+  apiVersion: v1
+";
+
+    #[test]
+    fn items_keep_their_text_and_heads() {
+        let s = scan_default(INPUT);
+        assert_eq!(s.items.len(), 2);
+        let a = &s.items[0];
+        assert!(a.value().is_none(), "an ordinary item is not decoded");
+        assert_eq!(a.object().name(), "a");
+        assert_eq!(
+            a.object().annotation("config.kubernetes.io/path"),
+            Some("a.yaml")
+        );
+        let text = a.text().unwrap();
+        assert!(text.starts_with("- apiVersion: v1\n  kind: ConfigMap # a comment\n"));
+        assert!(text.ends_with("      items: no\n\n"), "{text:?}");
+        let b = &s.items[1];
+        assert_eq!((b.object().name(), b.object().namespace()), ("b", "x"));
+        assert_eq!(
+            b.text(),
+            Some("- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: b, namespace: x}\n")
+        );
+        assert_eq!(s.envelope["functionConfig"]["apiVersion"], "v1");
+        assert_eq!(s.envelope["items"], Value::Null);
+    }
+
+    #[test]
+    fn a_decoded_item_equals_what_the_whole_parse_gives() {
+        let whole = yaml::parse_document(INPUT).unwrap();
+        let mut s = scan_default(INPUT);
+        for (i, item) in s.items.iter_mut().enumerate() {
+            assert_eq!(item.decode().unwrap(), &whole["items"][i]);
+        }
+    }
+
+    #[test]
+    fn an_entry_may_open_with_a_comment() {
+        let input = "items:\n- # about a\n  # more\n  kind: A\n- kind: B\n";
+        let s = scan_default(input);
+        assert_eq!(
+            s.items[0].text(),
+            Some("- # about a\n  # more\n  kind: A\n")
+        );
+        assert_eq!(s.items[1].text(), Some("- kind: B\n"));
+    }
+
+    #[test]
+    fn uncertain_heads_are_read_by_the_decoder() {
+        let input = "items:\n- kind: ConfigMap\n  metadata:\n    name: 0x1F\n    annotations: {a: true, b: '1'}\n- kind: null\n  metadata: {name: !!str 12}\n";
+        let s = scan_default(input);
+        assert_eq!(
+            s.items[0].object().name(),
+            "",
+            "0x1F is a number, not a name"
+        );
+        assert_eq!(s.items[0].object().annotation("a"), None);
+        assert_eq!(s.items[0].object().annotation("b"), Some("1"));
+        assert_eq!(s.items[1].object().kind(), "");
+        assert_eq!(s.items[1].object().name(), "12");
+        assert!(s.items.iter().all(|i| i.value().is_some()));
+    }
+
+    #[test]
+    fn other_layouts_are_decoded_whole() {
+        for input in [
+            r#"{"items": [{"kind": "A"}, {"kind": "B"}]}"#,
+            "items:\n  - kind: A\n  - kind: B\n",
+            "items:\n- &x {kind: A}\n- *x\n",
+        ] {
+            let s = scan_default(input);
+            assert_eq!(s.items.len(), 2, "{input}");
+            assert!(s.items.iter().all(|i| i.text().is_none()), "{input}");
+            assert_eq!(s.items[0].object().kind(), "A", "{input}");
+        }
+    }
+
+    #[test]
+    fn limits_stop_the_scan() {
+        let limits = Limits {
+            items: 2,
+            depth: 5,
+            string_bytes: 8,
+            ..Limits::default()
+        };
+        let run = |t: &str| scan(t.to_string(), &limits).err().and_then(|e| e.limit());
+        assert_eq!(
+            run("items:\n- {a: 1}\n- {a: 2}\n- {a: 3}\n"),
+            Some(Limit::Items)
+        );
+        assert_eq!(run("items:\n- a: [[[[1]]]]\n"), Some(Limit::Depth));
+        assert_eq!(run("items:\n- a: '123456789'\n"), Some(Limit::StringBytes));
+        assert_eq!(run("items:\n- a: '12345678'\n"), None);
+    }
+}
