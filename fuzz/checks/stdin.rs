@@ -13,7 +13,7 @@
 
 use serde_json::Value;
 use vmstack::code::Code;
-use vmstack::krm::yaml;
+use vmstack::krm::{Limits, yaml};
 
 /// What the process writes on stdout, and how it exits.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,29 +22,13 @@ pub struct Answer {
     pub status: u8,
 }
 
-/// ResourceList mode, as `vmstack` with no argument runs it (today's `resource_list_mode` in
-/// src/main.rs, which reads stdin as UTF-8 text first; input that is not fails there with
-/// nothing on stdout, issue 11 item 2).
+/// ResourceList mode, as `vmstack` with no argument runs it (`vmstack::stdio`), on stdin's
+/// bytes as read within the default limits.
 pub fn run(input: &[u8]) -> Answer {
-    use vmstack::function::{self, Layout};
-    use vmstack::krm::ResourceList;
-    let Ok(text) = std::str::from_utf8(input) else {
-        return Answer {
-            stdout: String::new(),
-            status: 1,
-        };
-    };
-    let out = match ResourceList::parse(text) {
-        Ok(rl) => function::process(rl, Layout::Files),
-        Err(e) => {
-            let mut rl = ResourceList::default();
-            rl.results.push(Code::UnreadableInput.error(e));
-            rl
-        }
-    };
+    let out = vmstack::stdio::resource_list(Ok(input.to_vec()), &Limits::default());
     Answer {
-        stdout: out.to_yaml(),
-        status: u8::from(out.has_errors()),
+        stdout: out.stdout,
+        status: out.status,
     }
 }
 
@@ -86,6 +70,11 @@ pub fn resource_list(answer: &Answer) -> Value {
         assert!(
             r["message"].as_str().is_some_and(|m| !m.is_empty()),
             "a result without a message: {r}"
+        );
+        assert_ne!(
+            r["tags"]["code"],
+            Code::InternalError.as_str(),
+            "vmstack failed inside: {r}"
         );
         errors += usize::from(severity == "error");
     }
