@@ -502,7 +502,7 @@ fn edits() -> impl Strategy<Value = Vec<Edit>> {
         (any::<usize>(), token).prop_map(|(at, t)| Edit::Insert(at, t)),
         (any::<usize>(), 1usize..16).prop_map(|(at, n)| Edit::Remove(at, n)),
     ];
-    proptest::collection::vec(edit, 1..6)
+    proptest::collection::vec(edit, 1..4)
 }
 
 fn apply(mut bytes: Vec<u8>, edits: &[Edit]) -> Vec<u8> {
@@ -540,7 +540,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(cases(24))]
+    #![proptest_config(cases(64))]
 
     #[test]
     fn mutated_resource_lists_always_get_a_resource_list(items in package(), edits in edits()) {
