@@ -13,6 +13,8 @@
 //! string (`name: 0x1F`, `kind: null`), a tag, or a repeated key is decoded alone, so that its
 //! head reads exactly as the decoder reads it.
 
+use std::collections::HashSet;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
 use granit_parser::{Event, Parser, ScalarStyle, StructureStyle};
@@ -45,6 +47,15 @@ struct Frame {
     expecting_key: bool,
     /// The key whose value comes next, where the place needs it.
     key: Option<String>,
+    /// Tells this mapping's keys from those of the other mappings of the item.
+    id: u64,
+}
+
+/// One key of one mapping, as the scan remembers it to find a key given twice.
+fn key_of(frame: u64, key: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    (frame, key).hash(&mut h);
+    h.finish()
 }
 
 #[derive(Default)]
@@ -209,6 +220,10 @@ fn scan_blocks(source: &Arc<Source>) -> Result<Scanned, Failure> {
     // Where the items sequence ends: the start of the next root node, if any.
     let mut items_end: Option<usize> = None;
     let mut items_seen = false;
+    // Whether the items sequence is open, and the keys seen in the current item's mappings.
+    let mut items_open = false;
+    let mut item_keys: HashSet<u64> = HashSet::new();
+    let mut frames = 0u64;
     let mut documents = 0;
 
     for event in Parser::new_from_str(text) {
@@ -242,6 +257,7 @@ fn scan_blocks(source: &Arc<Source>) -> Result<Scanned, Failure> {
                 }) = frame
                 {
                     items_end = Some(usize::MAX);
+                    items_open = false;
                 }
             }
             continue;
@@ -263,6 +279,20 @@ fn scan_blocks(source: &Arc<Source>) -> Result<Scanned, Failure> {
         };
         if items_end == Some(usize::MAX) && parent_place == Some(Place::Root) {
             items_end = Some(offset);
+        }
+        // Anywhere in an item, what the decoder may read otherwise than the text says, or
+        // refuse (a tag, a key that is not certainly a string, such as an empty one, or a key
+        // given twice), has the item decoded now: its text is only echoed when it decodes.
+        if items_open && parent_place.is_some_and(|p| p != Place::Items) {
+            let mut doubt = tagged;
+            if is_key && let Event::Scalar(value, style, ..) = &event {
+                doubt |= *style == ScalarStyle::Plain && !certainly_string(value);
+                let frame = stack.last().map_or(0, |f| f.id);
+                doubt |= !item_keys.insert(key_of(frame, value));
+            }
+            if doubt && let Some(h) = heads.last_mut() {
+                h.uncertain = true;
+            }
         }
         let head = heads.last_mut();
         match event {
@@ -351,6 +381,7 @@ fn scan_blocks(source: &Arc<Source>) -> Result<Scanned, Failure> {
                             return Err(Failure::Layout(OtherLayout));
                         }
                         items_seen = true;
+                        items_open = true;
                         Place::Items
                     }
                     (Some(Place::Items), _, _) => {
@@ -363,6 +394,7 @@ fn scan_blocks(source: &Arc<Source>) -> Result<Scanned, Failure> {
                         }
                         starts.push(entry);
                         heads.push(Head::default());
+                        item_keys.clear();
                         Place::Item
                     }
                     (Some(Place::Item), Some("metadata"), _) if is_map => {
@@ -406,11 +438,13 @@ fn scan_blocks(source: &Arc<Source>) -> Result<Scanned, Failure> {
                     }
                     _ => Place::Other,
                 };
+                frames += 1;
                 stack.push(Frame {
                     place,
                     is_map,
                     expecting_key: true,
                     key: None,
+                    id: frames,
                 });
             }
             _ => {}
@@ -550,6 +584,27 @@ functionConfig:
         assert_eq!(s.items[1].object().kind(), "");
         assert_eq!(s.items[1].object().name(), "12");
         assert!(s.items.iter().all(|i| i.value().is_some()));
+    }
+
+    #[test]
+    fn an_item_the_decoder_refuses_is_an_error_not_echoed() {
+        for input in [
+            "items:\n- a:\n    : empty key\n",
+            "items:\n- kind: A\n  data: {a: 1}\n  data: {a: 2}\n",
+            "items:\n- kind: A\n  data: {a: !!int abc}\n",
+        ] {
+            assert!(
+                scan(input.to_string(), &Limits::default()).is_err(),
+                "{input}"
+            );
+        }
+        let fine =
+            "items:\n- kind: A\n  data: {a: 1}\n  other: {a: 2}\n- kind: B\n  data: {a: 1}\n";
+        let s = scan_default(fine);
+        assert!(
+            s.items.iter().all(|i| i.value().is_none()),
+            "the same key in two mappings"
+        );
     }
 
     #[test]

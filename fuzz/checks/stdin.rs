@@ -1,0 +1,90 @@
+//! The stdin target: the bytes a host writes on vmstack's stdin in ResourceList mode, through
+//! the library function the binary calls, to the bytes it writes on stdout and its exit status.
+//! Beyond "no panic", the KRM function's contract (docs/hosts.md, docs/diagnostics.md):
+//!
+//! - stdout is always a ResourceList (`config.kubernetes.io/v1`), with `items` a list of
+//!   objects and every result a severity and a message;
+//! - the exit status is 0 or 1, and 1 exactly when a result is an error: a host that sees exit
+//!   1 shows the user why;
+//! - no result is vmstack's own internal error (a panic caught on the way out);
+//! - the same bytes give the same answer twice (nothing reads the clock or the environment);
+//! - on success, the output fed back in gives the same output (a second `kpt fn render`
+//!   changes nothing).
+
+use serde_json::Value;
+use vmstack::code::Code;
+use vmstack::krm::{Limits, yaml};
+
+/// What the process writes on stdout, and how it exits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    pub stdout: String,
+    pub status: u8,
+}
+
+/// ResourceList mode, as `vmstack` with no argument runs it (`vmstack::stdio`), on stdin's
+/// bytes as read within the default limits.
+pub fn run(input: &[u8]) -> Answer {
+    let out = vmstack::stdio::resource_list(Ok(input.to_vec()), &Limits::default());
+    Answer {
+        stdout: out.stdout,
+        status: out.status,
+    }
+}
+
+pub fn check(input: &[u8]) {
+    let first = run(input);
+    resource_list(&first);
+    assert_eq!(run(input), first, "the same input answered differently");
+    if first.status == 0 {
+        let again = run(first.stdout.as_bytes());
+        assert_eq!(
+            again, first,
+            "the output fed back in changed:\n{}",
+            first.stdout
+        );
+    }
+}
+
+/// The answer's ResourceList, after checking it is one and that its exit status agrees with it.
+pub fn resource_list(answer: &Answer) -> Value {
+    let list = yaml::parse_document(&answer.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not YAML ({e}):\n{}", answer.stdout));
+    assert_eq!(list["apiVersion"], "config.kubernetes.io/v1", "{list}");
+    assert_eq!(list["kind"], "ResourceList", "{list}");
+    let items = list["items"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no items list: {list}"));
+    assert!(items.iter().all(Value::is_object), "an item is no object");
+    let results = match list.get("results") {
+        None => &Vec::new(),
+        Some(r) => r.as_array().unwrap_or_else(|| panic!("results: {r}")),
+    };
+    let mut errors = 0;
+    for r in results {
+        let severity = r["severity"].as_str().unwrap_or_default();
+        assert!(
+            matches!(severity, "error" | "warning" | "info"),
+            "severity {severity:?} in {r}"
+        );
+        assert!(
+            r["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "a result without a message: {r}"
+        );
+        assert_ne!(
+            r["tags"]["code"],
+            Code::InternalError.as_str(),
+            "vmstack failed inside: {r}"
+        );
+        errors += usize::from(severity == "error");
+    }
+    assert!(answer.status <= 1, "exit status {}", answer.status);
+    assert_eq!(
+        answer.status == 1,
+        errors > 0,
+        "exit status {} with {errors} error results:\n{}",
+        answer.status,
+        answer.stdout
+    );
+    list
+}
