@@ -67,8 +67,9 @@ impl Given {
 }
 
 /// The ResourceList on stdout, read as a host reads it: echoed items are written as their own
-/// text, so what the input held (`1e400`, a key written twice, which kpt passes on as it is, a
-/// 20,000-item list) is read as a host would read it, past vmstack's own reader's bounds.
+/// text, so what the input held (`1e400`, a 20,000-item list) is read as a host would read it,
+/// past vmstack's own reader's bounds. A key written twice is refused: no reader can tell which
+/// value holds.
 fn read_output(text: &str) -> Result<Value, serde_saphyr::Error> {
     let mut budget = serde_saphyr::Budget::default();
     budget.max_nodes = usize::MAX;
@@ -79,7 +80,6 @@ fn read_output(text: &str) -> Result<Value, serde_saphyr::Error> {
     options.budget = Some(budget);
     options.strict_booleans = true;
     options.non_finite_float_policy = serde_saphyr::NonFiniteFloatPolicy::AsString;
-    options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::LastWins;
     serde_saphyr::from_str_with_options(text, options)
 }
 
