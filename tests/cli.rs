@@ -22,22 +22,10 @@ struct Out {
 }
 
 fn vmstack_in(dir: &Path, args: &[&str], stdin: &str) -> Out {
-    use std::io::Write;
-    let mut child = Command::new(BIN)
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = common::process::run_with_stdin(
+        Command::new(BIN).args(args).current_dir(dir),
+        stdin.as_bytes(),
+    );
     Out {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8(out.stdout).unwrap(),

@@ -2,8 +2,9 @@
 //! ResourceList comes out, with one error result naming the bound, and exit 1. Real packages
 //! stay well inside them: 40,000 ordinary items pass.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+mod common;
+
+use std::process::Command;
 
 use serde_json::Value;
 use vmstack::code::Code;
@@ -211,19 +212,10 @@ fn equal_items_with_different_quoting_each_keep_their_text() {
 
 #[test]
 fn the_binary_writes_a_resource_list_for_garbage() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vmstack"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(&[0xFE, 0xFF, 0, b'a'])
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = common::process::run_with_stdin(
+        &mut Command::new(env!("CARGO_BIN_EXE_vmstack")),
+        &[0xFE, 0xFF, 0, b'a'],
+    );
     assert_eq!(out.status.code(), Some(1));
     let rl: Value = yaml::parse_document(&String::from_utf8(out.stdout).unwrap()).unwrap();
     assert_eq!(rl["results"][0]["tags"]["code"], Code::NotUtf8.as_str());

@@ -9,9 +9,8 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use common::files::{copy_dir, snapshot};
 use common::fixtures::{read_yaml, repo};
@@ -115,19 +114,7 @@ fn run_function(items: &[Value]) -> Answer {
         "items": items,
         "functionConfig": intent,
     }));
-    let mut child = Command::new(BIN)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = common::process::run_with_stdin(&mut Command::new(BIN), input.as_bytes());
     let stdout = String::from_utf8(out.stdout).unwrap();
     let list = yaml::parse_document(&stdout)
         .unwrap_or_else(|e| panic!("not a ResourceList ({e}):\n{stdout}"));

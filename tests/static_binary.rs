@@ -134,7 +134,6 @@ fn unprivileged(
     args: &[&str],
     stdin: &str,
 ) -> Output {
-    use std::io::Write;
     let mut cmd = match setpriv {
         Some(setpriv) => {
             let mut cmd = Command::new(setpriv);
@@ -146,22 +145,10 @@ fn unprivileged(
         }
         None => Command::new(binary),
     };
-    let mut child = cmd
-        .args(args)
-        .current_dir(dir)
-        .env_clear()
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    common::process::run_with_stdin(
+        cmd.args(args).current_dir(dir).env_clear(),
+        stdin.as_bytes(),
+    )
 }
 
 fn describe(out: &Output) -> String {

@@ -4,6 +4,7 @@
 
 pub mod files;
 pub mod fixtures;
+pub mod process;
 pub mod shared;
 pub mod tools;
 pub mod validate;
