@@ -9,17 +9,7 @@ use serde_json::Value;
 use vmstack::flux::envsubst::{self, Options, SubstError};
 
 fn cases() -> Option<Vec<Value>> {
-    let dir = common::shared::require_shared()?;
-    let path = dir.join("reference/flux-substitution-cases.json");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let cases: Vec<Value> = serde_json::from_str(&text).unwrap();
-    assert!(
-        cases.len() > 100,
-        "only {} cases in {}",
-        cases.len(),
-        path.display()
-    );
-    Some(cases)
+    common::shared::reference_cases("flux-substitution-cases.json", 101)
 }
 
 fn vars(case: &Value) -> BTreeMap<String, String> {

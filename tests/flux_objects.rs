@@ -11,17 +11,7 @@ use vmstack::flux::envsubst::SubstError;
 use vmstack::flux::pipeline::{self, Outcome, PipelineError, Skip, Strategy, Substitution};
 
 fn cases() -> Option<Vec<Value>> {
-    let dir = common::shared::require_shared()?;
-    let path = dir.join("reference/flux-substitution-objects.json");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let cases: Vec<Value> = serde_json::from_str(&text).unwrap();
-    assert!(
-        cases.len() > 30,
-        "only {} cases in {}",
-        cases.len(),
-        path.display()
-    );
-    Some(cases)
+    common::shared::reference_cases("flux-substitution-objects.json", 31)
 }
 
 /// What vmstack gives, in the file's terms (`message` only where it is Flux's exact text).

@@ -101,25 +101,12 @@ fn is_kustomization(o: &Value) -> bool {
 
 /// Every string field of an object with its path, as vmstack's results name fields.
 fn strings(v: &Value, path: &str, out: &mut Vec<(String, String)>) {
-    match v {
-        Value::String(s) => out.push((path.to_string(), s.clone())),
-        Value::Object(m) => {
-            for (k, v) in m {
-                let p = if path.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{path}.{k}")
-                };
-                strings(v, &p, out);
-            }
-        }
-        Value::Array(a) => {
-            for (i, v) in a.iter().enumerate() {
-                strings(v, &format!("{path}[{i}]"), out);
-            }
-        }
-        _ => {}
-    }
+    let mut all = Vec::new();
+    every_value(v, path, &mut all);
+    out.extend(
+        all.into_iter()
+            .filter_map(|(p, v)| v.as_str().map(|s| (p, s.to_string()))),
+    );
 }
 
 /// The value at a path of `strings`, found by walking the object the same way (keys may hold

@@ -115,3 +115,19 @@ pub fn loud(line: &str) {
     let mut err = std::io::stderr().lock();
     let _ = writeln!(err, "{line}");
 }
+
+/// The cases of a JSON file under `shared/reference/` (a list), at least `least` of them; `None`
+/// when the shared folder is missing, as `require_shared` says.
+pub fn reference_cases(file: &str, least: usize) -> Option<Vec<serde_json::Value>> {
+    let path = require_shared()?.join("reference").join(file);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let cases: Vec<serde_json::Value> = serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("{} is not a JSON list: {e}", path.display()));
+    assert!(
+        cases.len() >= least,
+        "only {} cases in {}",
+        cases.len(),
+        path.display()
+    );
+    Some(cases)
+}
