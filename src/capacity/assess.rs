@@ -165,8 +165,8 @@ fn storage<'a>(
     }
 }
 
-/// The global stacks an agent's remote write reaches: a vminsert (or vmauth) Service the
-/// global creates, named by the agent's URL (its variables resolved from its settings), or
+/// The global stacks an agent's remote write reaches: the one whose vminsert or vmauth Service,
+/// or vmauth Ingress host, the agent's URL names (its variables resolved from its settings), or
 /// the release and namespace of a cross-cluster write.
 fn targets_of(
     agent: Intent,
