@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Builds the fuzz targets' seed corpora from the repository's own inputs (docs/fuzzing.md):
 #   corpus/stdin: every fixture and example YAML file as it is (mostly not a ResourceList: the
-#     error paths), each wrapped as the items of a ResourceList and as its functionConfig, and
-#     each example package as `kpt fn source` sends it (path and index annotations included);
+#     error paths), each wrapped as the items of a ResourceList and as its functionConfig, the
+#     hostile corpus's stdin inputs, and each example package as `kpt fn source` sends it (path
+#     and index annotations included);
 #   corpus/flux: every fixture and example YAML file as it is, and one text per envsubst form.
-# The corpora are generated, not committed (fuzz/.gitignore).
+# The corpora are generated, not committed (fuzz/.gitignore). What earlier runs added to them is
+# kept: the seeds are written beside it.
 set -euo pipefail
 cd "$(dirname "$0")"
 root=..
-rm -rf corpus/stdin corpus/flux
 mkdir -p corpus/stdin corpus/flux
 
 # The YAML inputs: fixtures (the hostile corpus included, when present) and examples, without the
@@ -43,6 +44,11 @@ for f in "${files[@]}"; do
   as_resource_list config "$f" >"corpus/stdin/config_$(name "$f")"
 done
 
+# The hostile corpus's stdin inputs, bytes as they are (the generated large ones are left out).
+for input in $(cd "$root" && find tests/fixtures/hostile -type f -name input 2>/dev/null | sort); do
+  cp "$root/$input" "corpus/stdin/hostile_$(name "$(dirname "$input")")"
+done
+
 if command -v kpt >/dev/null; then
   for pkg in $(cd "$root" && find examples -name Kptfile -printf '%h\n' | sort); do
     (cd "$root" && kpt fn source "$pkg") >"corpus/stdin/kpt_$(name "$pkg")"
@@ -61,4 +67,4 @@ for text in 'a ${A} b' '${A:-x}' '${A:=x}' '${A=x}' '${A:+x}' '${A:?x}' '${#A}' 
   i=$((i + 1))
 done
 
-echo "seed-corpus.sh: $(ls corpus/stdin | wc -l) stdin and $(ls corpus/flux | wc -l) flux inputs"
+echo "seed-corpus.sh: corpus/stdin holds $(ls corpus/stdin | wc -l) inputs, corpus/flux $(ls corpus/flux | wc -l)"
