@@ -7,8 +7,8 @@
 //! The event stream comes from granit-parser, a YAML 1.2 parser; go-yaml's reader checks
 //! (UTF-8, control characters) are done here first. Known differences from go-yaml, all outside
 //! what Flux's pipeline writes for ordinary values: NEL, LS and PS are line breaks only as far as
-//! [`super::breaks`] mends (go-yaml's own writing round-trips; a value that puts one into a plain
-//! scalar can still differ), anchor
+//! [`super::breaks`] mends (go-yaml's own writing round-trips, a line of a block scalar that
+//! starts with one included; a value that puts one into a plain scalar can still differ), anchor
 //! names may hold more than letters, digits, `_` and `-`, and error messages are granit's.
 //! The tabs go-yaml refuses and YAML 1.2 allows are refused in [`super::tabs`].
 
@@ -65,7 +65,8 @@ enum Frame {
 
 /// The decoded `interface{}` of the first document (`Yaml::Null` for none).
 pub fn decode(text: &[u8]) -> Result<Yaml, ReadError> {
-    let text = check_characters(text)?;
+    let text = breaks::indent_break_lines(check_characters(text)?);
+    let text = text.as_ref();
     let options = granit_parser::options! {
         bom_inside_document_as_content: true,
         block_scalar_eof_without_line_feed: true,
