@@ -118,8 +118,18 @@ impl ResourceList<Item> {
         if map.get("kind").and_then(Value::as_str) != Some("ResourceList") {
             return Err(ProtocolError::Shape("kind must be ResourceList".into()));
         }
+        // The protocol requires `items` (empty or not), and both hosts always send it: a list
+        // without it is something else, and answering it with no items would tell the host to
+        // delete whatever it meant to send.
         match map.get("items") {
-            Some(Value::Null) | None => {}
+            Some(Value::Null) => {}
+            None => {
+                return Err(ProtocolError::Shape(
+                    "items is missing: a ResourceList always carries its items, `items: []` when \
+                     there are none"
+                        .into(),
+                ));
+            }
             Some(_) => return Err(ProtocolError::Shape("items must be a list".into())),
         }
         let items = scanned.items;

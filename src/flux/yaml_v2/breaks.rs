@@ -96,7 +96,8 @@ pub fn indent_break_lines(text: &str) -> Cow<'_, str> {
                 out.push_str(line);
                 continue;
             }
-            _ => block = Block::None,
+            // The block has ended: this line may open the next one.
+            _ => {}
         }
         out.push_str(line);
         block = block_header(line);
