@@ -13,7 +13,7 @@ use crate::intent::decode::{Decode, index, wrong_type};
 use crate::intent::diagnostic::Diagnostics;
 use crate::intent::fields::Fields;
 use crate::intent::model::*;
-use crate::intent::scalar::{Name, Text, package_path};
+use crate::intent::scalar::{Name, Text, package_path, repository_path};
 use crate::intent::spanned::Spanned;
 
 /// The chart, or `None` (reported) when its version or source cannot be used.
@@ -122,6 +122,11 @@ pub(super) fn flux(f: &mut Fields, name: &str, namespace: &str, d: &mut Diagnost
     let flux_name = name_or(&mut x, "name", def.name, d);
     let flux_namespace = name_or(&mut x, "namespace", def.namespace, d);
     let path = x.opt::<Text>("path", d);
+    if let Some(Text(p)) = &path
+        && let Err(why) = repository_path(p)
+    {
+        d.report(Code::UnsafePath, &x.path_of("path"), format!("{p:?} {why}"));
+    }
     if enabled && path.is_none() && !x.has("path") {
         d.report(
             Code::MissingField,

@@ -64,7 +64,8 @@ pub struct Flux {
     ///
     /// Default: `true`
     enabled: Option<Flag>,
-    /// Repository path of the rendered folder, which the Kustomization applies
+    /// Repository path of the rendered folder, which the Kustomization applies, from the
+    /// source's root (no `..` segment: VMS119)
     ///
     /// Default: none (**required** while `enabled`)
     path: Option<Text>,
