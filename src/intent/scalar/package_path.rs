@@ -17,15 +17,7 @@ pub fn package_path(path: &str) -> Result<String, String> {
     if path.starts_with('/') {
         return Err("is absolute: give a path relative to the package".into());
     }
-    if let Some(c) = path.chars().find(|&c| terminal::is_unsafe(c)) {
-        return Err(format!(
-            "holds the control character {}: a path holds printable text only",
-            terminal::escape(c.encode_utf8(&mut [0; 4]))
-        ));
-    }
-    if path.contains('\\') {
-        return Err("holds a backslash: separate folders with /".into());
-    }
+    printable(path)?;
     let mut kept = Vec::new();
     for segment in path.split('/') {
         match segment {
@@ -36,6 +28,21 @@ pub fn package_path(path: &str) -> Result<String, String> {
         }
     }
     Ok(kept.join("/"))
+}
+
+/// Why a path cannot be shown or read as written, if it cannot: a control, bidi or line
+/// separator character, or a backslash.
+pub(super) fn printable(path: &str) -> Result<(), String> {
+    if let Some(c) = path.chars().find(|&c| terminal::is_unsafe(c)) {
+        return Err(format!(
+            "holds the control character {}: a path holds printable text only",
+            terminal::escape(c.encode_utf8(&mut [0; 4]))
+        ));
+    }
+    if path.contains('\\') {
+        return Err("holds a backslash: separate folders with /".into());
+    }
+    Ok(())
 }
 
 #[cfg(test)]

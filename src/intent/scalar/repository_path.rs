@@ -5,19 +5,11 @@
 //! another folder than the path names. A leading `/` or `./` is the root either way, and an
 //! empty segment is harmless, so those stay allowed.
 
-use crate::terminal;
+use super::package_path::printable;
 
 /// Why `path` does not name one folder of the source as Flux reads it, if it does not.
 pub fn repository_path(path: &str) -> Result<(), String> {
-    if let Some(c) = path.chars().find(|&c| terminal::is_unsafe(c)) {
-        return Err(format!(
-            "holds the control character {}: a path holds printable text only",
-            terminal::escape(c.encode_utf8(&mut [0; 4]))
-        ));
-    }
-    if path.contains('\\') {
-        return Err("holds a backslash: separate folders with /".into());
-    }
+    printable(path)?;
     if path.split('/').any(|segment| segment == "..") {
         return Err(
             "has a `..` segment: Flux joins the path to the source's root and drops a \
