@@ -1,7 +1,7 @@
 //! The cluster settings a Flux Kustomization substitutes from (`postBuild.substituteFrom`), found
 //! among the function's input items as Flux would find them on the cluster.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::Value;
 
@@ -135,6 +135,30 @@ impl<T: AsRef<[Value]> + ?Sized> Items for T {
     }
 }
 
+/// Decoded items found by kind and name through a map built once, for a caller that looks up
+/// many intents' settings among the same items (`vmstack plan`): a probe instead of a scan, so
+/// the lookups of n intents among their n settings cost n, not n².
+pub struct ByName<'a> {
+    by_name: HashMap<(&'a str, &'a str), Vec<&'a Value>>,
+}
+
+impl<'a> ByName<'a> {
+    pub fn new(items: &'a [Value]) -> Self {
+        let mut by_name: HashMap<(&str, &str), Vec<&Value>> = HashMap::new();
+        for item in items {
+            let o = Object(item);
+            by_name.entry((o.kind(), o.name())).or_default().push(item);
+        }
+        ByName { by_name }
+    }
+}
+
+impl Items for ByName<'_> {
+    fn named<'b>(&'b self, kind: &str, name: &str) -> Vec<&'b Value> {
+        self.by_name.get(&(kind, name)).cloned().unwrap_or_default()
+    }
+}
+
 /// Finds the sources among `items`: ConfigMaps and Secrets of that name in `namespace` (where
 /// Flux reads them) or without a namespace (a settings file kept beside the package), the first
 /// one in input order. A missing optional source counts as empty, as in Flux.
@@ -226,6 +250,33 @@ mod tests {
         assert_eq!(settings.values["Y"], "lineone");
         assert_eq!(settings.values["Z"], "3");
         assert_eq!(settings.broken_lines, ["Y".to_string()].into());
+    }
+
+    #[test]
+    fn by_name_finds_what_a_scan_finds_in_input_order() {
+        let items = vec![
+            settings("a", json!({"X": "1"})),
+            json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "a"}}),
+            settings("b", json!({})),
+            json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a", "namespace": "other"}}),
+        ];
+        let index = ByName::new(&items);
+        for kind in ["ConfigMap", "Secret", "Service"] {
+            for name in ["a", "b", "c"] {
+                assert_eq!(
+                    index.named(kind, name),
+                    items.named(kind, name),
+                    "{kind} {name}"
+                );
+            }
+        }
+        let sources = vec![Source::config_map("a")];
+        for namespace in ["flux-system", "other"] {
+            assert_eq!(
+                lookup(&index, &sources, namespace),
+                lookup(&items, &sources, namespace)
+            );
+        }
     }
 
     #[test]

@@ -30,6 +30,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use crate::capacity::{self, Assessment, Intent};
+use crate::flux::substitute_from::ByName;
 use crate::function::is_intent;
 use crate::intent::{self, Stack};
 use crate::krm::KrmResult;
@@ -116,7 +117,7 @@ pub fn plan(items: &[Value]) -> Plan {
         .iter()
         .map(|(object, stack)| Intent { object, stack })
         .collect();
-    let assessment: Assessment = capacity::assess(items, &everyone);
+    let assessment: Assessment = capacity::assess(&ByName::new(items), &everyone);
     let mut results = Vec::new();
     let mut per_intent = Vec::new();
     for intent in &everyone {
