@@ -23,6 +23,8 @@ pub struct Reporter<'a> {
     renderer: Renderer,
     /// Each input file as shown, when it holds characters to escape.
     escaped: Vec<Option<EscapedLines>>,
+    /// Where each line of each file as shown starts.
+    line_starts: Vec<Vec<usize>>,
 }
 
 fn level(severity: Severity) -> Level<'static> {
@@ -55,6 +57,32 @@ fn visible(text: &str, bytes: &Range<usize>) -> Range<usize> {
         Some(c) if c != '\n' => start..start + c.len_utf8(),
         _ => start..start,
     }
+}
+
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+        .collect()
+}
+
+/// The lines of `text` that `span` touches, the span within them, and the first one's number.
+/// annotate-snippets reads all the source it is given for every result, so handing it the
+/// whole file made a report of n results on a file of n objects cost n².
+fn lines_of<'t>(
+    text: &'t str,
+    starts: &[usize],
+    span: Range<usize>,
+) -> (&'t str, Range<usize>, usize) {
+    let line = starts.partition_point(|&s| s <= span.start).max(1) - 1;
+    let from = starts[line];
+    let to = text[span.end..]
+        .find('\n')
+        .map_or(text.len(), |n| span.end + n);
+    (
+        &text[from..to],
+        span.start - from..span.end - from,
+        line + 1,
+    )
 }
 
 /// A flow or block scalar's first line only: a long `|` block would fill the screen.
@@ -123,15 +151,23 @@ impl<'a> Reporter<'a> {
         } else {
             Renderer::plain()
         };
+        let escaped: Vec<Option<EscapedLines>> = inputs
+            .files
+            .iter()
+            .map(|f| EscapedLines::of(&f.text))
+            .collect();
+        let line_starts = inputs
+            .files
+            .iter()
+            .zip(&escaped)
+            .map(|(f, shown)| line_starts(shown.as_ref().map_or(&f.text, |s| &s.text)))
+            .collect();
         Reporter {
             inputs,
             owners,
             renderer,
-            escaped: inputs
-                .files
-                .iter()
-                .map(|f| EscapedLines::of(&f.text))
-                .collect(),
+            escaped,
+            line_starts,
         }
     }
 
@@ -156,8 +192,9 @@ impl<'a> Reporter<'a> {
             ),
             None => (file.text.as_str(), span),
         };
+        let (text, span, first) = lines_of(text, &self.line_starts[index], span);
         Snippet::source(text)
-            .line_start(1)
+            .line_start(first)
             .path(escape(&file.shown))
             .fold(true)
             .annotation(AnnotationKind::Primary.span(span).label(label))
