@@ -195,10 +195,9 @@ impl Written {
 
     fn template(&self, limits: &Limits) -> Cow<'_, Result<Template, SubstError>> {
         if *limits == Limits::default() {
-            Cow::Borrowed(
-                self.template
-                    .get_or_init(|| Template::parse(&self.text, limits)),
-            )
+            Cow::Borrowed(self.template.get_or_init(|| {
+                Template::plain(&self.text).map_or_else(|| Template::parse(&self.text, limits), Ok)
+            }))
         } else {
             Cow::Owned(Template::parse(&self.text, limits))
         }

@@ -128,6 +128,20 @@ impl Template {
         }
     }
 
+    /// What [`Template::parse`] makes of a text without `$` (nor NUL, where Flux's scanner
+    /// stops): the text itself, without scanning it rune by rune.
+    pub fn plain(text: &str) -> Option<Template> {
+        if text.contains(['$', '\0']) {
+            return None;
+        }
+        let nodes = if text.is_empty() {
+            Vec::new()
+        } else {
+            vec![Node::Text(text.as_bytes().to_vec())]
+        };
+        Some(Template { nodes })
+    }
+
     /// Every `${…}` in reading order, nested ones after the one holding them.
     pub fn funcs(&self) -> Vec<&Func> {
         fn walk<'a>(nodes: &'a [Node], out: &mut Vec<&'a Func>) {
