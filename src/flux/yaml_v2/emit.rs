@@ -25,7 +25,7 @@ enum Style {
 }
 
 /// What `yaml_emitter_analyze_scalar` finds out about a value.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct Analysis {
     multiline: bool,
     flow_plain: bool,
@@ -86,6 +86,62 @@ fn is_printable(b: &[u8], i: usize) -> bool {
 }
 
 fn analyze(value: &[u8]) -> Analysis {
+    if value.iter().all(|b| (b' '..=b'~').contains(b)) {
+        return analyze_printable_ascii(value);
+    }
+    analyze_any(value)
+}
+
+/// [`analyze_any`] for a value of printable ASCII only (no break, no tab, nothing special, one
+/// byte a character), the common case, in one pass without the character classes.
+fn analyze_printable_ascii(value: &[u8]) -> Analysis {
+    let Some((&first, &last)) = value.first().zip(value.last()) else {
+        return analyze_any(value);
+    };
+    let followed_by_space = |i: usize| i + 1 >= value.len() || value[i + 1] == b' ';
+    let mut block_indicators = value.starts_with(b"---") || value.starts_with(b"...");
+    let mut flow_indicators = block_indicators;
+    match first {
+        b'#' | b',' | b'[' | b']' | b'{' | b'}' | b'&' | b'*' | b'!' | b'|' | b'>' | b'\''
+        | b'"' | b'%' | b'@' | b'`' => {
+            flow_indicators = true;
+            block_indicators = true;
+        }
+        b'?' | b':' => {
+            flow_indicators = true;
+            block_indicators |= followed_by_space(0);
+        }
+        b'-' if followed_by_space(0) => {
+            flow_indicators = true;
+            block_indicators = true;
+        }
+        _ => {}
+    }
+    for i in 1..value.len() {
+        match value[i] {
+            b',' | b'?' | b'[' | b']' | b'{' | b'}' => flow_indicators = true,
+            b':' => {
+                flow_indicators = true;
+                block_indicators |= followed_by_space(i);
+            }
+            b'#' if value[i - 1] == b' ' => {
+                flow_indicators = true;
+                block_indicators = true;
+            }
+            _ => {}
+        }
+    }
+    let edge_space = first == b' ' || last == b' ';
+    Analysis {
+        multiline: false,
+        flow_plain: !edge_space && !flow_indicators,
+        block_plain: !edge_space && !block_indicators,
+        single_quoted: true,
+        block: last != b' ',
+    }
+}
+
+fn analyze_any(value: &[u8]) -> Analysis {
     if value.is_empty() {
         return Analysis {
             multiline: false,
@@ -477,6 +533,14 @@ impl Emitter {
         if !self.whitespace {
             self.put(b' ');
         }
+        // Without a space or a break nothing is folded: the bytes as they are, one column each.
+        if value.iter().all(|&b| b.is_ascii() && b != b' ' && b != b'\n' && b != b'\r') {
+            self.out.extend_from_slice(value);
+            self.column += value.len();
+            self.whitespace = false;
+            self.indention = false;
+            return;
+        }
         let (mut spaces, mut breaks) = (false, false);
         let mut i = 0;
         while i < value.len() {
@@ -712,4 +776,23 @@ pub fn write(doc: &Value, wanted: Spans) -> Result<(String, Vec<Span>), String> 
     e.indent = -1;
     e.write_indent();
     Ok((String::from_utf8(e.out).unwrap_or_default(), e.spans))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{analyze_any, analyze_printable_ascii};
+
+    proptest::proptest! {
+        #[test]
+        fn printable_ascii_is_analysed_as_any_value(value in "[ -~]{1,12}") {
+            let b = value.as_bytes();
+            proptest::prop_assert_eq!(analyze_printable_ascii(b), analyze_any(b));
+        }
+
+        #[test]
+        fn indicators_and_spaces_are_analysed_as_any_value(value in "[-:#?,\\[\\]{}&*!|>'\"%@` a.]{1,8}") {
+            let b = value.as_bytes();
+            proptest::prop_assert_eq!(analyze_printable_ascii(b), analyze_any(b));
+        }
+    }
 }
