@@ -110,14 +110,28 @@ impl Head {
 }
 
 /// A plain scalar that the decoder certainly reads as a string (YAML 1.2 core schema with
-/// strict booleans): it starts with a letter and is not a null or boolean word. Anything else
-/// (`0755`, `-1`, `.inf`, `~`, the empty value) might be another type.
+/// strict booleans): it starts with a letter and is not a null or boolean word, or it is a
+/// [`hex_word`]. Anything else (`0755`, `-1`, `1e3`, `.inf`, `~`, the empty value) might be
+/// another type.
 fn certainly_string(plain: &str) -> bool {
-    plain.starts_with(|c: char| c.is_ascii_alphabetic())
+    let word = plain.starts_with(|c: char| c.is_ascii_alphabetic())
         && !matches!(
             plain,
             "null" | "Null" | "NULL" | "true" | "True" | "TRUE" | "false" | "False" | "FALSE"
-        )
+        );
+    word || hex_word(plain)
+}
+
+/// Hex digits after a non-zero digit, with a letter that no number has (not the exponent's
+/// `e`): a checksum such as vmstack's own fingerprint. Without `0x`, `0o` or `0b` no radix
+/// applies, and no decimal integer or float takes such a letter.
+fn hex_word(plain: &str) -> bool {
+    let b = plain.as_bytes();
+    matches!(b.first(), Some(b'1'..=b'9'))
+        && b.iter().all(u8::is_ascii_hexdigit)
+        && b
+            .iter()
+            .any(|c| matches!(c, b'a'..=b'd' | b'f' | b'A'..=b'D' | b'F'))
 }
 
 fn line_start(text: &str, offset: usize) -> usize {
@@ -568,6 +582,24 @@ functionConfig:
             Some("- # about a\n  # more\n  kind: A\n")
         );
         assert_eq!(s.items[1].text(), Some("- kind: B\n"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn what_is_certainly_a_string_decodes_as_one(plain in "[0-9a-fA-FxXoObB+.eE_-]{1,12}") {
+            if certainly_string(&plain) {
+                let doc = yaml::parse_document(&format!("v: {plain}\n")).unwrap();
+                proptest::prop_assert_eq!(&doc["v"], &Value::String(plain.clone()));
+            }
+        }
+    }
+
+    #[test]
+    fn a_checksum_is_certainly_a_string_and_a_number_is_not() {
+        assert!(certainly_string("7ecc356d1e201982"));
+        for number in ["1e5", "12", "0b1", "0x1f", "1E9", "0755", "-1f"] {
+            assert!(!certainly_string(number), "{number}");
+        }
     }
 
     #[test]
