@@ -233,9 +233,10 @@ impl Written {
             .map(|o| o.unwrap_or(Outcome::Skipped(Skip::NoVariables)))
     }
 
-    /// [`Self::substitute`], but `None` instead of reading the text back when it holds no `$`:
-    /// then no field reads a variable and envsubst leaves the text as it is, and go-yaml reads
-    /// its own writing back without fail.
+    /// [`Self::substitute`], but `None` instead of reading the text back when it is
+    /// [plain](Template::is_plain): then no field reads a variable (a `${` in a string is a `${`
+    /// in the text), envsubst leaves the text as it is, and go-yaml reads its own writing back
+    /// without fail.
     pub fn substitute_templated(
         &self,
         object: &Value,
@@ -259,7 +260,7 @@ impl Written {
         if let Some(bad) = s.vars.keys().find(|k| !envsubst::is_variable_name(k)) {
             return Err(PipelineError::InvalidName(bad.clone()));
         }
-        if !read_plain && !self.text.contains('$') {
+        if !read_plain && Template::is_plain(&self.text) {
             return Ok(None);
         }
         let options = s.options();

@@ -128,10 +128,16 @@ impl Template {
         }
     }
 
-    /// What [`Template::parse`] makes of a text without `$` (nor NUL, where Flux's scanner
-    /// stops): the text itself, without scanning it rune by rune.
+    /// Whether Flux reads the text as it is: no `${`, no `$$` and no NUL (where its scanner
+    /// stops), so nothing in it is substituted.
+    pub fn is_plain(text: &str) -> bool {
+        !(text.contains("${") || text.contains("$$") || text.contains('\0'))
+    }
+
+    /// What [`Template::parse`] makes of a [plain](Self::is_plain) text: the text itself,
+    /// without scanning it rune by rune.
     pub fn plain(text: &str) -> Option<Template> {
-        if text.contains(['$', '\0']) {
+        if !Template::is_plain(text) {
             return None;
         }
         let nodes = if text.is_empty() {

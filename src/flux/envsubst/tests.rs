@@ -290,11 +290,24 @@ proptest::proptest! {
             proptest::prop_assert!(text.contains('\0'));
         }
     }
+
+    #[test]
+    fn a_plain_text_parses_as_itself(text in "[a${}\\\\ é\x00#:]{0,16}") {
+        let parsed = super::Template::parse(&text, &Limits::default());
+        if let Some(plain) = super::Template::plain(&text) {
+            proptest::prop_assert_eq!(Ok(plain), parsed);
+        }
+    }
 }
 
 #[test]
-fn a_text_with_a_dollar_is_not_plain() {
-    assert!(super::Template::plain("a $ b").is_none());
+fn a_text_that_substitutes_is_not_plain() {
+    assert!(super::Template::plain("a ${b}").is_none());
+    assert!(super::Template::plain("a $$ b").is_none());
+    assert!(
+        super::Template::plain("{{ $labels.job }} costs $5, {$}").is_some(),
+        "a $ that opens nothing is text"
+    );
     assert!(
         super::Template::plain("a\0b").is_none(),
         "Flux's scanner stops at NUL"
