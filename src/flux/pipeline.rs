@@ -269,15 +269,16 @@ impl Written {
             Err(e) => Err(e.clone()),
         }
         .map_err(PipelineError::Substitution)?;
-        let object = match yaml_v2::read::yaml_to_json(&out).map_err(|e| PipelineError::Yaml(e.0))? {
-            Value::Object(m) => Value::Object(m),
-            // json.Unmarshal of null into a map leaves it empty.
-            Value::Null => Value::Object(serde_json::Map::new()),
-            Value::Array(_) => return Err(PipelineError::NotAnObject("array")),
-            Value::String(_) => return Err(PipelineError::NotAnObject("string")),
-            Value::Number(_) => return Err(PipelineError::NotAnObject("number")),
-            Value::Bool(_) => return Err(PipelineError::NotAnObject("bool")),
-        };
+        let object =
+            match yaml_v2::read::yaml_to_json(&out).map_err(|e| PipelineError::Yaml(e.0))? {
+                Value::Object(m) => Value::Object(m),
+                // json.Unmarshal of null into a map leaves it empty.
+                Value::Null => Value::Object(serde_json::Map::new()),
+                Value::Array(_) => return Err(PipelineError::NotAnObject("array")),
+                Value::String(_) => return Err(PipelineError::NotAnObject("string")),
+                Value::Number(_) => return Err(PipelineError::NotAnObject("number")),
+                Value::Bool(_) => return Err(PipelineError::NotAnObject("bool")),
+            };
         Ok(Some(Outcome::Substituted {
             object,
             text: self.text.clone(),

@@ -10,8 +10,8 @@ use std::fmt::Write as _;
 use serde_json::{Map, Value};
 
 use super::number::{self, format_g};
-use super::{Yaml, json_string};
 use super::resolve::{Resolved, is_base60_float, resolve_plain};
+use super::{Yaml, json_string};
 
 const BEST_INDENT: i64 = 2;
 const BEST_WIDTH: usize = 80;
@@ -534,7 +534,10 @@ impl Emitter {
             self.put(b' ');
         }
         // Without a space or a break nothing is folded: the bytes as they are, one column each.
-        if value.iter().all(|&b| b.is_ascii() && b != b' ' && b != b'\n' && b != b'\r') {
+        if value
+            .iter()
+            .all(|&b| b.is_ascii() && b != b' ' && b != b'\n' && b != b'\r')
+        {
             self.out.extend_from_slice(value);
             self.column += value.len();
             self.whitespace = false;

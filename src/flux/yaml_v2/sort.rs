@@ -24,7 +24,10 @@ fn less<R: Copy + Into<u32>>(a: &[R], b: &[R]) -> bool {
         let (mut an, mut bn) = (0i64, 0i64);
         if ar == zero || br == zero {
             // A zero after a non-zero digit is part of a number, not a leading zero.
-            let earlier = (0..i).rev().map(|j| rune(a, j)).take_while(|&r| is_digit(r));
+            let earlier = (0..i)
+                .rev()
+                .map(|j| rune(a, j))
+                .take_while(|&r| is_digit(r));
             if earlier.into_iter().any(|r| r != zero) {
                 an = 1;
                 bn = 1;
