@@ -450,17 +450,18 @@ impl Emitter {
             self.steps = steps + 1;
             self.write_indent();
             self.key = true;
-            if simple_key(key) {
+            let a = analyze(key.as_bytes());
+            if simple_key(key, &a) {
                 self.mapping_context = true;
                 self.simple_key_context = true;
-                self.string(key);
+                self.analysed(key.as_bytes(), requested_style(key), &a, true);
                 self.key = false;
                 self.write_indicator(b":", false, false, false);
             } else {
                 self.write_indicator(b"?", true, false, true);
                 self.mapping_context = true;
                 self.simple_key_context = false;
-                self.string(key);
+                self.analysed(key.as_bytes(), requested_style(key), &a, true);
                 self.key = false;
                 self.write_indent();
                 self.write_indicator(b":", true, false, true);
@@ -479,8 +480,12 @@ impl Emitter {
     }
 
     fn scalar(&mut self, value: &[u8], requested: Style, string: bool) {
-        let a = analyze(value);
-        let style = self.select_style(requested, &a, value);
+        self.analysed(value, requested, &analyze(value), string);
+    }
+
+    /// [`Self::scalar`] with the value's analysis made already.
+    fn analysed(&mut self, value: &[u8], requested: Style, a: &Analysis, string: bool) {
+        let style = self.select_style(requested, a, value);
         self.increase_indent(true, false);
         let allow_breaks = !self.simple_key_context;
         let start = self.out.len();
@@ -750,8 +755,8 @@ fn block_chomping(value: &[u8]) -> Option<u8> {
 }
 
 /// Whether a key fits on its line before `:` (at most 128 bytes, one line).
-fn simple_key(key: &str) -> bool {
-    !analyze(key.as_bytes()).multiline && key.len() <= 128
+fn simple_key(key: &str, a: &Analysis) -> bool {
+    !a.multiline && key.len() <= 128
 }
 
 /// The YAML text go-yaml v2 writes for an object's JSON (`JSONToYAML`), and where the string
