@@ -26,6 +26,30 @@ pub enum Yaml {
     Map(Vec<(Yaml, Yaml)>),
 }
 
+impl Yaml {
+    /// The object as `JSONToYAML` decodes its JSON: numbers take the type YAML 1.1 gives their
+    /// JSON text (an integral float becomes an int), and strings what go-yaml reads from the
+    /// double-quoted JSON strings Go writes ([`json_string`]). [`emit::write`] writes this
+    /// document straight from the JSON.
+    pub fn from_json(v: &serde_json::Value) -> Result<Yaml, String> {
+        use serde_json::Value;
+        Ok(match v {
+            Value::Null => Yaml::Null,
+            Value::Bool(b) => Yaml::Bool(*b),
+            Value::Number(n) => number::from_json(n),
+            Value::String(s) => Yaml::Str(json_string(s)?.into_owned()),
+            Value::Array(a) => Yaml::Seq(a.iter().map(Yaml::from_json).collect::<Result<_, _>>()?),
+            Value::Object(m) => Yaml::Map(
+                m.iter()
+                    .map(|(k, v)| {
+                        Ok((Yaml::Str(json_string(k)?.into_owned()), Yaml::from_json(v)?))
+                    })
+                    .collect::<Result<_, String>>()?,
+            ),
+        })
+    }
+}
+
 /// A string after Go's `json.Marshal` and go-yaml's reading of it. Go escapes control
 /// characters, LS and PS, but writes DEL, the C1 controls and U+FFFE/U+FFFF as they are, which
 /// go-yaml's reader refuses; and NEL (U+0085), a YAML 1.1 line break, is folded as a line break
