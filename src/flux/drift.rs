@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use super::envsubst::{Limits, Template};
-use super::pipeline::{Outcome, PipelineError, Substitution, Written};
+use super::pipeline::{FluxText, Outcome, PipelineError, Substitution};
 
 /// The type of a JSON value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -187,13 +187,13 @@ pub fn type_drift(
     s: &Substitution,
     intended: &FieldTypes,
 ) -> Result<Vec<Drift>, PipelineError> {
-    type_drift_in(object, &Written::new(object)?, s, intended)
+    type_drift_in(object, &FluxText::new(object)?, s, intended)
 }
 
 /// [`type_drift`], from the object's text written once elsewhere.
 pub fn type_drift_in(
     object: &Value,
-    text: &Written,
+    text: &FluxText,
     s: &Substitution,
     intended: &FieldTypes,
 ) -> Result<Vec<Drift>, PipelineError> {

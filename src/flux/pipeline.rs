@@ -177,7 +177,7 @@ pub struct FieldRead {
 /// once, for every step that reads them: the syntax check, the variables read, the
 /// substitution.
 #[derive(Debug, Clone)]
-pub struct Written {
+pub struct FluxText {
     pub text: String,
     /// Where the string scalars that hold a `$` are: every `${` sits in one.
     spans: Vec<Span>,
@@ -185,11 +185,11 @@ pub struct Written {
     template: OnceCell<Result<Template, SubstError>>,
 }
 
-impl Written {
-    pub fn new(object: &Value) -> Result<Written, PipelineError> {
+impl FluxText {
+    pub fn new(object: &Value) -> Result<FluxText, PipelineError> {
         let (text, spans) =
             emit::write(object, Spans::WithDollar).map_err(PipelineError::AsYaml)?;
-        Ok(Written {
+        Ok(FluxText {
             text,
             spans,
             template: OnceCell::new(),
@@ -290,15 +290,15 @@ impl Written {
     }
 }
 
-/// Every variable Flux reads from the object ([`Written::variables_read`]).
+/// Every variable Flux reads from the object ([`FluxText::variables_read`]).
 pub fn variables_read(object: &Value, s: &Substitution) -> Result<Vec<FieldRead>, PipelineError> {
-    Written::new(object)?.variables_read(s)
+    FluxText::new(object)?.variables_read(s)
 }
 
 /// Runs Flux's pipeline on one object.
 pub fn substitute_object(object: &Value, s: &Substitution) -> Result<Outcome, PipelineError> {
     // kustomize writes the object before looking at the marker.
-    Written::new(object)?.substitute(object, s)
+    FluxText::new(object)?.substitute(object, s)
 }
 
 #[cfg(test)]

@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::code::Code;
-use crate::flux::pipeline::{self, Outcome, PipelineError, Substitution, Written};
+use crate::flux::pipeline::{self, FluxText, Outcome, PipelineError, Substitution};
 use crate::flux::substitute_from::{self, Items, Lookup, Settings};
 use crate::intent::{Flux, Role, Stack};
 use crate::krm::object::{self, Object};
@@ -65,16 +65,16 @@ impl Expansion<'_> {
 
 /// Each generated object's text as Flux substitutes it, written at most once and shared by the
 /// syntax step, the reads, the drift check and the substitution (by index in `generated`).
-struct Texts(Vec<OnceCell<Result<Written, PipelineError>>>);
+struct Texts(Vec<OnceCell<Result<FluxText, PipelineError>>>);
 
 impl Texts {
     fn new(e: &Expansion) -> Self {
         Texts(e.generated.iter().map(|_| OnceCell::new()).collect())
     }
 
-    fn of(&self, i: usize, object: &Value) -> Result<&Written, PipelineError> {
+    fn of(&self, i: usize, object: &Value) -> Result<&FluxText, PipelineError> {
         self.0[i]
-            .get_or_init(|| Written::new(object))
+            .get_or_init(|| FluxText::new(object))
             .as_ref()
             .map_err(Clone::clone)
     }

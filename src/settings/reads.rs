@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use std::borrow::Cow;
 
-use crate::flux::pipeline::{self, PipelineError, Substitution, Written};
+use crate::flux::pipeline::{self, FluxText, PipelineError, Substitution};
 use crate::krm::object::Object;
 use crate::krm::{FileRef, ResourceRef};
 
@@ -27,7 +27,7 @@ pub struct Read {
 /// Every variable Flux would read from the object (none when it opts out), or why Flux cannot
 /// read its text.
 pub fn reads(object: &Value, s: &Substitution) -> Result<Vec<Read>, PipelineError> {
-    reads_in(object, s, || Written::new(object).map(Cow::Owned))
+    reads_in(object, s, || FluxText::new(object).map(Cow::Owned))
 }
 
 /// [`reads`], from the object's text written once elsewhere (`text` is only asked for when
@@ -35,7 +35,7 @@ pub fn reads(object: &Value, s: &Substitution) -> Result<Vec<Read>, PipelineErro
 pub(super) fn reads_in<'w>(
     object: &Value,
     s: &Substitution,
-    text: impl FnOnce() -> Result<Cow<'w, Written>, PipelineError>,
+    text: impl FnOnce() -> Result<Cow<'w, FluxText>, PipelineError>,
 ) -> Result<Vec<Read>, PipelineError> {
     if pipeline::disabled(object) {
         return Ok(Vec::new());
