@@ -7,6 +7,8 @@
 //! entries (Grafana's, which the parent's templates see under `grafana`) come from the Grafana
 //! charts' values.yaml (10.1.2 for 0.61, 12.7.3 for 0.91), where they are the same.
 
+use std::sync::OnceLock;
+
 use serde_json::{Value, json};
 
 use crate::intent::chart_line::ChartLine;
@@ -94,8 +96,17 @@ pub fn grafana_subchart_entries() -> Vec<(&'static str, Value)> {
     ]
 }
 
-/// The defaults as one values tree.
-pub fn tree(line: ChartLine) -> Value {
+/// The defaults as one values tree, built once per process.
+pub fn tree(line: ChartLine) -> &'static Value {
+    static TREES: [OnceLock<Value>; 2] = [OnceLock::new(), OnceLock::new()];
+    let slot = match line {
+        ChartLine::V0_61 => &TREES[0],
+        ChartLine::V0_91 => &TREES[1],
+    };
+    slot.get_or_init(|| build_tree(line))
+}
+
+fn build_tree(line: ChartLine) -> Value {
     let mut root = json!({});
     for (path, value) in entries(line).into_iter().chain(grafana_subchart_entries()) {
         let mut cur = &mut root;

@@ -99,7 +99,7 @@ pub struct RenderFailure {
 /// The conditions that the release's values (as vmstack writes them into the HelmRelease) meet
 /// on this chart line. Empty means the chart renders.
 pub fn failures(line: ChartLine, release: &Value) -> Vec<RenderFailure> {
-    let v = coalesce(&defaults::tree(line), release);
+    let v = coalesce(defaults::tree(line), release);
     Condition::all(line)
         .into_iter()
         .filter_map(|c| check(c, line, &v))

@@ -12,6 +12,8 @@
 //! node-exporter keeps the host network, PID namespace and root filesystem mount it needs to
 //! report on the node: the one exception, documented in docs/security.md.
 
+use std::sync::OnceLock;
+
 use serde_json::{Map, Value, json};
 
 use crate::flux::typed;
@@ -131,7 +133,16 @@ fn exporter(pod: Value, resources: Value) -> Value {
 }
 
 /// Every workload a chart line can run, in a fixed order.
-pub fn workloads(line: ChartLine) -> Vec<Workload> {
+pub fn workloads(line: ChartLine) -> &'static [Workload] {
+    static WORKLOADS: [OnceLock<Vec<Workload>>; 2] = [OnceLock::new(), OnceLock::new()];
+    let slot = match line {
+        ChartLine::V0_61 => &WORKLOADS[0],
+        ChartLine::V0_91 => &WORKLOADS[1],
+    };
+    slot.get_or_init(|| build_workloads(line))
+}
+
+fn build_workloads(line: ChartLine) -> Vec<Workload> {
     let cr = |name, switch: &'static str, at: Vec<&'static str>, reloader| Workload {
         name,
         when: vec![vec![switch, "enabled"]],
@@ -229,10 +240,17 @@ pub fn workloads(line: ChartLine) -> Vec<Workload> {
 }
 
 /// The workloads the chart runs with these values (the chart's defaults under them).
-pub fn running(line: ChartLine, values: &Value) -> Vec<Workload> {
-    let seen = super::values::coalesce(&super::defaults::tree(line), values);
-    workloads(line)
-        .into_iter()
+pub fn running(line: ChartLine, values: &Value) -> Vec<&'static Workload> {
+    let all = workloads(line);
+    // Only the sections the switches are in.
+    let mut sections: Vec<&str> = all
+        .iter()
+        .flat_map(|w| w.when.iter().filter_map(|p| p.first().copied()))
+        .collect();
+    sections.sort_unstable();
+    sections.dedup();
+    let seen = super::values::coalesce_keys(super::defaults::tree(line), values, &sections);
+    all.iter()
         .filter(|w| w.when.iter().all(|p| super::values::is_on(&seen, p)))
         .collect()
 }

@@ -27,6 +27,25 @@ pub fn coalesce(defaults: &Value, release: &Value) -> Value {
     }
 }
 
+/// The sections `keys` of [`coalesce`]'s result and nothing else, for a reader that looks only
+/// there: the other defaults are not copied.
+pub fn coalesce_keys(defaults: &Value, release: &Value, keys: &[&str]) -> Value {
+    let (Value::Object(d), Value::Object(r)) = (defaults, release) else {
+        return coalesce(defaults, release);
+    };
+    let mut out = Map::new();
+    for &k in keys {
+        let merged = match (d.get(k), r.get(k)) {
+            (_, Some(Value::Null)) | (None, None) => continue,
+            (Some(dv), None) => dv.clone(),
+            (Some(dv), Some(v)) => coalesce(dv, v),
+            (None, Some(v)) => strip_nulls(v),
+        };
+        out.insert(k.to_string(), merged);
+    }
+    Value::Object(out)
+}
+
 /// A `null` that has no default to delete is dropped too: Helm never hands templates a null key.
 fn strip_nulls(v: &Value) -> Value {
     match v {
@@ -78,6 +97,32 @@ pub fn has_key(values: &Value, path: &[&str], key: &str) -> bool {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn some_sections_coalesce_as_the_whole() {
+        let defaults = json!({"a": {"x": 1, "y": {"z": 2}}, "b": {"on": true}, "c": 3});
+        let releases = [
+            json!({}),
+            json!({"a": {"x": null, "y": {"w": null, "z": 5}}, "b": null, "d": {"e": null, "f": 1}}),
+            json!({"a": 7, "c": null}),
+            json!("not a map"),
+        ];
+        for release in &releases {
+            let whole = coalesce(&defaults, release);
+            let some = coalesce_keys(&defaults, release, &["a", "b", "d", "missing"]);
+            for path in [
+                &["a"][..],
+                &["a", "x"],
+                &["a", "y", "z"],
+                &["b"],
+                &["b", "on"],
+                &["d"],
+                &["missing"],
+            ] {
+                assert_eq!(at(&some, path), at(&whole, path), "{release} at {path:?}");
+            }
+        }
+    }
 
     #[test]
     fn release_values_win_and_null_deletes_a_default() {

@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use super::security::{Workload, running};
-use super::values::{at, coalesce, is_on, truthy};
+use super::values::{at, coalesce, coalesce_keys, is_on, truthy};
 use crate::intent::Relaxation;
 use crate::intent::chart_line::ChartLine;
 
@@ -298,7 +298,7 @@ const ROUTES: [&str; 4] = ["url_map", "url_prefix", "targetRefs", "default_url"]
 /// Whether vmauth, as the chart renders it, lets clients without credentials through: the
 /// chart's default does, unless `unauthorizedUserAccessSpec.disabled` removes it.
 pub fn vmauth_is_open(line: ChartLine, release: &Value) -> bool {
-    let seen = coalesce(&super::defaults::tree(line), release);
+    let seen = coalesce_keys(super::defaults::tree(line), release, &["vmauth"]);
     if !is_on(&seen, &["vmauth", "enabled"]) {
         return false;
     }

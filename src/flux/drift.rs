@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use super::envsubst::{Limits, Template};
-use super::pipeline::{self, Outcome, PipelineError, Substitution};
+use super::pipeline::{FluxText, Outcome, PipelineError, Substitution};
 
 /// The type of a JSON value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -187,9 +187,20 @@ pub fn type_drift(
     s: &Substitution,
     intended: &FieldTypes,
 ) -> Result<Vec<Drift>, PipelineError> {
-    let substituted = match pipeline::substitute_object(object, s)? {
-        Outcome::Substituted { object, .. } => object,
-        Outcome::Skipped(_) => return Ok(Vec::new()),
+    type_drift_in(object, &FluxText::new(object)?, s, intended)
+}
+
+/// [`type_drift`], from the object's text written once elsewhere.
+pub fn type_drift_in(
+    object: &Value,
+    text: &FluxText,
+    s: &Substitution,
+    intended: &FieldTypes,
+) -> Result<Vec<Drift>, PipelineError> {
+    let substituted = match text.substitute_templated(object, s)? {
+        Some(Outcome::Substituted { object, .. }) => object,
+        // Nothing in the text reads a variable.
+        None | Some(Outcome::Skipped(_)) => return Ok(Vec::new()),
     };
     let mut fields = Vec::new();
     templated(object, &mut Vec::new(), &mut fields);

@@ -214,7 +214,7 @@ fn write_item(out: &mut dyn Write, item: &Item) -> std::io::Result<()> {
     let Some(value) = item.value() else {
         return Ok(());
     };
-    out.write_all(yaml::as_sequence_entry(&yaml::to_yaml(value)).as_bytes())
+    yaml::write_sequence_entry(&yaml::to_yaml(value), out)
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@
 //! head reads exactly as the decoder reads it.
 
 use std::collections::HashSet;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use granit_parser::{Event, Parser, ScalarStyle, StructureStyle};
@@ -51,11 +51,37 @@ struct Frame {
     id: u64,
 }
 
-/// One key of one mapping, as the scan remembers it to find a key given twice.
+/// One key of one mapping, as the scan remembers it to find a key given twice: FNV-1a of the
+/// mapping's id and the key. Two keys that collide only have the item decoded.
 fn key_of(frame: u64, key: &str) -> u64 {
-    let mut h = DefaultHasher::new();
-    (frame, key).hash(&mut h);
-    h.finish()
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in frame.to_le_bytes().iter().chain(key.as_bytes()) {
+        h = (h ^ u64::from(*b)).wrapping_mul(PRIME);
+    }
+    h
+}
+
+/// The keys seen in an item, by [`key_of`]: already hashes, so the set uses them as they are.
+type SeenKeys = HashSet<u64, BuildHasherDefault<AsIs>>;
+
+#[derive(Default)]
+struct AsIs(u64);
+
+impl Hasher for AsIs {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
 }
 
 #[derive(Default)]
@@ -110,14 +136,27 @@ impl Head {
 }
 
 /// A plain scalar that the decoder certainly reads as a string (YAML 1.2 core schema with
-/// strict booleans): it starts with a letter and is not a null or boolean word. Anything else
-/// (`0755`, `-1`, `.inf`, `~`, the empty value) might be another type.
+/// strict booleans): it starts with a letter and is not a null or boolean word, or it is a
+/// [`hex_word`]. Anything else (`0755`, `-1`, `1e3`, `.inf`, `~`, the empty value) might be
+/// another type.
 fn certainly_string(plain: &str) -> bool {
-    plain.starts_with(|c: char| c.is_ascii_alphabetic())
+    let word = plain.starts_with(|c: char| c.is_ascii_alphabetic())
         && !matches!(
             plain,
             "null" | "Null" | "NULL" | "true" | "True" | "TRUE" | "false" | "False" | "FALSE"
-        )
+        );
+    word || hex_word(plain)
+}
+
+/// Hex digits after a non-zero digit, with a letter that no number has (not the exponent's
+/// `e`): a checksum such as vmstack's own fingerprint. Without `0x`, `0o` or `0b` no radix
+/// applies, and no decimal integer or float takes such a letter.
+fn hex_word(plain: &str) -> bool {
+    let b = plain.as_bytes();
+    matches!(b.first(), Some(b'1'..=b'9'))
+        && b.iter().all(u8::is_ascii_hexdigit)
+        && b.iter()
+            .any(|c| matches!(c, b'a'..=b'd' | b'f' | b'A'..=b'D' | b'F'))
 }
 
 fn line_start(text: &str, offset: usize) -> usize {
@@ -222,7 +261,7 @@ fn scan_blocks(source: &Arc<Source>) -> Result<Scanned, Failure> {
     let mut items_seen = false;
     // Whether the items sequence is open, and the keys seen in the current item's mappings.
     let mut items_open = false;
-    let mut item_keys: HashSet<u64> = HashSet::new();
+    let mut item_keys = SeenKeys::default();
     let mut frames = 0u64;
     let mut documents = 0;
 
@@ -568,6 +607,24 @@ functionConfig:
             Some("- # about a\n  # more\n  kind: A\n")
         );
         assert_eq!(s.items[1].text(), Some("- kind: B\n"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn what_is_certainly_a_string_decodes_as_one(plain in "[0-9a-fA-FxXoObB+.eE_-]{1,12}") {
+            if certainly_string(&plain) {
+                let doc = yaml::parse_document(&format!("v: {plain}\n")).unwrap();
+                proptest::prop_assert_eq!(&doc["v"], &Value::String(plain.clone()));
+            }
+        }
+    }
+
+    #[test]
+    fn a_checksum_is_certainly_a_string_and_a_number_is_not() {
+        assert!(certainly_string("7ecc356d1e201982"));
+        for number in ["1e5", "12", "0b1", "0x1f", "1E9", "0755", "-1f"] {
+            assert!(!certainly_string(number), "{number}");
+        }
     }
 
     #[test]

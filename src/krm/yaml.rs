@@ -192,20 +192,28 @@ pub fn to_yaml(value: &Value) -> String {
 
 /// A YAML document written as one entry of a block sequence (`- ` then indented lines).
 pub fn as_sequence_entry(document: &str) -> String {
-    let mut out = String::new();
+    let mut out = Vec::with_capacity(document.len() + document.len() / 8 + 4);
+    let _ = write_sequence_entry(document, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`as_sequence_entry`], written to `out` as it goes.
+pub fn write_sequence_entry(document: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut ends_with_break = false;
     for (i, line) in document.split_inclusive('\n').enumerate() {
         let blank = line.trim().is_empty();
-        out.push_str(match (i, blank) {
-            (0, _) => "- ",
-            (_, true) => "",
-            _ => "  ",
-        });
-        out.push_str(line);
+        out.write_all(match (i, blank) {
+            (0, _) => b"- ",
+            (_, true) => b"",
+            _ => b"  ",
+        })?;
+        out.write_all(line.as_bytes())?;
+        ends_with_break = line.ends_with('\n');
     }
-    if !out.ends_with('\n') {
-        out.push('\n');
+    if !ends_with_break {
+        out.write_all(b"\n")?;
     }
-    out
+    Ok(())
 }
 
 /// A multi-document stream, documents separated by `---`.

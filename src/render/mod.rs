@@ -112,8 +112,16 @@ fn flux_would_change(object: &Value) -> bool {
     let Ok(text) = pipeline::serialise(object) else {
         return true;
     };
-    text.contains("$$")
-        || envsubst::Template::parse(&text, &envsubst::Limits::default())
+    if text.contains("$$") {
+        return true;
+    }
+    // Without `$$` (and NUL, where Flux stops reading) every `${` opens a variable, or one Flux
+    // cannot parse: a change either way, without parsing the text.
+    if text.contains("${") && !text.contains('\0') {
+        return true;
+    }
+    !envsubst::Template::is_plain(&text)
+        && envsubst::Template::parse(&text, &envsubst::Limits::default())
             .map_or(true, |t| !t.funcs().is_empty())
 }
 

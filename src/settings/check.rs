@@ -1,12 +1,13 @@
 //! The check step: the generated objects against the settings' values, as kustomize-controller
 //! would substitute them (strict mode, `substituteStrategy`, Flux's re-typing of every value).
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
 use super::values::{as_flux_fills_it, endpoint_problem, value_problem};
-use super::{Expansion, reads, string_fields};
+use super::{Expansion, Texts, reads, string_fields};
 use crate::code::Code;
 use crate::flux::drift::{self, Drift, JsonType};
 use crate::flux::pipeline::{self, PipelineError, Strategy, Substitution};
@@ -19,6 +20,7 @@ use crate::render::Output;
 
 pub(super) struct Check<'a, 'e> {
     pub expansion: &'a Expansion<'e>,
+    pub texts: &'a Texts,
     pub settings: &'a Settings,
     pub globals: &'a [&'a Stack],
     pub proposals: &'a BTreeMap<String, String>,
@@ -44,8 +46,9 @@ impl Check<'_, '_> {
         }
         let mut missing = BTreeSet::new();
         let mut read = BTreeSet::new();
-        for o in self.expansion.substituted() {
-            let Ok(reads) = reads::reads(&o.object, &s) else {
+        for (i, o) in self.expansion.substituted() {
+            let text = || self.texts.of(i, &o.object).map(Cow::Borrowed);
+            let Ok(reads) = reads::reads_in(&o.object, &s, text) else {
                 continue; // reported by the syntax step
             };
             read.extend(reads.iter().map(|r| r.name.clone()));
@@ -58,7 +61,7 @@ impl Check<'_, '_> {
                 results.push(self.undefined(r));
             }
             if undefined.is_empty() {
-                self.drift(o, &s, results);
+                self.drift(i, o, &s, results);
             }
         }
         if !missing.is_empty() {
@@ -126,8 +129,9 @@ impl Check<'_, '_> {
     /// `${…}` and `$$` reaches the cluster as text.
     fn nothing_substituted(&self, s: &Substitution, results: &mut Vec<KrmResult>) {
         let sources = self.expansion.names_of_sources();
-        for o in self.expansion.substituted() {
-            let mut fields: Vec<(String, String)> = reads::reads(&o.object, s)
+        for (i, o) in self.expansion.substituted() {
+            let text = || self.texts.of(i, &o.object).map(Cow::Borrowed);
+            let mut fields: Vec<(String, String)> = reads::reads_in(&o.object, s, text)
                 .unwrap_or_default()
                 .into_iter()
                 .map(|r| (r.field, format!("${{{}…}}", r.name)))
@@ -157,9 +161,13 @@ impl Check<'_, '_> {
         }
     }
 
-    fn drift(&self, o: &Output, s: &Substitution, results: &mut Vec<KrmResult>) {
+    fn drift(&self, i: usize, o: &Output, s: &Substitution, results: &mut Vec<KrmResult>) {
         let object = &o.object;
-        let drifts = match drift::type_drift(object, s, &o.types) {
+        let drifts = match self
+            .texts
+            .of(i, object)
+            .and_then(|text| drift::type_drift_in(object, text, s, &o.types))
+        {
             Ok(d) => d,
             Err(e) => {
                 results.push(self.fails(object, s, &e));

@@ -15,12 +15,13 @@ mod substitute;
 mod syntax;
 pub mod values;
 
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 
 use serde_json::Value;
 
 use crate::code::Code;
-use crate::flux::pipeline::{self, Outcome, Substitution};
+use crate::flux::pipeline::{self, FluxText, Outcome, PipelineError, Substitution};
 use crate::flux::substitute_from::{self, Items, Lookup, Settings};
 use crate::intent::{Flux, Role, Stack};
 use crate::krm::object::{self, Object};
@@ -53,11 +54,29 @@ impl Expansion<'_> {
         })
     }
 
-    /// The objects Flux substitutes with the settings.
-    fn substituted(&self) -> impl Iterator<Item = &Output> {
+    /// The objects Flux substitutes with the settings, with their index in `generated`.
+    fn substituted(&self) -> impl Iterator<Item = (usize, &Output)> {
         self.generated
             .iter()
-            .filter(|o| substituted_with_settings(o))
+            .enumerate()
+            .filter(|(_, o)| substituted_with_settings(o))
+    }
+}
+
+/// Each generated object's text as Flux substitutes it, written at most once and shared by the
+/// syntax step, the reads, the drift check and the substitution (by index in `generated`).
+struct Texts(Vec<OnceCell<Result<FluxText, PipelineError>>>);
+
+impl Texts {
+    fn new(e: &Expansion) -> Self {
+        Texts(e.generated.iter().map(|_| OnceCell::new()).collect())
+    }
+
+    fn of(&self, i: usize, object: &Value) -> Result<&FluxText, PipelineError> {
+        self.0[i]
+            .get_or_init(|| FluxText::new(object))
+            .as_ref()
+            .map_err(Clone::clone)
     }
 }
 
@@ -153,8 +172,9 @@ pub fn check_and_substitute(
     let proposals = values::proposed_values(stacks);
     let mut results = Vec::new();
     for e in expansions.iter_mut() {
+        let texts = Texts::new(e);
         // Without postBuild Flux substitutes nothing, and neither does vmstack.
-        if !syntax::check(e, &mut results) || !e.has_post_build() {
+        if !syntax::check(e, &texts, &mut results) || !e.has_post_build() {
             continue;
         }
         let substitute = *e.stack.flux.substitute || substitute_all;
@@ -163,6 +183,7 @@ pub fn check_and_substitute(
         };
         let checked = check::Check {
             expansion: e,
+            texts: &texts,
             settings: &settings,
             globals: &globals,
             proposals: &proposals,
@@ -170,7 +191,7 @@ pub fn check_and_substitute(
         let before = results.len();
         checked.run(&mut results);
         if substitute && !results[before..].iter().any(KrmResult::is_error) {
-            results.extend(substitute::substitute(e, &settings));
+            results.extend(substitute::substitute(e, &texts, &settings));
         }
     }
     results

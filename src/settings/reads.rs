@@ -4,7 +4,9 @@
 
 use serde_json::Value;
 
-use crate::flux::pipeline::{self, PipelineError, Substitution};
+use std::borrow::Cow;
+
+use crate::flux::pipeline::{self, FluxText, PipelineError, Substitution};
 use crate::krm::object::Object;
 use crate::krm::{FileRef, ResourceRef};
 
@@ -25,11 +27,22 @@ pub struct Read {
 /// Every variable Flux would read from the object (none when it opts out), or why Flux cannot
 /// read its text.
 pub fn reads(object: &Value, s: &Substitution) -> Result<Vec<Read>, PipelineError> {
+    reads_in(object, s, || FluxText::new(object).map(Cow::Owned))
+}
+
+/// [`reads`], from the object's text written once elsewhere (`text` is only asked for when
+/// Flux reads the object).
+pub(super) fn reads_in<'w>(
+    object: &Value,
+    s: &Substitution,
+    text: impl FnOnce() -> Result<Cow<'w, FluxText>, PipelineError>,
+) -> Result<Vec<Read>, PipelineError> {
     if pipeline::disabled(object) {
         return Ok(Vec::new());
     }
     let o = Object(object);
-    Ok(pipeline::variables_read(object, s)?
+    Ok(text()?
+        .variables_read(s)?
         .into_iter()
         .map(|r| Read {
             name: r.name,

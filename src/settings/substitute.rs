@@ -3,26 +3,27 @@
 //! so that Flux does not substitute the finished objects a second time (spent escapes would be
 //! read again: `$${A}` would become A's value, or a strict-mode failure).
 
-use super::{Expansion, is_flux_kustomization, substituted_with_settings};
+use super::{Expansion, Texts, is_flux_kustomization, substituted_with_settings};
 use crate::code::Code;
-use crate::flux::pipeline::{self, Outcome, Substitution};
+use crate::flux::pipeline::{Outcome, Substitution};
 use crate::flux::substitute_from::Settings;
 use crate::krm::KrmResult;
 use crate::krm::object::Object;
 
 /// Substitutes the settings into the expansion's objects (those Flux skips stay as they are);
 /// a result for each object that could not be.
-pub(super) fn substitute(e: &mut Expansion, settings: &Settings) -> Vec<KrmResult> {
+pub(super) fn substitute(e: &mut Expansion, texts: &Texts, settings: &Settings) -> Vec<KrmResult> {
     let mut s = Substitution::new(&settings.values);
     s.strategy = e.stack.flux.strategy();
     let mut results = Vec::new();
-    for o in e
+    for (i, o) in e
         .generated
         .iter_mut()
-        .filter(|o| substituted_with_settings(o))
+        .enumerate()
+        .filter(|(_, o)| substituted_with_settings(o))
     {
         let object = &mut o.object;
-        match pipeline::substitute_object(object, &s) {
+        match texts.of(i, object).and_then(|t| t.substitute(object, &s)) {
             Ok(Outcome::Substituted { object: done, .. }) => *object = done,
             Ok(Outcome::Skipped(_)) => {}
             Err(why) => {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::{Expansion, is_local_config, string_fields};
+use super::{Expansion, Texts, is_local_config, string_fields};
 use crate::code::Code;
 use crate::flux::envsubst::{Limits, SubstError, Template};
 use crate::flux::pipeline::{self, PipelineError, Substitution};
@@ -15,17 +15,19 @@ use crate::krm::{FieldRef, KrmResult};
 
 /// Reports each object Flux could not read (objects that opt out are not read); false when
 /// there is one.
-pub(super) fn check(e: &Expansion, results: &mut Vec<KrmResult>) -> bool {
+pub(super) fn check(e: &Expansion, texts: &Texts, results: &mut Vec<KrmResult>) -> bool {
     let vars = BTreeMap::new();
     let s = Substitution::new(&vars);
     let mut ok = true;
     let read = e
         .generated
         .iter()
-        .filter(|o| !is_local_config(&o.object) && !pipeline::disabled(&o.object));
-    for o in read {
+        .enumerate()
+        .filter(|(_, o)| !is_local_config(&o.object) && !pipeline::disabled(&o.object));
+    for (i, o) in read {
         let object = &o.object;
-        let (code, why, field) = match pipeline::variables_read(object, &s) {
+        let read = texts.of(i, object).and_then(|t| t.variables_read(&s));
+        let (code, why, field) = match read {
             Ok(_) => continue,
             Err(PipelineError::Substitution(SubstError::Syntax(_, why, at))) => (
                 Code::InvalidVariable,

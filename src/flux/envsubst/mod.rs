@@ -128,6 +128,26 @@ impl Template {
         }
     }
 
+    /// Whether Flux reads the text as it is: no `${`, no `$$` and no NUL (where its scanner
+    /// stops), so nothing in it is substituted.
+    pub fn is_plain(text: &str) -> bool {
+        !(text.contains("${") || text.contains("$$") || text.contains('\0'))
+    }
+
+    /// What [`Template::parse`] makes of a [plain](Self::is_plain) text: the text itself,
+    /// without scanning it rune by rune.
+    pub fn plain(text: &str) -> Option<Template> {
+        if !Template::is_plain(text) {
+            return None;
+        }
+        let nodes = if text.is_empty() {
+            Vec::new()
+        } else {
+            vec![Node::Text(text.as_bytes().to_vec())]
+        };
+        Some(Template { nodes })
+    }
+
     /// Every `${…}` in reading order, nested ones after the one holding them.
     pub fn funcs(&self) -> Vec<&Func> {
         fn walk<'a>(nodes: &'a [Node], out: &mut Vec<&'a Func>) {

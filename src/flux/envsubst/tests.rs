@@ -279,3 +279,38 @@ fn syntax_errors_carry_fluxs_message() {
         "{why}"
     );
 }
+
+proptest::proptest! {
+    #[test]
+    fn a_text_without_a_dollar_parses_as_itself(text in "[^$]{0,40}") {
+        let parsed = super::Template::parse(&text, &Limits::default());
+        if let Some(plain) = super::Template::plain(&text) {
+            proptest::prop_assert_eq!(Ok(plain), parsed);
+        } else {
+            proptest::prop_assert!(text.contains('\0'));
+        }
+    }
+
+    #[test]
+    fn a_plain_text_parses_as_itself(text in "[a${}\\\\ é\x00#:]{0,16}") {
+        let parsed = super::Template::parse(&text, &Limits::default());
+        if let Some(plain) = super::Template::plain(&text) {
+            proptest::prop_assert_eq!(Ok(plain), parsed);
+        }
+    }
+}
+
+#[test]
+fn a_text_that_substitutes_is_not_plain() {
+    assert!(super::Template::plain("a ${b}").is_none());
+    assert!(super::Template::plain("a $$ b").is_none());
+    assert!(
+        super::Template::plain("{{ $labels.job }} costs $5, {$}").is_some(),
+        "a $ that opens nothing is text"
+    );
+    assert!(
+        super::Template::plain("a\0b").is_none(),
+        "Flux's scanner stops at NUL"
+    );
+    assert!(super::Template::plain("").is_some_and(|t| t.nodes.is_empty()));
+}

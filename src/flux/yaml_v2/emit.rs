@@ -4,9 +4,14 @@
 //! plain, single-quoted, double-quoted, or a literal block when it has a newline. Lines are
 //! folded at spaces past column 80, as go-yaml does.
 
-use super::Yaml;
-use super::number::format_g;
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+use serde_json::{Map, Value};
+
+use super::number::{self, format_g};
 use super::resolve::{Resolved, is_base60_float, resolve_plain};
+use super::{Yaml, json_string};
 
 const BEST_INDENT: i64 = 2;
 const BEST_WIDTH: usize = 80;
@@ -20,7 +25,7 @@ enum Style {
 }
 
 /// What `yaml_emitter_analyze_scalar` finds out about a value.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct Analysis {
     multiline: bool,
     flow_plain: bool,
@@ -81,6 +86,62 @@ fn is_printable(b: &[u8], i: usize) -> bool {
 }
 
 fn analyze(value: &[u8]) -> Analysis {
+    if value.iter().all(|b| (b' '..=b'~').contains(b)) {
+        return analyze_printable_ascii(value);
+    }
+    analyze_any(value)
+}
+
+/// [`analyze_any`] for a value of printable ASCII only (no break, no tab, nothing special, one
+/// byte a character), the common case, in one pass without the character classes.
+fn analyze_printable_ascii(value: &[u8]) -> Analysis {
+    let Some((&first, &last)) = value.first().zip(value.last()) else {
+        return analyze_any(value);
+    };
+    let followed_by_space = |i: usize| i + 1 >= value.len() || value[i + 1] == b' ';
+    let mut block_indicators = value.starts_with(b"---") || value.starts_with(b"...");
+    let mut flow_indicators = block_indicators;
+    match first {
+        b'#' | b',' | b'[' | b']' | b'{' | b'}' | b'&' | b'*' | b'!' | b'|' | b'>' | b'\''
+        | b'"' | b'%' | b'@' | b'`' => {
+            flow_indicators = true;
+            block_indicators = true;
+        }
+        b'?' | b':' => {
+            flow_indicators = true;
+            block_indicators |= followed_by_space(0);
+        }
+        b'-' if followed_by_space(0) => {
+            flow_indicators = true;
+            block_indicators = true;
+        }
+        _ => {}
+    }
+    for i in 1..value.len() {
+        match value[i] {
+            b',' | b'?' | b'[' | b']' | b'{' | b'}' => flow_indicators = true,
+            b':' => {
+                flow_indicators = true;
+                block_indicators |= followed_by_space(i);
+            }
+            b'#' if value[i - 1] == b' ' => {
+                flow_indicators = true;
+                block_indicators = true;
+            }
+            _ => {}
+        }
+    }
+    let edge_space = first == b' ' || last == b' ';
+    Analysis {
+        multiline: false,
+        flow_plain: !edge_space && !flow_indicators,
+        block_plain: !edge_space && !block_indicators,
+        single_quoted: true,
+        block: last != b' ',
+    }
+}
+
+fn analyze_any(value: &[u8]) -> Analysis {
     if value.is_empty() {
         return Analysis {
             multiline: false,
@@ -220,9 +281,21 @@ pub struct Span {
     pub key: bool,
 }
 
+/// Which string scalars get a [`Span`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Spans {
+    None,
+    /// Only those whose text holds a `$`: all that a `${` found in the text can sit in.
+    WithDollar,
+    All,
+}
+
 struct Emitter {
     out: Vec<u8>,
-    path: Vec<String>,
+    /// The field path of the node being written, and how many steps it has.
+    path: String,
+    steps: usize,
+    wanted: Spans,
     spans: Vec<Span>,
     column: usize,
     whitespace: bool,
@@ -308,18 +381,32 @@ impl Emitter {
         self.indent = self.indents.pop().unwrap_or(-1);
     }
 
-    fn node(&mut self, node: &Yaml, mapping: bool, simple_key: bool) {
+    fn node(&mut self, node: &Value, mapping: bool, simple_key: bool) -> Result<(), String> {
         self.mapping_context = mapping;
         self.simple_key_context = simple_key;
         match node {
-            Yaml::Seq(items) if items.is_empty() || self.flow_level > 0 => self.empty_flow(b"[]"),
-            Yaml::Map(entries) if entries.is_empty() || self.flow_level > 0 => {
+            Value::Array(items) if items.is_empty() || self.flow_level > 0 => {
+                self.empty_flow(b"[]")
+            }
+            Value::Object(entries) if entries.is_empty() || self.flow_level > 0 => {
                 self.empty_flow(b"{}")
             }
-            Yaml::Seq(items) => self.block_sequence(items),
-            Yaml::Map(entries) => self.block_mapping(entries),
-            scalar => self.scalar(scalar),
+            Value::Array(items) => return self.block_sequence(items),
+            Value::Object(entries) => return self.block_mapping(entries),
+            Value::String(s) => self.string(&json_string(s)?),
+            Value::Null => self.scalar(b"null", Style::Plain, false),
+            Value::Bool(b) => self.scalar(if *b { b"true" } else { b"false" }, Style::Plain, false),
+            Value::Number(n) => {
+                let text = match number::from_json(n) {
+                    Yaml::Int(i) => i.to_string(),
+                    Yaml::Uint(u) => u.to_string(),
+                    Yaml::Float(f) => format_g(f),
+                    _ => String::new(),
+                };
+                self.scalar(text.as_bytes(), Style::Plain, false)
+            }
         }
+        Ok(())
     }
 
     fn empty_flow(&mut self, brackets: &[u8]) {
@@ -329,68 +416,76 @@ impl Emitter {
         self.write_indicator(&brackets[1..], false, false, false);
     }
 
-    fn block_sequence(&mut self, items: &[Yaml]) {
+    fn block_sequence(&mut self, items: &[Value]) -> Result<(), String> {
         self.increase_indent(false, self.mapping_context && !self.indention);
+        let (len, steps) = (self.path.len(), self.steps);
         for (i, item) in items.iter().enumerate() {
             self.write_indent();
             self.write_indicator(b"-", true, false, true);
-            self.path.push(format!("[{i}]"));
-            self.node(item, false, false);
-            self.path.pop();
+            self.path.truncate(len);
+            let _ = write!(self.path, "[{i}]");
+            self.steps = steps + 1;
+            self.node(item, false, false)?;
         }
+        self.path.truncate(len);
+        self.steps = steps;
         self.pop_indent();
+        Ok(())
     }
 
-    fn block_mapping(&mut self, entries: &[(Yaml, Yaml)]) {
+    fn block_mapping(&mut self, entries: &Map<String, Value>) -> Result<(), String> {
         self.increase_indent(false, false);
-        let mut sorted: Vec<&(Yaml, Yaml)> = entries.iter().collect();
-        sorted.sort_by(|(a, _), (b, _)| match (a, b) {
-            (Yaml::Str(a), Yaml::Str(b)) => super::sort::compare(a, b),
-            _ => std::cmp::Ordering::Equal,
-        });
-        for (key, value) in sorted {
-            let name = match key {
-                Yaml::Str(k) => k.clone(),
-                _ => String::new(),
-            };
-            self.path.push(if self.path.is_empty() {
-                name
-            } else {
-                format!(".{name}")
-            });
+        let mut sorted = entries
+            .iter()
+            .map(|(k, v)| Ok((json_string(k)?, v)))
+            .collect::<Result<Vec<(Cow<str>, &Value)>, String>>()?;
+        sorted.sort_by(|(a, _), (b, _)| super::sort::compare(a, b));
+        let (len, steps) = (self.path.len(), self.steps);
+        for (key, value) in &sorted {
+            self.path.truncate(len);
+            if steps > 0 {
+                self.path.push('.');
+            }
+            self.path.push_str(key);
+            self.steps = steps + 1;
             self.write_indent();
             self.key = true;
-            if simple_key(key) {
-                self.node(key, true, true);
+            let a = analyze(key.as_bytes());
+            if simple_key(key, &a) {
+                self.mapping_context = true;
+                self.simple_key_context = true;
+                self.analysed(key.as_bytes(), requested_style(key), &a, true);
                 self.key = false;
                 self.write_indicator(b":", false, false, false);
             } else {
                 self.write_indicator(b"?", true, false, true);
-                self.node(key, true, false);
+                self.mapping_context = true;
+                self.simple_key_context = false;
+                self.analysed(key.as_bytes(), requested_style(key), &a, true);
                 self.key = false;
                 self.write_indent();
                 self.write_indicator(b":", true, false, true);
             }
             self.key = false;
-            self.node(value, true, false);
-            self.path.pop();
+            self.node(value, true, false)?;
         }
+        self.path.truncate(len);
+        self.steps = steps;
         self.pop_indent();
+        Ok(())
     }
 
-    fn scalar(&mut self, node: &Yaml) {
-        let (text, requested) = match node {
-            Yaml::Null => ("null".to_string(), Style::Plain),
-            Yaml::Bool(b) => (b.to_string(), Style::Plain),
-            Yaml::Int(i) => (i.to_string(), Style::Plain),
-            Yaml::Uint(u) => (u.to_string(), Style::Plain),
-            Yaml::Float(f) => (format_g(*f), Style::Plain),
-            Yaml::Str(s) => (s.clone(), requested_style(s)),
-            Yaml::Seq(_) | Yaml::Map(_) => return,
-        };
-        let value = text.as_bytes();
-        let a = analyze(value);
-        let style = self.select_style(requested, &a, value);
+    fn string(&mut self, s: &str) {
+        self.scalar(s.as_bytes(), requested_style(s), true);
+    }
+
+    fn scalar(&mut self, value: &[u8], requested: Style, string: bool) {
+        self.analysed(value, requested, &analyze(value), string);
+    }
+
+    /// [`Self::scalar`] with the value's analysis made already.
+    fn analysed(&mut self, value: &[u8], requested: Style, a: &Analysis, string: bool) {
+        let style = self.select_style(requested, a, value);
         self.increase_indent(true, false);
         let allow_breaks = !self.simple_key_context;
         let start = self.out.len();
@@ -400,10 +495,15 @@ impl Emitter {
             Style::Double => self.double_quoted(value, allow_breaks),
             Style::Literal => self.literal(value),
         }
-        if matches!(node, Yaml::Str(_)) {
+        let wanted = match self.wanted {
+            Spans::None => false,
+            Spans::WithDollar => self.out[start..].contains(&b'$'),
+            Spans::All => true,
+        };
+        if string && wanted {
             self.spans.push(Span {
                 range: start..self.out.len(),
-                path: self.path.concat(),
+                path: self.path.clone(),
                 key: self.key,
             });
         }
@@ -437,6 +537,17 @@ impl Emitter {
     fn plain(&mut self, value: &[u8], allow_breaks: bool) {
         if !self.whitespace {
             self.put(b' ');
+        }
+        // Without a space or a break nothing is folded: the bytes as they are, one column each.
+        if value
+            .iter()
+            .all(|&b| b.is_ascii() && b != b' ' && b != b'\n' && b != b'\r')
+        {
+            self.out.extend_from_slice(value);
+            self.column += value.len();
+            self.whitespace = false;
+            self.indention = false;
+            return;
         }
         let (mut spaces, mut breaks) = (false, false);
         let mut i = 0;
@@ -644,24 +755,19 @@ fn block_chomping(value: &[u8]) -> Option<u8> {
 }
 
 /// Whether a key fits on its line before `:` (at most 128 bytes, one line).
-fn simple_key(key: &Yaml) -> bool {
-    match key {
-        Yaml::Str(s) => !analyze(s.as_bytes()).multiline && s.len() <= 128,
-        Yaml::Seq(_) | Yaml::Map(_) => false,
-        _ => true,
-    }
+fn simple_key(key: &str, a: &Analysis) -> bool {
+    !a.multiline && key.len() <= 128
 }
 
-/// The YAML text go-yaml v2 writes for a document.
-pub fn to_text(doc: &Yaml) -> String {
-    to_text_with_spans(doc).0
-}
-
-/// The text and where each string scalar is in it, in text order.
-pub fn to_text_with_spans(doc: &Yaml) -> (String, Vec<Span>) {
+/// The YAML text go-yaml v2 writes for an object's JSON (`JSONToYAML`), and where the string
+/// scalars `wanted` are in it, in text order; or go-yaml's error when it cannot read a string
+/// of the JSON ([`json_string`]).
+pub fn write(doc: &Value, wanted: Spans) -> Result<(String, Vec<Span>), String> {
     let mut e = Emitter {
         out: Vec::new(),
-        path: Vec::new(),
+        path: String::new(),
+        steps: 0,
+        wanted,
         spans: Vec::new(),
         key: false,
         column: 0,
@@ -673,9 +779,28 @@ pub fn to_text_with_spans(doc: &Yaml) -> (String, Vec<Span>) {
         mapping_context: false,
         simple_key_context: false,
     };
-    e.node(doc, false, false);
+    e.node(doc, false, false)?;
     // The document end: a final line break unless the last line is already empty.
     e.indent = -1;
     e.write_indent();
-    (String::from_utf8(e.out).unwrap_or_default(), e.spans)
+    Ok((String::from_utf8(e.out).unwrap_or_default(), e.spans))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{analyze_any, analyze_printable_ascii};
+
+    proptest::proptest! {
+        #[test]
+        fn printable_ascii_is_analysed_as_any_value(value in "[ -~]{1,12}") {
+            let b = value.as_bytes();
+            proptest::prop_assert_eq!(analyze_printable_ascii(b), analyze_any(b));
+        }
+
+        #[test]
+        fn indicators_and_spaces_are_analysed_as_any_value(value in "[-:#?,\\[\\]{}&*!|>'\"%@` a.]{1,8}") {
+            let b = value.as_bytes();
+            proptest::prop_assert_eq!(analyze_printable_ascii(b), analyze_any(b));
+        }
+    }
 }

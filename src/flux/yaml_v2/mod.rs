@@ -3,6 +3,8 @@
 //! (`JSONToYAML`), [`read`] reads the substituted text back (`YAMLToJSON`). [`resolve`] holds
 //! YAML 1.1's rules for plain scalars, which both sides use; [`sort`] the key order.
 
+use std::borrow::Cow;
+
 mod breaks;
 pub mod emit;
 pub mod number;
@@ -27,18 +29,21 @@ pub enum Yaml {
 impl Yaml {
     /// The object as `JSONToYAML` decodes its JSON: numbers take the type YAML 1.1 gives their
     /// JSON text (an integral float becomes an int), and strings what go-yaml reads from the
-    /// double-quoted JSON strings Go writes ([`json_string`]).
+    /// double-quoted JSON strings Go writes ([`json_string`]). [`emit::write`] writes this
+    /// document straight from the JSON.
     pub fn from_json(v: &serde_json::Value) -> Result<Yaml, String> {
         use serde_json::Value;
         Ok(match v {
             Value::Null => Yaml::Null,
             Value::Bool(b) => Yaml::Bool(*b),
             Value::Number(n) => number::from_json(n),
-            Value::String(s) => Yaml::Str(json_string(s)?),
+            Value::String(s) => Yaml::Str(json_string(s)?.into_owned()),
             Value::Array(a) => Yaml::Seq(a.iter().map(Yaml::from_json).collect::<Result<_, _>>()?),
             Value::Object(m) => Yaml::Map(
                 m.iter()
-                    .map(|(k, v)| Ok((Yaml::Str(json_string(k)?), Yaml::from_json(v)?)))
+                    .map(|(k, v)| {
+                        Ok((Yaml::Str(json_string(k)?.into_owned()), Yaml::from_json(v)?))
+                    })
                     .collect::<Result<_, String>>()?,
             ),
         })
@@ -50,14 +55,18 @@ impl Yaml {
 /// go-yaml's reader refuses; and NEL (U+0085), a YAML 1.1 line break, is folded as a line break
 /// in a double-quoted scalar: a run of blanks with one NEL becomes a space, with n of them n-1
 /// newlines.
-pub fn json_string(s: &str) -> Result<String, String> {
+pub fn json_string(s: &str) -> Result<Cow<'_, str>, String> {
+    // Below DEL every character is one Go and go-yaml leave as it is.
+    if s.bytes().all(|b| b < 0x7F) {
+        return Ok(Cow::Borrowed(s));
+    }
     let refused =
         |c: char| matches!(c, '\u{7F}'..='\u{84}' | '\u{86}'..='\u{9F}' | '\u{FFFE}' | '\u{FFFF}');
     if s.contains(refused) {
         return Err("yaml: control characters are not allowed".into());
     }
     if !s.contains('\u{85}') {
-        return Ok(s.to_string());
+        return Ok(Cow::Borrowed(s));
     }
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
@@ -79,7 +88,7 @@ pub fn json_string(s: &str) -> Result<String, String> {
             n => out.push_str(&"\n".repeat(n - 1)),
         }
     }
-    Ok(out)
+    Ok(Cow::Owned(out))
 }
 
 #[cfg(test)]

@@ -5,34 +5,40 @@ use std::cmp::Ordering;
 
 use crate::flux::gostr::{is_digit, is_letter, runes};
 
-fn less(a: &[u32], b: &[u32]) -> bool {
+/// `keyList.Less` on two keys' runes (ASCII bytes are their own runes).
+fn less<R: Copy + Into<u32>>(a: &[R], b: &[R]) -> bool {
+    let rune = |s: &[R], i: usize| -> u32 { s[i].into() };
     for i in 0..a.len().min(b.len()) {
-        if a[i] == b[i] {
+        let (ar, br) = (rune(a, i), rune(b, i));
+        if ar == br {
             continue;
         }
-        let (al, bl) = (is_letter(a[i]), is_letter(b[i]));
+        let (al, bl) = (is_letter(ar), is_letter(br));
         if al && bl {
-            return a[i] < b[i];
+            return ar < br;
         }
         if al || bl {
             return bl;
         }
         let zero = u32::from('0');
         let (mut an, mut bn) = (0i64, 0i64);
-        if a[i] == zero || b[i] == zero {
+        if ar == zero || br == zero {
             // A zero after a non-zero digit is part of a number, not a leading zero.
-            let earlier = a[..i].iter().rev().take_while(|&&r| is_digit(r));
-            if earlier.into_iter().any(|&r| r != zero) {
+            let earlier = (0..i)
+                .rev()
+                .map(|j| rune(a, j))
+                .take_while(|&r| is_digit(r));
+            if earlier.into_iter().any(|r| r != zero) {
                 an = 1;
                 bn = 1;
             }
         }
-        let value = |s: &[u32], n: &mut i64| {
+        let value = |s: &[R], n: &mut i64| {
             let mut j = i;
-            while j < s.len() && is_digit(s[j]) {
+            while j < s.len() && is_digit(rune(s, j)) {
                 *n = n
                     .wrapping_mul(10)
-                    .wrapping_add(i64::from(s[j]) - i64::from(zero));
+                    .wrapping_add(i64::from(rune(s, j)) - i64::from(zero));
                 j += 1;
             }
             j
@@ -45,23 +51,29 @@ fn less(a: &[u32], b: &[u32]) -> bool {
         if ai != bi {
             return ai < bi;
         }
-        return a[i] < b[i];
+        return ar < br;
     }
     a.len() < b.len()
 }
 
 /// The order of two string keys.
 pub fn compare(a: &str, b: &str) -> Ordering {
-    let (ra, rb) = (runes(a.as_bytes()), runes(b.as_bytes()));
-    if less(&ra, &rb) {
+    // An ASCII byte is its own rune: no need to decode.
+    if a.is_ascii() && b.is_ascii() {
+        return order(a.as_bytes(), b.as_bytes());
+    }
+    order(&runes(a.as_bytes()), &runes(b.as_bytes()))
+}
+
+fn order<R: Copy + Into<u32>>(ra: &[R], rb: &[R]) -> Ordering {
+    if less(ra, rb) {
         Ordering::Less
-    } else if less(&rb, &ra) {
+    } else if less(rb, ra) {
         Ordering::Greater
     } else {
         Ordering::Equal
     }
 }
-
 #[cfg(test)]
 mod tests {
     use super::compare;
