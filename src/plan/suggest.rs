@@ -159,9 +159,10 @@ pub(super) fn render(a: &Assessment, results: &[(String, Vec<KrmResult>)]) -> St
             storage_suggestion(s, &mut spec, &mut notes);
         }
         let taken: Vec<&str> = TAKEN_AS_PROPOSED.iter().map(|c| c.as_str()).collect();
+        let id = intent.id();
         for r in results
             .iter()
-            .filter(|(k, _)| *k == intent.id())
+            .filter(|(k, _)| *k == id)
             .flat_map(|(_, r)| r)
             .filter(|r| {
                 r.tags
