@@ -157,9 +157,6 @@ pub fn field_at(object: &Value, at: usize) -> Option<Span> {
     spans.into_iter().find(|s| s.range.contains(&at))
 }
 
-/// NEL, LS and PS: line breaks to go-yaml, where the port's reading can differ.
-const LINE_BREAKS: [char; 3] = ['\u{85}', '\u{2028}', '\u{2029}'];
-
 /// One `${…}` Flux reads from an object's text, and the field it sits in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldRead {
@@ -264,7 +261,12 @@ impl FluxText {
         if let Some(bad) = s.vars.keys().find(|k| !envsubst::is_variable_name(k)) {
             return Err(PipelineError::InvalidName(bad.clone()));
         }
-        if !read_plain && Template::is_plain(&self.text) && !self.text.contains(LINE_BREAKS) {
+        // A text with YAML 1.1's own line breaks is still read back: there the port mends
+        // granit-parser's reading into go-yaml's rather than sharing it.
+        if !read_plain
+            && Template::is_plain(&self.text)
+            && !self.text.contains(yaml_v2::is_yaml11_break)
+        {
             return Ok(None);
         }
         let options = s.options();

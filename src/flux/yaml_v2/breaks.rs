@@ -15,7 +15,8 @@ use std::ops::Range;
 
 use granit_parser::ScalarStyle;
 
-fn is_yaml11_break(c: char) -> bool {
+/// NEL, LS and PS: line breaks to go-yaml, ordinary characters to granit-parser.
+pub fn is_yaml11_break(c: char) -> bool {
     matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}')
 }
 

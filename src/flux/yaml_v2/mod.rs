@@ -13,6 +13,8 @@ pub mod resolve;
 pub mod sort;
 mod tabs;
 
+pub use breaks::is_yaml11_break;
+
 /// A node as go-yaml v2 decodes it into `interface{}`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Yaml {
