@@ -374,6 +374,13 @@ mod tests {
         assert_eq!(read.files[0].shown, "<stdin>");
     }
 
+    /// `text` written to `dir/name`, as an input file.
+    fn written(dir: &std::path::Path, name: &str, text: &[u8]) -> Input {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        Input::file(&path)
+    }
+
     fn small(input_bytes: usize, items: usize) -> Limits {
         Limits {
             input_bytes,
@@ -392,11 +399,7 @@ mod tests {
     #[test]
     fn the_files_of_a_package_are_read_within_the_limits_together() {
         let tmp = tempfile::tempdir().unwrap();
-        let file = |name: &str, text: &[u8]| {
-            let path = tmp.path().join(name);
-            std::fs::write(&path, text).unwrap();
-            Input::file(&path)
-        };
+        let file = |name: &str, text: &[u8]| written(tmp.path(), name, text);
         let cm = b"apiVersion: v1\nkind: ConfigMap\n";
         let a = file("a.yaml", cm);
         let b = file("b.yaml", cm);
@@ -422,11 +425,7 @@ mod tests {
     #[test]
     fn a_file_that_is_not_utf8_or_nested_too_deep_is_refused_by_its_code() {
         let tmp = tempfile::tempdir().unwrap();
-        let file = |name: &str, text: &[u8]| {
-            let path = tmp.path().join(name);
-            std::fs::write(&path, text).unwrap();
-            Input::file(&path)
-        };
+        let file = |name: &str, text: &[u8]| written(tmp.path(), name, text);
         let mut utf16 = vec![0xFF, 0xFE];
         utf16.extend("kind: A\n".encode_utf16().flat_map(u16::to_le_bytes));
         let deep = format!("a: {}1{}\n", "[".repeat(100_000), "]".repeat(100_000));
