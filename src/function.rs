@@ -16,6 +16,7 @@ use crate::krm::object::{self, Object};
 use crate::krm::yaml;
 use crate::krm::{FieldRef, KrmResult, ResourceList};
 use crate::ownership;
+use crate::parallel;
 use crate::render::{self, Output};
 use crate::settings::{self, Expansion};
 use crate::settings_index::SettingsIndex;
@@ -423,52 +424,50 @@ pub fn process_items(
         results.extend(capacity::results(&assessment, t.as_capacity()));
     }
 
-    let mut expansions: Vec<Expansion> = expanded
-        .iter()
-        .map(|t| {
-            let mut generated = render::render(&t.stack);
-            if let Some(storage) = assessment.storage(&t.as_capacity()) {
-                generated.extend(
-                    render::capacity::render(&t.stack, &storage.thresholds())
-                        .into_iter()
-                        .map(render::Output::from),
-                );
-            }
-            if layout == Layout::Files {
-                let index = render::folder_index(&t.stack, &generated);
-                generated.push(index);
-            }
-            // A folder that is not safe is an error above, and nothing generated is kept.
-            let folder = output_folder(&t.intent, &t.stack).unwrap_or_default();
-            Expansion {
-                intent: &t.intent,
-                stack: &t.stack,
-                generated: place(generated, &key(&t.intent), &folder, layout),
-            }
-        })
-        .collect();
+    let mut expansions: Vec<Expansion> = parallel::map(&expanded, |t| {
+        let mut generated = render::render(&t.stack);
+        if let Some(storage) = assessment.storage(&t.as_capacity()) {
+            generated.extend(
+                render::capacity::render(&t.stack, &storage.thresholds())
+                    .into_iter()
+                    .map(render::Output::from),
+            );
+        }
+        if layout == Layout::Files {
+            let index = render::folder_index(&t.stack, &generated);
+            generated.push(index);
+        }
+        // A folder that is not safe is an error above, and nothing generated is kept.
+        let folder = output_folder(&t.intent, &t.stack).unwrap_or_default();
+        Expansion {
+            intent: &t.intent,
+            stack: &t.stack,
+            generated: place(generated, &key(&t.intent), &folder, layout),
+        }
+    });
     // A release the chart would refuse to render must not ship.
-    for e in &expansions {
+    let chart_results = parallel::map(&expansions, |e| {
         let release = e
             .generated
             .iter()
             .find(|o| Object(&o.object).is("helm.toolkit.fluxcd.io/v2", "HelmRelease"));
-        if let Some(values) = release.and_then(|r| r.object.get("spec")?.get("values")) {
-            let diags = crate::chart::check(e.stack, values);
-            results.extend(diagnostic_results(e.intent, &diags));
+        match release.and_then(|r| r.object.get("spec")?.get("values")) {
+            Some(values) => diagnostic_results(e.intent, &crate::chart::check(e.stack, values)),
+            None => Vec::new(),
         }
-    }
+    });
+    results.extend(chart_results.into_iter().flatten());
     results.extend(settings::check_and_substitute(
         &settings,
         &mut expansions,
         &stacks,
         substitute,
     ));
-    for e in &mut expansions {
+    parallel::map_mut(&mut expansions, |e| {
         for o in &mut e.generated {
             ownership::stamp(&mut o.object);
         }
-    }
+    });
     let generated: Vec<Object> = expansions
         .iter()
         .flat_map(|e| e.generated.iter().map(|o| Object(&o.object)))

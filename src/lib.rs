@@ -45,6 +45,7 @@ pub mod krm;
 pub mod locate;
 pub mod operator;
 pub mod ownership;
+pub mod parallel;
 pub mod plan;
 pub mod render;
 pub mod schema;

@@ -26,6 +26,7 @@ use crate::flux::substitute_from::{self, Items, Lookup, Settings};
 use crate::intent::{Flux, Role, Stack};
 use crate::krm::object::{self, Object};
 use crate::krm::{FieldRef, KrmResult, Severity};
+use crate::parallel;
 use crate::render::Output;
 
 /// One expanded intent and the objects it generated (placed, owner-annotated).
@@ -159,7 +160,7 @@ pub fn field_value(items: &(impl Items + ?Sized), flux: &Flux, text: &str) -> Op
 /// expansion. `stacks` are all the intents of the input that validated, for the endpoint check
 /// and the proposed values.
 pub fn check_and_substitute(
-    input: &(impl Items + ?Sized),
+    input: &(impl Items + Sync + ?Sized),
     expansions: &mut [Expansion],
     stacks: &[&Stack],
     substitute_all: bool,
@@ -170,31 +171,43 @@ pub fn check_and_substitute(
         .filter(|s| matches!(s.role, Role::Global(_)))
         .collect();
     let proposals = values::proposed_values(stacks);
-    let mut results = Vec::new();
-    for e in expansions.iter_mut() {
-        let texts = Texts::new(e);
-        // Without postBuild Flux substitutes nothing, and neither does vmstack.
-        if !syntax::check(e, &texts, &mut results) || !e.has_post_build() {
-            continue;
-        }
-        let substitute = *e.stack.flux.substitute || substitute_all;
-        let Some(settings) = settings_of(input, e, substitute, &mut results) else {
-            continue;
-        };
-        let checked = check::Check {
-            expansion: e,
-            texts: &texts,
-            settings: &settings,
-            globals: &globals,
-            proposals: &proposals,
-        };
-        let before = results.len();
-        checked.run(&mut results);
-        if substitute && !results[before..].iter().any(KrmResult::is_error) {
-            results.extend(substitute::substitute(e, &texts, &settings));
-        }
+    let each = parallel::map_mut(expansions, |e| {
+        let mut results = Vec::new();
+        check_one(input, e, &globals, &proposals, substitute_all, &mut results);
+        results
+    });
+    each.into_iter().flatten().collect()
+}
+
+fn check_one(
+    input: &(impl Items + ?Sized),
+    e: &mut Expansion,
+    globals: &[&Stack],
+    proposals: &BTreeMap<String, String>,
+    substitute_all: bool,
+    results: &mut Vec<KrmResult>,
+) {
+    let texts = Texts::new(e);
+    // Without postBuild Flux substitutes nothing, and neither does vmstack.
+    if !syntax::check(e, &texts, results) || !e.has_post_build() {
+        return;
     }
-    results
+    let substitute = *e.stack.flux.substitute || substitute_all;
+    let Some(settings) = settings_of(input, e, substitute, results) else {
+        return;
+    };
+    let checked = check::Check {
+        expansion: e,
+        texts: &texts,
+        settings: &settings,
+        globals,
+        proposals,
+    };
+    let before = results.len();
+    checked.run(results);
+    if substitute && !results[before..].iter().any(KrmResult::is_error) {
+        results.extend(substitute::substitute(e, &texts, &settings));
+    }
 }
 
 /// The merged settings an expansion's Flux Kustomization substitutes from, when they are all
