@@ -14,6 +14,7 @@ use serde_json::Value;
 use super::limits::Limits;
 use super::object::Object;
 use super::yaml::{self, YamlError};
+use crate::parallel;
 
 /// The input text the items were read from, shared by all of them.
 #[derive(Debug)]
@@ -138,16 +139,50 @@ pub fn decode_where(items: &mut [Item], wanted: impl Fn(&Item) -> bool) -> Vec<(
     decode_at(items, &picked)
 }
 
-/// [`decode_where`] for the items at these positions.
+/// Items below this many are decoded as one batch: a thread is not worth its start.
+const ITEMS_PER_THREAD: usize = 16;
+
+/// [`decode_where`] for the items at these positions: one batch per thread.
 pub fn decode_at(items: &mut [Item], positions: &[usize]) -> Vec<(usize, YamlError)> {
     let picked: Vec<usize> = positions
         .iter()
         .copied()
         .filter(|&i| matches!(items.get(i), Some(Item(State::Scanned { .. }))))
         .collect();
+    let batches = parallel::threads()
+        .min(picked.len() / ITEMS_PER_THREAD)
+        .max(1);
+    let per_batch = picked.len().div_ceil(batches).max(1);
+    let groups: Vec<&[usize]> = picked.chunks(per_batch).collect();
+    let shared: &[Item] = items;
+    let decoded = parallel::map(&groups, |group| decode_batch(shared, group));
+    let mut errors = Vec::new();
+    for (group, values) in groups.iter().zip(decoded) {
+        match values {
+            Some(values) => {
+                for (&i, value) in group.iter().zip(values) {
+                    if let State::Scanned { text, .. } = &items[i].0 {
+                        let text = Some(text.clone());
+                        items[i].0 = State::Decoded { value, text };
+                    }
+                }
+            }
+            // One of them is at fault: decode each alone, so that the error names it.
+            None => errors.extend(
+                group
+                    .iter()
+                    .filter_map(|&i| items[i].decode().err().map(|e| (i, e))),
+            ),
+        }
+    }
+    errors
+}
+
+/// The items at `group` decoded as one sequence, or `None` when one of them cannot be.
+fn decode_batch(items: &[Item], group: &[usize]) -> Option<Vec<Value>> {
     let mut batch = String::new();
     let mut limits = None;
-    for &i in &picked {
+    for &i in group {
         if let State::Scanned { text, .. } = &items[i].0 {
             batch.push_str(text.as_str());
             if !batch.ends_with('\n') {
@@ -156,21 +191,8 @@ pub fn decode_at(items: &mut [Item], positions: &[usize]) -> Vec<(usize, YamlErr
             limits = Some(text.source.limits);
         }
     }
-    if let Some(limits) = limits
-        && let Ok(Value::Array(values)) = yaml::parse_document_within(&batch, &limits)
-        && values.len() == picked.len()
-    {
-        for (&i, value) in picked.iter().zip(values) {
-            if let State::Scanned { text, .. } = &items[i].0 {
-                let text = Some(text.clone());
-                items[i].0 = State::Decoded { value, text };
-            }
-        }
-        return Vec::new();
+    match yaml::parse_document_within(&batch, &limits?) {
+        Ok(Value::Array(values)) if values.len() == group.len() => Some(values),
+        _ => None,
     }
-    // One of them is at fault: decode each alone, so that the error names it.
-    picked
-        .into_iter()
-        .filter_map(|i| items[i].decode().err().map(|e| (i, e)))
-        .collect()
 }
