@@ -23,6 +23,9 @@ use serde_json::{Map, Value};
 use super::item::{Item, Source, Text};
 use super::limits::{Limit, Limits};
 use super::yaml::{self, YamlError};
+use crate::parallel;
+
+mod pieces;
 
 /// What the scan found: the items, and the document with `items` taken out.
 pub(crate) struct Scanned {
@@ -191,6 +194,14 @@ fn entry_start(text: &str, offset: usize) -> Option<usize> {
     None
 }
 
+/// A line that starts or ends a YAML document.
+fn is_document_marker(line: &str) -> bool {
+    (line.starts_with("---") || line.starts_with("..."))
+        && line[3..].starts_with([' ', '\t', '\n', '\r'])
+        || line.trim_end() == "---"
+        || line.trim_end() == "..."
+}
+
 /// Why the fast pass gave up on the layout (not an error: the input is decoded whole).
 struct OtherLayout;
 
@@ -211,6 +222,9 @@ pub(crate) fn scan(text: String, limits: &Limits) -> Result<Scanned, YamlError> 
         text,
         limits: *limits,
     });
+    if let Some(scanned) = pieces::scan_in_pieces(&source, parallel::threads()) {
+        return Ok(scanned);
+    }
     match scan_blocks(&source) {
         Ok(scanned) => Ok(scanned),
         Err(Failure::Yaml(e)) => Err(e),
@@ -250,9 +264,41 @@ fn too_many_items(limits: &Limits) -> YamlError {
 }
 
 fn scan_blocks(source: &Arc<Source>) -> Result<Scanned, Failure> {
-    let text = source.text.as_str();
-    let limits = &source.limits;
+    let found = scan_events(&source.text, Piece::Document, &source.limits)?;
+    finish(source, found)
+}
+
+/// What a text holds.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Piece {
+    /// The whole ResourceList, or its beginning up to an entry of `items`.
+    Document,
+    /// Only entries of `items`, from the `- ` of one.
+    Entries,
+}
+
+/// What the pass over one text found (offsets into that text).
+struct Found {
+    /// Where each item's `- ` entry starts.
+    starts: Vec<usize>,
+    heads: Vec<Head>,
+    /// Where the items sequence ends: `usize::MAX` when it runs to the end of the text,
+    /// otherwise the start of the next root node.
+    items_end: Option<usize>,
+}
+
+fn scan_events(text: &str, piece: Piece, limits: &Limits) -> Result<Found, Failure> {
     let mut stack: Vec<Frame> = Vec::new();
+    if piece == Piece::Entries {
+        // The entries are the value of the root mapping's `items`, whose key is behind us.
+        stack.push(Frame {
+            place: Place::Root,
+            is_map: true,
+            expecting_key: false,
+            key: Some("items".into()),
+            id: 0,
+        });
+    }
     // Byte offsets where each item's `- ` entry starts, and its head.
     let mut starts: Vec<usize> = Vec::new();
     let mut heads: Vec<Head> = Vec::new();
@@ -490,6 +536,22 @@ fn scan_blocks(source: &Arc<Source>) -> Result<Scanned, Failure> {
         }
     }
 
+    Ok(Found {
+        starts,
+        heads,
+        items_end,
+    })
+}
+
+/// The items and the envelope from what the pass found over the whole text.
+fn finish(source: &Arc<Source>, found: Found) -> Result<Scanned, Failure> {
+    let text = source.text.as_str();
+    let limits = &source.limits;
+    let Found {
+        starts,
+        heads,
+        items_end,
+    } = found;
     let Some(first) = starts.first() else {
         // No items: the document is small, or all of it is elsewhere.
         return Ok(Scanned {
@@ -505,13 +567,7 @@ fn scan_blocks(source: &Arc<Source>) -> Result<Scanned, Failure> {
     let mut bounds: Vec<usize> = starts[1..].to_vec();
     bounds.push(region_end);
     let last = &text[starts[starts.len() - 1]..region_end];
-    let document_marker = |line: &str| {
-        (line.starts_with("---") || line.starts_with("..."))
-            && line[3..].starts_with([' ', '\t', '\n', '\r'])
-            || line.trim_end() == "---"
-            || line.trim_end() == "..."
-    };
-    if last.split_inclusive('\n').any(document_marker) {
+    if last.split_inclusive('\n').any(is_document_marker) {
         return Err(Failure::Layout(OtherLayout));
     }
 
