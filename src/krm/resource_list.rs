@@ -10,6 +10,7 @@ use super::limits::Limits;
 use super::result::KrmResult;
 use super::scan;
 use super::yaml::{self, YamlError};
+use crate::parallel;
 
 const GROUP_VERSIONS: [&str; 2] = ["config.kubernetes.io/v1", "config.kubernetes.io/v1beta1"];
 
@@ -184,8 +185,27 @@ impl ResourceList<Item> {
             out.write_all(b"items: []\n")?;
         } else {
             out.write_all(b"items:\n")?;
-            for item in &self.items {
-                write_item(out, item)?;
+            // Items written from their values are written to memory in parallel, a batch at a
+            // time (so the output is never all held twice), then copied out in order.
+            for batch in self.items.chunks(WRITE_BATCH) {
+                let written = if batch.iter().any(|i| i.text().is_none()) {
+                    parallel::map(batch, |item| {
+                        item.text().is_none().then(|| {
+                            let mut buf = Vec::new();
+                            // Writing to memory cannot fail.
+                            let _ = write_item(&mut buf, item);
+                            buf
+                        })
+                    })
+                } else {
+                    Vec::new()
+                };
+                for (i, item) in batch.iter().enumerate() {
+                    match written.get(i) {
+                        Some(Some(buf)) => out.write_all(buf)?,
+                        _ => write_item(out, item)?,
+                    }
+                }
             }
         }
         let mut tail = Map::new();
@@ -202,6 +222,9 @@ impl ResourceList<Item> {
         Ok(())
     }
 }
+
+/// Items per batch of parallel writing.
+const WRITE_BATCH: usize = 256;
 
 fn write_item(out: &mut dyn Write, item: &Item) -> std::io::Result<()> {
     if let Some(text) = item.text() {
