@@ -69,8 +69,16 @@ impl Expansion<'_> {
 struct Texts(Vec<OnceCell<Result<FluxText, PipelineError>>>);
 
 impl Texts {
+    /// The texts of the objects Flux reads written up front, side by side (an intent alone
+    /// has its objects written on both cores; in a fleet, each intent's on its own thread).
     fn new(e: &Expansion) -> Self {
-        Texts(e.generated.iter().map(|_| OnceCell::new()).collect())
+        Texts(parallel::map(&e.generated, |o| {
+            let text = OnceCell::new();
+            if read_by_flux(o) {
+                let _ = text.set(FluxText::new(&o.object));
+            }
+            text
+        }))
     }
 
     fn of(&self, i: usize, object: &Value) -> Result<&FluxText, PipelineError> {
@@ -79,6 +87,12 @@ impl Texts {
             .as_ref()
             .map_err(Clone::clone)
     }
+}
+
+/// Every object but the package's local config and those that opt out: Flux parses each
+/// one's text, whatever its settings.
+fn read_by_flux(o: &Output) -> bool {
+    !is_local_config(&o.object) && !pipeline::disabled(&o.object)
 }
 
 /// All but the Kustomization itself (its parent substitutes it) and the package's local config.

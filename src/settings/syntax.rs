@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::{Expansion, Texts, is_local_config, string_fields};
+use super::{Expansion, Texts, read_by_flux, string_fields};
 use crate::code::Code;
 use crate::flux::envsubst::{Limits, SubstError, Template};
 use crate::flux::pipeline::{self, PipelineError, Substitution};
@@ -23,7 +23,7 @@ pub(super) fn check(e: &Expansion, texts: &Texts, results: &mut Vec<KrmResult>) 
         .generated
         .iter()
         .enumerate()
-        .filter(|(_, o)| !is_local_config(&o.object) && !pipeline::disabled(&o.object));
+        .filter(|(_, o)| read_by_flux(o));
     for (i, o) in read {
         let object = &o.object;
         let read = texts.of(i, object).and_then(|t| t.variables_read(&s));
