@@ -24,6 +24,7 @@ use serde_json::{Map, Value, json};
 use crate::flux::drift::FieldTypes;
 use crate::flux::{envsubst, pipeline, typed};
 use crate::intent::Stack;
+use crate::parallel;
 
 pub use endpoints::endpoint_settings;
 pub use merge::deep_merge;
@@ -81,22 +82,29 @@ pub mod files {
 /// Everything one intent expands to, in a stable order.
 pub fn render(stack: &Stack) -> Vec<Output> {
     let names = stack.names();
-    let mut out = Vec::new();
-    out.extend(helm_release::render(stack, &names));
-    out.extend(secrets::render(stack));
-    out.extend(access::render(stack, &names));
-    out.extend(policies::render(stack, &names));
-    out.extend(cilium::render(stack, &names));
-    out.extend(cross_cluster::render(stack, &names));
-    out.extend(disruption::render(stack, &names));
-    out.extend(rules::render(stack, &names));
-    out.extend(scrape::render(stack, &names));
-    out.extend(dashboards::render(stack, &names));
-    out.extend(endpoints::render(stack));
-    let mut out: Vec<Output> = out.into_iter().map(Output::from).collect();
+    let names = &names;
+    // Each family reads only the stack: an intent alone has them rendered side by side.
+    let families: [&(dyn Fn() -> Vec<Generated> + Sync); 11] = [
+        &|| helm_release::render(stack, names),
+        &|| secrets::render(stack),
+        &|| access::render(stack, names),
+        &|| policies::render(stack, names),
+        &|| cilium::render(stack, names),
+        &|| cross_cluster::render(stack, names),
+        &|| disruption::render(stack, names),
+        &|| rules::render(stack, names),
+        &|| scrape::render(stack, names),
+        &|| dashboards::render(stack, names),
+        &|| endpoints::render(stack),
+    ];
+    let mut out: Vec<Output> = parallel::map(&families, |family| family())
+        .into_iter()
+        .flatten()
+        .map(Output::from)
+        .collect();
     let substituted = out.iter().any(|o| flux_would_change(&o.object));
     out.extend(
-        flux::render(stack, &names, substituted)
+        flux::render(stack, names, substituted)
             .into_iter()
             .map(Output::from),
     );
