@@ -186,6 +186,11 @@ pub fn parse_document(text: &str) -> Result<Value, YamlError> {
 }
 
 pub fn to_yaml(value: &Value) -> String {
+    serde_saphyr_yaml(value)
+}
+
+/// `value` as serde-saphyr writes it: the reference [`super::yaml_write`] is held to.
+pub fn serde_saphyr_yaml(value: &Value) -> String {
     // Serialising a serde_json::Value cannot fail: every key is a string and every number finite.
     serde_saphyr::to_string(value).unwrap_or_else(|e| format!("# unserialisable: {e}\n"))
 }
