@@ -184,8 +184,10 @@ impl ResourceList<Item> {
             out.write_all(b"items: []\n")?;
         } else {
             out.write_all(b"items:\n")?;
+            // One buffer for every item written from its value.
+            let mut entry = String::new();
             for item in &self.items {
-                write_item(out, item)?;
+                write_item(out, item, &mut entry)?;
             }
         }
         let mut tail = Map::new();
@@ -203,7 +205,7 @@ impl ResourceList<Item> {
     }
 }
 
-fn write_item(out: &mut dyn Write, item: &Item) -> std::io::Result<()> {
+fn write_item(out: &mut dyn Write, item: &Item, entry: &mut String) -> std::io::Result<()> {
     if let Some(text) = item.text() {
         out.write_all(text.as_bytes())?;
         if !text.ends_with('\n') {
@@ -214,7 +216,9 @@ fn write_item(out: &mut dyn Write, item: &Item) -> std::io::Result<()> {
     let Some(value) = item.value() else {
         return Ok(());
     };
-    yaml::write_sequence_entry(&yaml::to_yaml(value), out)
+    entry.clear();
+    yaml::write_entry(value, entry);
+    out.write_all(entry.as_bytes())
 }
 
 #[cfg(test)]
