@@ -13,6 +13,7 @@ pub mod resource_list;
 pub mod result;
 mod scan;
 pub mod yaml;
+pub mod yaml_write;
 
 pub use item::Item;
 pub use limits::{Limit, Limits};

@@ -187,23 +187,22 @@ impl ResourceList<Item> {
             out.write_all(b"items:\n")?;
             // Items written from their values are written to memory in parallel, a batch at a
             // time (so the output is never all held twice), then copied out in order.
+            let mut entry = String::new();
             for batch in self.items.chunks(WRITE_BATCH) {
                 let written = if batch.iter().any(|i| i.text().is_none()) {
                     parallel::map(batch, |item| {
-                        item.text().is_none().then(|| {
-                            let mut buf = Vec::new();
-                            // Writing to memory cannot fail.
-                            let _ = write_item(&mut buf, item);
-                            buf
-                        })
+                        let value = item.value().filter(|_| item.text().is_none())?;
+                        let mut entry = String::new();
+                        yaml::write_entry(value, &mut entry);
+                        Some(entry)
                     })
                 } else {
                     Vec::new()
                 };
                 for (i, item) in batch.iter().enumerate() {
                     match written.get(i) {
-                        Some(Some(buf)) => out.write_all(buf)?,
-                        _ => write_item(out, item)?,
+                        Some(Some(written)) => out.write_all(written.as_bytes())?,
+                        _ => write_item(out, item, &mut entry)?,
                     }
                 }
             }
@@ -226,7 +225,7 @@ impl ResourceList<Item> {
 /// Items per batch of parallel writing.
 const WRITE_BATCH: usize = 256;
 
-fn write_item(out: &mut dyn Write, item: &Item) -> std::io::Result<()> {
+fn write_item(out: &mut dyn Write, item: &Item, entry: &mut String) -> std::io::Result<()> {
     if let Some(text) = item.text() {
         out.write_all(text.as_bytes())?;
         if !text.ends_with('\n') {
@@ -237,7 +236,9 @@ fn write_item(out: &mut dyn Write, item: &Item) -> std::io::Result<()> {
     let Some(value) = item.value() else {
         return Ok(());
     };
-    yaml::write_sequence_entry(&yaml::to_yaml(value), out)
+    entry.clear();
+    yaml::write_entry(value, entry);
+    out.write_all(entry.as_bytes())
 }
 
 #[cfg(test)]

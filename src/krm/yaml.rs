@@ -7,6 +7,7 @@
 use serde_json::Value;
 
 use super::limits::{Limit, Limits};
+use super::yaml_write;
 
 #[derive(Debug, thiserror::Error)]
 #[error("{message}")]
@@ -185,9 +186,28 @@ pub fn parse_document(text: &str) -> Result<Value, YamlError> {
     parse_document_within(text, &Limits::default())
 }
 
+/// `value` as a YAML document, as serde-saphyr writes it (through [`yaml_write`], which writes
+/// the same bytes faster, or through serde-saphyr itself for what that writer declines).
 pub fn to_yaml(value: &Value) -> String {
+    let mut out = String::new();
+    match yaml_write::write_document(value, &mut out) {
+        Ok(()) => out,
+        Err(yaml_write::Declined) => serde_saphyr_yaml(value),
+    }
+}
+
+/// `value` as serde-saphyr writes it: the reference [`yaml_write`] is held to.
+pub fn serde_saphyr_yaml(value: &Value) -> String {
     // Serialising a serde_json::Value cannot fail: every key is a string and every number finite.
     serde_saphyr::to_string(value).unwrap_or_else(|e| format!("# unserialisable: {e}\n"))
+}
+
+/// `value` as one entry of a block sequence, appended to `out`: the bytes of
+/// `as_sequence_entry(&to_yaml(value))`, written in one pass.
+pub fn write_entry(value: &Value, out: &mut String) {
+    if yaml_write::write_entry(value, out).is_err() {
+        out.push_str(&as_sequence_entry(&serde_saphyr_yaml(value)));
+    }
 }
 
 /// A YAML document written as one entry of a block sequence (`- ` then indented lines).
@@ -254,6 +274,18 @@ mod tests {
         assert_eq!(
             back["items"][0],
             serde_json::json!({"a": {"b": "line1\nline2\n"}, "c": [1]})
+        );
+    }
+
+    #[test]
+    fn what_the_writer_declines_serde_saphyr_writes() {
+        let v = serde_json::json!({"k".repeat(1100): {"a": [1]}});
+        assert_eq!(to_yaml(&v), serde_saphyr_yaml(&v));
+        let mut entry = String::from("- before\n");
+        write_entry(&v, &mut entry);
+        assert_eq!(
+            entry,
+            format!("- before\n{}", as_sequence_entry(&serde_saphyr_yaml(&v)))
         );
     }
 
