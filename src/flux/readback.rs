@@ -14,7 +14,7 @@
 
 use std::ops::Range;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::envsubst::{Options, Template};
 use super::yaml_v2::{emit::Span, emit::reads_as_block_plain, json_string, number, read};
@@ -168,32 +168,49 @@ fn read_alone(scalar: &str) -> Option<Value> {
 /// of that (numbers as float64 values, keys in byte order). `None` for a `<<` key, which go-yaml
 /// writes plain and reads as a merge, and for anything [`json_string`] changes or refuses.
 fn normalised(v: &Value) -> Option<Value> {
-    Some(match v {
-        Value::Null | Value::Bool(_) => v.clone(),
-        Value::Number(n) => match n.as_i64() {
-            // Exactly a float64, so its JSON is itself.
-            Some(i) if i.unsigned_abs() <= 1 << 53 => Value::from(i),
-            _ => read::to_json(&number::from_json(n)).ok()?,
-        },
-        Value::String(s) => Value::String(unchanged(s)?.to_string()),
-        Value::Array(items) => Value::Array(items.iter().map(normalised).collect::<Option<_>>()?),
-        Value::Object(m) => {
-            let mut entries = m
-                .iter()
-                .map(|(k, v)| {
-                    let k = unchanged(k)?;
-                    (k != "<<").then_some(())?;
-                    Some((k, normalised(v)?))
-                })
-                .collect::<Option<Vec<(&str, Value)>>>()?;
-            entries.sort_by(|a, b| a.0.cmp(b.0));
-            let mut out = Map::with_capacity(entries.len());
-            for (k, v) in entries {
-                out.insert(k.to_string(), v);
+    // A clone keeps each map's hash table; most of the tree needs no change.
+    let mut out = v.clone();
+    normalise(&mut out)?;
+    Some(out)
+}
+
+fn normalise(v: &mut Value) -> Option<()> {
+    match v {
+        Value::Null | Value::Bool(_) => {}
+        Value::Number(n) => {
+            // Exactly a float64 already, so its JSON is itself.
+            let exact = n.as_i64().is_some_and(|i| i.unsigned_abs() <= 1 << 53);
+            if !exact {
+                *v = read::to_json(&number::from_json(n)).ok()?;
             }
-            Value::Object(out)
         }
-    })
+        Value::String(s) => {
+            unchanged(s)?;
+        }
+        Value::Array(items) => {
+            for item in items {
+                normalise(item)?;
+            }
+        }
+        Value::Object(m) => {
+            let mut sorted = true;
+            let mut previous: Option<&str> = None;
+            for k in m.keys() {
+                if unchanged(k)? == "<<" {
+                    return None;
+                }
+                sorted &= previous.is_none_or(|p| p < k.as_str());
+                previous = Some(k);
+            }
+            if !sorted {
+                m.sort_keys();
+            }
+            for item in m.values_mut() {
+                normalise(item)?;
+            }
+        }
+    }
+    Some(())
 }
 
 /// `s` when go-yaml reads Go's JSON of it as `s` itself.
