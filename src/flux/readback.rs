@@ -9,8 +9,8 @@
 //! reader: a changed key, a value that spans lines (folded, or a literal block), one whose new
 //! text is no single scalar of its style (`: `, ` #`, a leading indicator, an edge space, a
 //! quote that closes early, a line break), a text with NEL, LS or PS (YAML 1.1 line breaks the
-//! reader mends), a `<<` key (go-yaml merges), a field path that names two fields, and every
-//! error (the real reader then gives its own).
+//! reader mends), a `<<` key (go-yaml merges), a field path that names two fields, a tree near
+//! the reader's limits, and every error (the real reader then gives its own).
 
 use std::ops::Range;
 
@@ -170,11 +170,21 @@ fn read_alone(scalar: &str) -> Option<Value> {
 fn normalised(v: &Value) -> Option<Value> {
     // A clone keeps each map's hash table; most of the tree needs no change.
     let mut out = v.clone();
-    normalise(&mut out)?;
+    let mut nodes = 0;
+    normalise(&mut out, 0, &mut nodes)?;
     Some(out)
 }
 
-fn normalise(v: &mut Value) -> Option<()> {
+/// Bounds well inside the reader's (granit-parser's 255 nested block collections, the port's
+/// million nodes), past which its errors are left to it.
+const MAX_DEPTH: usize = 200;
+const MAX_NODES: usize = 500_000;
+
+fn normalise(v: &mut Value, depth: usize, nodes: &mut usize) -> Option<()> {
+    *nodes += 1;
+    if *nodes > MAX_NODES {
+        return None;
+    }
     match v {
         Value::Null | Value::Bool(_) => {}
         Value::Number(n) => {
@@ -187,15 +197,17 @@ fn normalise(v: &mut Value) -> Option<()> {
         Value::String(s) => {
             unchanged(s)?;
         }
+        Value::Array(_) | Value::Object(_) if depth >= MAX_DEPTH => return None,
         Value::Array(items) => {
             for item in items {
-                normalise(item)?;
+                normalise(item, depth + 1, nodes)?;
             }
         }
         Value::Object(m) => {
             let mut sorted = true;
             let mut previous: Option<&str> = None;
             for k in m.keys() {
+                *nodes += 1;
                 if unchanged(k)? == "<<" {
                     return None;
                 }
@@ -206,7 +218,7 @@ fn normalise(v: &mut Value) -> Option<()> {
                 m.sort_keys();
             }
             for item in m.values_mut() {
-                normalise(item)?;
+                normalise(item, depth + 1, nodes)?;
             }
         }
     }

@@ -173,6 +173,27 @@ fn errors_are_the_whole_texts() {
     assert!(matches!(whole, Err(PipelineError::Yaml(_))));
 }
 
+#[test]
+fn near_the_readers_limits_the_whole_text_is_read() {
+    let mut deep = json!({"k": "${A}"});
+    for _ in 0..300 {
+        deep = json!({"d": deep});
+    }
+    let v = vars(&[("A", "1")]);
+    let (fast, whole) = both(&deep, &v, false, EnvsubstVersion::V1_7_0).unwrap();
+    assert_eq!(fast, None);
+    assert!(whole.is_err(), "granit-parser refuses 300 nested maps");
+
+    let long = "a".repeat(5000);
+    let object = json!({"k": "${A}", "l": [format!("{long}${{A}}")]});
+    let v = vars(&[("A", &long)]);
+    let (fast, whole) = both(&object, &v, false, EnvsubstVersion::V1_7_0).unwrap();
+    assert_eq!(
+        written(&fast.expect("a long plain value is one scalar")),
+        written(&whole.unwrap())
+    );
+}
+
 /// Variable values: YAML 1.1's types, indicators, quotes, line breaks of both YAML versions,
 /// spaces, unicode.
 fn value() -> impl Strategy<Value = String> {
@@ -248,11 +269,23 @@ fn around() -> impl Strategy<Value = String> {
         1 => "[a-z ]{1,5}",
         1 => prop::sample::select(vec![
             " ", ": ", " #", "\n", "x\n", "\t", "\"", "'", "\\", "- ", "# ", "é", "\u{2028}",
-            "$", "$$",
+            "$", "$$", "\r", "😀", "\u{FEFF}", "\u{A0}",
         ])
         .prop_map(str::to_string),
         1 => "[a-z]{10}( [a-z]{10}){8}",
     ]
+}
+
+/// Text that makes the emitter quote a string (single quotes for an indicator or an edge space,
+/// double quotes for a tab, a CR, a character outside the BMP or a byte-order mark).
+fn quoting() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop::sample::select(vec![
+            "", " ", "\t", "\r", "😀", "\u{FEFF}", ": ", " #", "'", "\"", "\\", "- ", "x", "é",
+        ]),
+        0..3,
+    )
+    .prop_map(|parts| parts.concat())
 }
 
 fn reference() -> impl Strategy<Value = String> {
@@ -343,6 +376,23 @@ proptest! {
         version in version(),
     ) {
         if let Some((Some(fast), whole)) = both(&object, &vars, strict, version) {
+            let whole = whole.map(|o| written(&o));
+            prop_assert_eq!(Ok(written(&fast)), whole);
+        }
+    }
+
+    /// Strings the emitter quotes, each alone in a small tree.
+    #[test]
+    fn quoted_fields_agree_with_the_whole_text(
+        before in quoting(),
+        reference in reference(),
+        after in quoting(),
+        vars in variables(),
+        strict in any::<bool>(),
+    ) {
+        let field = format!("{before}{reference}{after}");
+        let object = json!({"a": {"k": field}, "b": [field, "x"]});
+        if let Some((Some(fast), whole)) = both(&object, &vars, strict, EnvsubstVersion::V1_7_0) {
             let whole = whole.map(|o| written(&o));
             prop_assert_eq!(Ok(written(&fast)), whole);
         }
