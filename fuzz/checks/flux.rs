@@ -8,6 +8,8 @@
 //!   The expected value is the document after `JSONToYAML`'s decoding (which folds NEL in
 //!   strings as go-yaml does), not the input JSON.
 //! - **The pipeline leaves a text with no `$` alone**, whatever the variables.
+//! - **Reading back only the changed fields agrees with reading the whole text**, whenever the
+//!   pipeline takes that shortcut (`src/flux/readback.rs`).
 //! - **`$$` is a literal `$`**: escaping every `$` of any text (without NUL, where Go's scanner
 //!   stops) substitutes back to that text, with any variables, strict or not, in both envsubst
 //!   versions. This is how a user writes a `$` that Flux must not touch.
@@ -19,7 +21,7 @@
 use std::collections::BTreeMap;
 
 use vmstack::flux::envsubst::{self, EnvsubstVersion, Limits, Options, SubstError, Template};
-use vmstack::flux::pipeline::{self, Outcome, Strategy, Substitution};
+use vmstack::flux::pipeline::{self, FluxText, Outcome, Strategy, Substitution};
 use vmstack::flux::yaml_v2::{Yaml, read};
 
 pub fn check(data: &[u8]) {
@@ -49,6 +51,7 @@ fn yaml_round_trip(data: &[u8]) {
     if !value.is_object() {
         return;
     }
+    fields_read_alone_as_in_the_whole_text(&value);
     let vars = BTreeMap::from([("A".to_string(), "1".to_string())]);
     for strict in [false, true] {
         let substitution = Substitution {
@@ -69,6 +72,37 @@ fn yaml_round_trip(data: &[u8]) {
             Ok(Outcome::Skipped(_)) => assert!(pipeline::disabled(&value)),
             Err(e) => panic!("a text with no $ failed Flux's pipeline ({e}):\n{text}"),
         }
+    }
+}
+
+/// Reading back only the changed fields, when vmstack does, gives what reading the whole
+/// substituted text gives, key order included, for values that keep a field's type, change it,
+/// or break its structure.
+fn fields_read_alone_as_in_the_whole_text(value: &serde_json::Value) {
+    let Ok(text) = FluxText::new(value) else {
+        return;
+    };
+    for a in ["1", "x y", "a: b", "'q"] {
+        let vars = BTreeMap::from([("A".to_string(), a.to_string())]);
+        let substitution = Substitution {
+            strict: false,
+            strategy: Strategy::Always,
+            ..Substitution::new(&vars)
+        };
+        let Some(fields) = text.substitute_reading_fields(value, &substitution) else {
+            continue;
+        };
+        let whole = text.substitute_reading_whole_text(value, &substitution);
+        let shown = |o: &Outcome| match o {
+            Outcome::Substituted { object, .. } => object.to_string(),
+            Outcome::Skipped(skip) => format!("{skip:?}"),
+        };
+        assert_eq!(
+            Ok(shown(&fields)),
+            whole.as_ref().map(shown),
+            "the changed fields read alone differ from the whole text with A={a:?}:\n{}",
+            text.text
+        );
     }
 }
 

@@ -6,6 +6,7 @@ pub mod drift;
 pub mod envsubst;
 pub mod gostr;
 pub mod pipeline;
+pub mod readback;
 pub mod substitute_from;
 pub mod typed;
 pub mod yaml_v2;

@@ -14,6 +14,7 @@ use std::borrow::Cow;
 use std::cell::OnceCell;
 
 use super::envsubst::{self, EnvsubstVersion, Limits, Options, SubstError, Template};
+use super::readback;
 use super::yaml_v2::{
     self,
     emit::{self, Span, Spans},
@@ -246,17 +247,56 @@ impl FluxText {
         self.run(object, s, false)
     }
 
+    /// [`Self::substitute`] always reading the whole substituted text back, as Flux does;
+    /// [`Self::substitute`] gives the same, reading only the changed fields when it can
+    /// ([`readback`]).
+    pub fn substitute_reading_whole_text(
+        &self,
+        object: &Value,
+        s: &Substitution,
+    ) -> Result<Outcome, PipelineError> {
+        Ok(match self.before_reading_back(object, s, true)? {
+            Before::Done(outcome) => outcome.unwrap_or(Outcome::Skipped(Skip::NoVariables)),
+            Before::Substituted(out) => self.read_whole(&out)?,
+        })
+    }
+
+    /// What [`Self::substitute`] gives when it reads back only the fields the substitution
+    /// changed; `None` when it reads the whole text (or stops before reading anything).
+    pub fn substitute_reading_fields(&self, object: &Value, s: &Substitution) -> Option<Outcome> {
+        match self.before_reading_back(object, s, true) {
+            Ok(Before::Substituted(out)) => self.read_fields(object, s, &out),
+            _ => None,
+        }
+    }
+
     fn run(
         &self,
         object: &Value,
         s: &Substitution,
         read_plain: bool,
     ) -> Result<Option<Outcome>, PipelineError> {
+        match self.before_reading_back(object, s, read_plain)? {
+            Before::Done(outcome) => Ok(outcome),
+            Before::Substituted(out) => match self.read_fields(object, s, &out) {
+                Some(outcome) => Ok(Some(outcome)),
+                None => self.read_whole(&out).map(Some),
+            },
+        }
+    }
+
+    /// Flux's steps up to the substituted text.
+    fn before_reading_back(
+        &self,
+        object: &Value,
+        s: &Substitution,
+        read_plain: bool,
+    ) -> Result<Before, PipelineError> {
         if disabled(object) {
-            return Ok(Some(Outcome::Skipped(Skip::Disabled)));
+            return Ok(Before::Done(Some(Outcome::Skipped(Skip::Disabled))));
         }
         if s.vars.is_empty() && s.strategy == Strategy::WithVariables {
-            return Ok(Some(Outcome::Skipped(Skip::NoVariables)));
+            return Ok(Before::Done(Some(Outcome::Skipped(Skip::NoVariables))));
         }
         if let Some(bad) = s.vars.keys().find(|k| !envsubst::is_variable_name(k)) {
             return Err(PipelineError::InvalidName(bad.clone()));
@@ -267,7 +307,7 @@ impl FluxText {
             && Template::is_plain(&self.text)
             && !self.text.contains(yaml_v2::is_yaml11_break)
         {
-            return Ok(None);
+            return Ok(Before::Done(None));
         }
         let options = s.options();
         let out = match self.template(&options.limits).as_ref() {
@@ -275,21 +315,42 @@ impl FluxText {
             Err(e) => Err(e.clone()),
         }
         .map_err(PipelineError::Substitution)?;
+        Ok(Before::Substituted(out))
+    }
+
+    fn read_fields(&self, object: &Value, s: &Substitution, out: &[u8]) -> Option<Outcome> {
         let object =
-            match yaml_v2::read::yaml_to_json(&out).map_err(|e| PipelineError::Yaml(e.0))? {
-                Value::Object(m) => Value::Object(m),
-                // json.Unmarshal of null into a map leaves it empty.
-                Value::Null => Value::Object(serde_json::Map::new()),
-                Value::Array(_) => return Err(PipelineError::NotAnObject("array")),
-                Value::String(_) => return Err(PipelineError::NotAnObject("string")),
-                Value::Number(_) => return Err(PipelineError::NotAnObject("number")),
-                Value::Bool(_) => return Err(PipelineError::NotAnObject("bool")),
-            };
-        Ok(Some(Outcome::Substituted {
+            readback::read_back(object, &self.text, &self.spans, out, s.vars, &s.options())?;
+        Some(Outcome::Substituted {
             object,
             text: self.text.clone(),
-        }))
+        })
     }
+
+    /// go-yaml's reading of the whole substituted text, and kustomize's JSON of it.
+    fn read_whole(&self, out: &[u8]) -> Result<Outcome, PipelineError> {
+        let object = match yaml_v2::read::yaml_to_json(out).map_err(|e| PipelineError::Yaml(e.0))? {
+            Value::Object(m) => Value::Object(m),
+            // json.Unmarshal of null into a map leaves it empty.
+            Value::Null => Value::Object(serde_json::Map::new()),
+            Value::Array(_) => return Err(PipelineError::NotAnObject("array")),
+            Value::String(_) => return Err(PipelineError::NotAnObject("string")),
+            Value::Number(_) => return Err(PipelineError::NotAnObject("number")),
+            Value::Bool(_) => return Err(PipelineError::NotAnObject("bool")),
+        };
+        Ok(Outcome::Substituted {
+            object,
+            text: self.text.clone(),
+        })
+    }
+}
+
+/// Where [`FluxText::before_reading_back`] got to.
+enum Before {
+    /// Flux stops here with this outcome (`None`: the text is plain and not read back).
+    Done(Option<Outcome>),
+    /// The substituted text, to read back.
+    Substituted(Vec<u8>),
 }
 
 /// Every variable Flux reads from the object ([`FluxText::variables_read`]).

@@ -260,6 +260,15 @@ fn analyze_any(value: &[u8]) -> Analysis {
     a
 }
 
+/// Whether a value written as it is after `key: ` or `- ` in block context reads back as one
+/// plain scalar holding exactly these bytes: the analysis the emitter makes before it chooses
+/// the plain style (no indicator that opens structure, no `: ` or ` #`, no edge space, no line
+/// break, nothing unprintable), and not empty.
+pub fn reads_as_block_plain(value: &[u8]) -> bool {
+    let a = analyze(value);
+    !value.is_empty() && a.block_plain && !a.multiline
+}
+
 /// The style `encode.go` asks for: a string that would read back as something else is quoted.
 fn requested_style(s: &str) -> Style {
     if s.contains('\n') {

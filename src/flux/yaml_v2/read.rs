@@ -291,6 +291,11 @@ fn scalar(value: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<Yaml, Re
     }
 }
 
+/// What go-yaml decodes a plain scalar holding `text` (no tag) to.
+pub fn plain_scalar(text: &str) -> Yaml {
+    resolved(resolve_plain(text), text)
+}
+
 fn resolved(r: Resolved, text: &str) -> Yaml {
     match r {
         Resolved::Null => Yaml::Null,
