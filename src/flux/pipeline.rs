@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use std::borrow::Cow;
-use std::cell::OnceCell;
+use std::sync::OnceLock;
 
 use super::envsubst::{self, EnvsubstVersion, Limits, Options, SubstError, Template};
 use super::readback;
@@ -116,9 +116,10 @@ pub const DISABLE_KEY: &str = "kustomize.toolkit.fluxcd.io/substitute";
 
 /// Whether Flux skips the object: the label or the annotation, with exactly `disabled`.
 pub fn disabled(object: &Value) -> bool {
+    let metadata = object.get("metadata");
     ["labels", "annotations"].iter().any(|section| {
-        object
-            .pointer(&format!("/metadata/{section}"))
+        metadata
+            .and_then(|m| m.get(section))
             .and_then(|m| m.get(DISABLE_KEY))
             .and_then(Value::as_str)
             == Some("disabled")
@@ -180,7 +181,7 @@ pub struct FluxText {
     /// Where the string scalars that hold a `$` are: every `${` sits in one.
     spans: Vec<Span>,
     /// The text parsed with the default limits.
-    template: OnceCell<Result<Template, SubstError>>,
+    template: OnceLock<Result<Template, SubstError>>,
 }
 
 impl FluxText {
@@ -190,7 +191,7 @@ impl FluxText {
         Ok(FluxText {
             text,
             spans,
-            template: OnceCell::new(),
+            template: OnceLock::new(),
         })
     }
 

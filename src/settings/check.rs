@@ -16,7 +16,15 @@ use crate::intent::Stack;
 use crate::intent::variables::ValueKind;
 use crate::krm::object::Object;
 use crate::krm::{FieldRef, KrmResult, Severity};
+use crate::parallel;
 use crate::render::Output;
+
+/// What [`Check::judge`] found in one object.
+struct Judged {
+    read: Vec<String>,
+    missing: Vec<String>,
+    results: Vec<KrmResult>,
+}
 
 pub(super) struct Check<'a, 'e> {
     pub expansion: &'a Expansion<'e>,
@@ -46,23 +54,13 @@ impl Check<'_, '_> {
         }
         let mut missing = BTreeSet::new();
         let mut read = BTreeSet::new();
-        for (i, o) in self.expansion.substituted() {
-            let text = || self.texts.of(i, &o.object).map(Cow::Borrowed);
-            let Ok(reads) = reads::reads_in(&o.object, &s, text) else {
-                continue; // reported by the syntax step
-            };
-            read.extend(reads.iter().map(|r| r.name.clone()));
-            let undefined: Vec<&reads::Read> = reads
-                .iter()
-                .filter(|r| !r.has_default && !s.vars.contains_key(&r.name))
-                .collect();
-            for r in &undefined {
-                missing.insert(r.name.clone());
-                results.push(self.undefined(r));
-            }
-            if undefined.is_empty() {
-                self.drift(i, o, &s, results);
-            }
+        // Each object is judged on its own: an intent alone has its objects judged side by side.
+        let substituted: Vec<(usize, &Output)> = self.expansion.substituted().collect();
+        let judged = parallel::map(&substituted, |&(i, o)| self.judge(i, o, &s));
+        for judged in judged.into_iter().flatten() {
+            read.extend(judged.read);
+            missing.extend(judged.missing);
+            results.extend(judged.results);
         }
         if !missing.is_empty() {
             results.push(self.missing_summary(&missing));
@@ -81,6 +79,26 @@ impl Check<'_, '_> {
             results.push(r);
         }
         self.values(results);
+    }
+
+    /// One object's variables against the settings: those it reads, those undefined, and the
+    /// results (`None`: the syntax step reports it).
+    fn judge(&self, i: usize, o: &Output, s: &Substitution) -> Option<Judged> {
+        let text = || self.texts.of(i, &o.object).map(Cow::Borrowed);
+        let reads = reads::reads_in(&o.object, s, text).ok()?;
+        let undefined: Vec<&reads::Read> = reads
+            .iter()
+            .filter(|r| !r.has_default && !s.vars.contains_key(&r.name))
+            .collect();
+        let mut results: Vec<KrmResult> = undefined.iter().map(|r| self.undefined(r)).collect();
+        if undefined.is_empty() {
+            self.drift(i, o, s, &mut results);
+        }
+        Some(Judged {
+            missing: undefined.iter().map(|r| r.name.clone()).collect(),
+            read: reads.into_iter().map(|r| r.name).collect(),
+            results,
+        })
     }
 
     fn undefined(&self, read: &reads::Read) -> KrmResult {

@@ -15,8 +15,8 @@ mod substitute;
 mod syntax;
 pub mod values;
 
-use std::cell::OnceCell;
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use serde_json::Value;
 
@@ -66,14 +66,14 @@ impl Expansion<'_> {
 
 /// Each generated object's text as Flux substitutes it, written at most once and shared by the
 /// syntax step, the reads, the drift check and the substitution (by index in `generated`).
-struct Texts(Vec<OnceCell<Result<FluxText, PipelineError>>>);
+struct Texts(Vec<OnceLock<Result<FluxText, PipelineError>>>);
 
 impl Texts {
     /// The texts of the objects Flux reads written up front, side by side (an intent alone
     /// has its objects written on both cores; in a fleet, each intent's on its own thread).
     fn new(e: &Expansion) -> Self {
         Texts(parallel::map(&e.generated, |o| {
-            let text = OnceCell::new();
+            let text = OnceLock::new();
             if read_by_flux(o) {
                 let _ = text.set(FluxText::new(&o.object));
             }
