@@ -56,6 +56,20 @@ pub fn map<'a, T: Sync, R: Send>(items: &'a [T], f: impl Fn(&'a T) -> R + Sync) 
     run(items.iter(), items.len(), f)
 }
 
+/// [`map`] when `worth_it`, otherwise on the calling thread: for work whose pieces are too
+/// small, taken together, to pay for a second thread (about 50 µs to start and join here).
+pub fn map_if<'a, T: Sync, R: Send>(
+    worth_it: bool,
+    items: &'a [T],
+    f: impl Fn(&'a T) -> R + Sync,
+) -> Vec<R> {
+    if worth_it {
+        map(items, f)
+    } else {
+        items.iter().map(f).collect()
+    }
+}
+
 /// `f` applied to each item, which it may change, the answers in the items' order.
 pub fn map_mut<'a, T: Send, R: Send>(
     items: &'a mut [T],

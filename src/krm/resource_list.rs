@@ -189,7 +189,8 @@ impl ResourceList<Item> {
             // time (so the output is never all held twice), then copied out in order.
             let mut entry = String::new();
             for batch in self.items.chunks(WRITE_BATCH) {
-                let written = if batch.iter().any(|i| i.text().is_none()) {
+                let from_values = batch.iter().filter(|i| i.text().is_none()).count();
+                let written = if from_values >= PARALLEL_WRITES {
                     parallel::map(batch, |item| {
                         let value = item.value().filter(|_| item.text().is_none())?;
                         let mut entry = String::new();
@@ -222,8 +223,10 @@ impl ResourceList<Item> {
     }
 }
 
-/// Items per batch of parallel writing.
-const WRITE_BATCH: usize = 256;
+/// Items per batch of parallel writing: a thread's start costs about as much as writing a few
+/// dozen objects on this machine class, so batches are large, and small ones stay on one thread.
+const WRITE_BATCH: usize = 4096;
+const PARALLEL_WRITES: usize = 64;
 
 fn write_item(out: &mut dyn Write, item: &Item, entry: &mut String) -> std::io::Result<()> {
     if let Some(text) = item.text() {

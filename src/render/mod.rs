@@ -23,7 +23,7 @@ use serde_json::{Map, Value, json};
 
 use crate::flux::drift::FieldTypes;
 use crate::flux::{envsubst, pipeline, typed};
-use crate::intent::Stack;
+use crate::intent::{Role, Stack};
 use crate::parallel;
 
 pub use endpoints::endpoint_settings;
@@ -83,7 +83,8 @@ pub mod files {
 pub fn render(stack: &Stack) -> Vec<Output> {
     let names = stack.names();
     let names = &names;
-    // Each family reads only the stack: an intent alone has them rendered side by side.
+    // Each family reads only the stack: an intent alone has them rendered side by side when
+    // there is enough to render (a global stack; an agent's families are too small).
     let families: [&(dyn Fn() -> Vec<Generated> + Sync); 11] = [
         &|| helm_release::render(stack, names),
         &|| secrets::render(stack),
@@ -97,7 +98,8 @@ pub fn render(stack: &Stack) -> Vec<Output> {
         &|| dashboards::render(stack, names),
         &|| endpoints::render(stack),
     ];
-    let mut out: Vec<Output> = parallel::map(&families, |family| family())
+    let large = matches!(stack.role, Role::Global(_));
+    let mut out: Vec<Output> = parallel::map_if(large, &families, |family| family())
         .into_iter()
         .flatten()
         .map(Output::from)

@@ -56,7 +56,8 @@ impl Check<'_, '_> {
         let mut read = BTreeSet::new();
         // Each object is judged on its own: an intent alone has its objects judged side by side.
         let substituted: Vec<(usize, &Output)> = self.expansion.substituted().collect();
-        let judged = parallel::map(&substituted, |&(i, o)| self.judge(i, o, &s));
+        let many = self.expansion.has_many_objects();
+        let judged = parallel::map_if(many, &substituted, |&(i, o)| self.judge(i, o, &s));
         for judged in judged.into_iter().flatten() {
             read.extend(judged.read);
             missing.extend(judged.missing);
