@@ -20,3 +20,6 @@ pub use limits::{Limit, Limits};
 pub use object::Object;
 pub use resource_list::{ProtocolError, ResourceList};
 pub use result::{FieldRef, FileRef, KrmResult, ResourceRef, Severity};
+/// For the property tests and the fuzz target: the scan in pieces against the one pass.
+#[doc(hidden)]
+pub use scan::pieces_agree;

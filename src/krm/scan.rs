@@ -27,6 +27,8 @@ use crate::parallel;
 
 mod pieces;
 
+pub use pieces::pieces_agree;
+
 /// What the scan found: the items, and the document with `items` taken out.
 pub(crate) struct Scanned {
     pub items: Vec<Item>,

@@ -16,8 +16,11 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use super::{Found, Piece, Scanned, finish, is_document_marker, scan_events};
+use serde_json::Value;
+
+use super::{Found, Piece, Scanned, finish, is_document_marker, scan_blocks, scan_events};
 use crate::krm::item::Source;
+use crate::krm::limits::Limits;
 use crate::parallel;
 
 /// Below this size one thread scans sooner than two start and meet.
@@ -80,6 +83,53 @@ pub(super) fn scan_split(source: &Arc<Source>, pieces: usize, min_bytes: usize) 
         items_end,
     };
     finish(source, found).ok()
+}
+
+/// An item's head, text and decoded value.
+type ItemOutline = (Value, Option<String>, Option<Value>);
+
+/// What a scan gives, in a form to compare: each item's outline, and the envelope.
+fn outline(s: &Scanned) -> (Vec<ItemOutline>, Value) {
+    let items = s
+        .items
+        .iter()
+        .map(|i| {
+            (
+                i.object().0.clone(),
+                i.text().map(str::to_string),
+                i.value().cloned(),
+            )
+        })
+        .collect();
+    (items, s.envelope.clone())
+}
+
+/// Whether the pieces, cut two to five ways whatever the text's size, read `text` exactly as the
+/// one pass does whenever they read it at all (`Ok(true)`: they did at least once), for the
+/// property tests and the fuzz target; `Err` says how they differ.
+pub fn pieces_agree(text: &str, limits: &Limits) -> Result<bool, String> {
+    let src = Arc::new(Source {
+        text: text.to_string(),
+        limits: *limits,
+    });
+    let mut answered = false;
+    for pieces in 2..=5 {
+        let Some(split) = scan_split(&src, pieces, 0) else {
+            continue;
+        };
+        let Ok(whole) = scan_blocks(&src) else {
+            return Err(format!(
+                "{pieces} pieces read what one pass refuses:\n{text}"
+            ));
+        };
+        if outline(&split) != outline(&whole) {
+            return Err(format!(
+                "{pieces} pieces read otherwise than one pass:\n{text}"
+            ));
+        }
+        answered = true;
+    }
+    Ok(answered)
 }
 
 /// Where `items` lies in the text, as its lines say.
@@ -191,8 +241,6 @@ impl<'t> Iterator for LineStarts<'t> {
 mod tests {
     use super::*;
     use crate::krm::limits::Limits;
-    use crate::krm::scan::scan_blocks;
-    use serde_json::Value;
 
     fn source(text: &str, limits: Limits) -> Arc<Source> {
         Arc::new(Source {
@@ -201,42 +249,8 @@ mod tests {
         })
     }
 
-    /// An item's head, text and decoded value.
-    type ItemOutline = (Value, Option<String>, Option<Value>);
-
-    /// What a scan gives, in a form to compare: each item's outline, and the envelope.
-    fn outline(s: &Scanned) -> (Vec<ItemOutline>, Value) {
-        let items = s
-            .items
-            .iter()
-            .map(|i| {
-                (
-                    i.object().0.clone(),
-                    i.text().map(str::to_string),
-                    i.value().cloned(),
-                )
-            })
-            .collect();
-        (items, s.envelope.clone())
-    }
-
-    /// Whenever the pieces answer, they answer as the one pass does.
     fn agrees(text: &str, limits: Limits) -> bool {
-        let src = source(text, limits);
-        let mut answered = false;
-        for pieces in 2..=5 {
-            if let Some(split) = scan_split(&src, pieces, 0) {
-                let whole = scan_blocks(&src)
-                    .unwrap_or_else(|_| panic!("the pieces read what one pass refuses:\n{text}"));
-                assert_eq!(
-                    outline(&split),
-                    outline(&whole),
-                    "{pieces} pieces of:\n{text}"
-                );
-                answered = true;
-            }
-        }
-        answered
+        pieces_agree(text, &limits).unwrap_or_else(|why| panic!("{why}"))
     }
 
     fn config_maps(n: usize) -> String {
