@@ -41,29 +41,45 @@ pub(super) fn scan_split(source: &Arc<Source>, pieces: usize, min_bytes: usize) 
     if cuts.len() < 2 {
         return None;
     }
-    let ranges: Vec<(Range<usize>, Piece)> = cuts
+    let mut parts: Vec<(Range<usize>, Part)> = cuts
         .iter()
         .enumerate()
         .map(|(i, &start)| {
             let end = cuts.get(i + 1).copied().unwrap_or(layout.region_end);
             if i == 0 {
-                (0..end, Piece::Document)
+                (0..end, Part::Head)
             } else {
-                (start..end, Piece::Entries)
+                (start..end, Part::Entries)
             }
         })
         .collect();
+    // What follows the items is read too, by the same rules (an anchor there, a long string, a
+    // nesting too deep: whatever the one pass would see in it).
+    if layout.region_end < text.len() {
+        parts.push((layout.region_end..text.len(), Part::Tail));
+    }
     let limits = &source.limits;
-    let found = parallel::map(&ranges, |(range, piece)| {
-        scan_events(&text[range.clone()], *piece, limits).ok()
+    let found = parallel::map(&parts, |(range, part)| {
+        let piece = match part {
+            Part::Head | Part::Tail => Piece::Document,
+            Part::Entries => Piece::Entries,
+        };
+        scan_events(&text[range.clone()], piece, limits).ok()
     });
     let mut starts = Vec::new();
     let mut heads = Vec::new();
-    for ((range, piece), found) in ranges.iter().zip(found) {
+    for ((range, part), found) in parts.iter().zip(found) {
         let found = found?;
-        let whole = found.items_end == Some(usize::MAX);
-        let from_its_start = *piece == Piece::Document || found.starts.first() == Some(&0);
-        if !whole || !from_its_start || found.starts.is_empty() {
+        let fits = match part {
+            // The items run to the end of the piece, and the entries' from its start.
+            Part::Head => found.items_end == Some(usize::MAX) && !found.starts.is_empty(),
+            Part::Entries => {
+                found.items_end == Some(usize::MAX) && found.starts.first() == Some(&0)
+            }
+            // The rest of the root mapping: no items there.
+            Part::Tail => found.items_end.is_none() && found.starts.is_empty(),
+        };
+        if !fits {
             return None;
         }
         starts.extend(found.starts.iter().map(|s| s + range.start));
@@ -130,6 +146,17 @@ pub fn pieces_agree(text: &str, limits: &Limits) -> Result<bool, String> {
         answered = true;
     }
     Ok(answered)
+}
+
+/// What a piece of the text is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Part {
+    /// The document up to the first cut.
+    Head,
+    /// Entries of `items` only.
+    Entries,
+    /// What follows the items: the rest of the root mapping.
+    Tail,
 }
 
 /// Where `items` lies in the text, as its lines say.
@@ -291,6 +318,9 @@ mod tests {
             "- kind: A\n- kind: B\n---\nkind: C\n",
             // items given twice.
             "- kind: A\n- kind: B\nitems:\n- kind: C\n",
+            // An anchor after the items (the fuzzer's find: the one pass decodes such a list
+            // whole, so the pieces must not take it).
+            "- kind: A\n- kind: B\ndata:\n  a: &a x\n",
             // Something at column 0 that is not a key.
             "- kind: A\n- kind: B\n\tx: 1\n",
         ] {
@@ -339,6 +369,8 @@ mod tests {
         "---\nkind: X\n",
         "items: []\n",
         "functionConfig: |\n  - x\n  items:\n",
+        "data:\n  a: &a x\n  b: *a\n",
+        "data:\n  deep: [[[[[[1]]]]]]\n",
     ];
 
     proptest::proptest! {
