@@ -16,9 +16,6 @@ use std::thread;
 /// The environment variable that sets the number of threads.
 pub const THREADS_VARIABLE: &str = "VMSTACK_THREADS";
 
-/// Threads are only worth starting for this many pieces or more.
-const MIN_PIECES: usize = 2;
-
 thread_local! {
     static IN_WORKER: Cell<bool> = const { Cell::new(false) };
 }
@@ -43,12 +40,19 @@ impl Drop for Worker {
 pub fn threads() -> usize {
     static THREADS: OnceLock<usize> = OnceLock::new();
     *THREADS.get_or_init(|| {
-        std::env::var(THREADS_VARIABLE)
-            .ok()
-            .and_then(|v| v.trim().parse::<usize>().ok())
-            .filter(|n| *n > 0)
-            .unwrap_or_else(|| thread::available_parallelism().map_or(1, usize::from))
+        let available = thread::available_parallelism().map_or(1, usize::from);
+        threads_from(std::env::var(THREADS_VARIABLE).ok().as_deref(), available)
     })
+}
+
+/// The threads `VMSTACK_THREADS` asks for: a whole number from 1; anything else (unset, empty,
+/// 0, not a number) leaves the cores the process may use. A tuning knob that cannot change the
+/// output is not worth failing a render over.
+fn threads_from(variable: Option<&str>, available: usize) -> usize {
+    variable
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(available)
 }
 
 /// `f` applied to each item, the answers in the items' order.
@@ -86,7 +90,8 @@ where
     R: Send,
 {
     let workers = threads().min(n);
-    if workers < 2 || n < MIN_PIECES || IN_WORKER.with(Cell::get) {
+    // One piece, or one thread, or already on a worker: nothing to share.
+    if workers < 2 || IN_WORKER.with(Cell::get) {
         return pieces.map(f).collect();
     }
     let queue = Mutex::new(pieces.enumerate());
@@ -126,6 +131,15 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_variable_sets_the_threads_and_anything_else_leaves_the_cores() {
+        assert_eq!(threads_from(Some("1"), 8), 1);
+        assert_eq!(threads_from(Some(" 3 "), 8), 3);
+        for ignored in [None, Some(""), Some("0"), Some("two"), Some("-1")] {
+            assert_eq!(threads_from(ignored, 8), 8, "{ignored:?}");
+        }
+    }
 
     #[test]
     fn answers_come_back_in_input_order() {

@@ -5,7 +5,9 @@
 //! namespace, annotations) and its text. Hosts write `items` as a block sequence at column 0
 //! (`- apiVersion: …`); each item's text is its `- ` entry, which is also a YAML document of
 //! its own (a one-element sequence), decoded when vmstack needs the whole item. The rest of the
-//! document (apiVersion, kind, functionConfig) is decoded as usual.
+//! document (apiVersion, kind, functionConfig) is decoded as usual. A large input is read the
+//! same way in pieces, one per thread ([`pieces`]), and in one pass whenever the pieces cannot
+//! be sure.
 //!
 //! Whatever this pass cannot be sure of takes the slower way: an input laid out otherwise
 //! (flow style, JSON, an indented sequence) or using aliases is decoded whole and its items
