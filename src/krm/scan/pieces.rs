@@ -6,7 +6,9 @@
 //! (its content is indented; a block scalar there is indented further), except the continuation
 //! line of a quoted scalar, which leaves its piece unterminated. The text is cut at such entry
 //! lines into pieces of about equal size: the first is the document up to its cut, the others are
-//! entries only (a block sequence of their own), and each is scanned alone.
+//! entries only (a block sequence of their own), and what follows the entries is a piece of its
+//! own, read by the same rules (an anchor there has the one pass decode the list whole, so it
+//! must stop the pieces too); each is scanned alone.
 //!
 //! The pieces are only trusted when every one of them reads cleanly as what it should be, and
 //! the envelope reads; anything else (a cut in the wrong place, a limit, an error, another
