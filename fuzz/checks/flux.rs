@@ -8,6 +8,8 @@
 //!   The expected value is the document after `JSONToYAML`'s decoding (which folds NEL in
 //!   strings as go-yaml does), not the input JSON.
 //! - **The pipeline leaves a text with no `$` alone**, whatever the variables.
+//! - **An inert object's text is plain** (`pipeline::is_inert`): what vmstack knows from the
+//!   object's strings alone, without writing its text, holds of the text go-yaml writes.
 //! - **Reading back only the changed fields agrees with reading the whole text**, whenever the
 //!   pipeline takes that shortcut (`src/flux/readback.rs`).
 //! - **`$$` is a literal `$`**: escaping every `$` of any text (without NUL, where Go's scanner
@@ -22,7 +24,7 @@ use std::collections::BTreeMap;
 
 use vmstack::flux::envsubst::{self, EnvsubstVersion, Limits, Options, SubstError, Template};
 use vmstack::flux::pipeline::{self, FluxText, Outcome, Strategy, Substitution};
-use vmstack::flux::yaml_v2::{Yaml, read};
+use vmstack::flux::yaml_v2::{self, Yaml, read};
 
 pub fn check(data: &[u8]) {
     yaml_round_trip(data);
@@ -48,6 +50,12 @@ fn yaml_round_trip(data: &[u8]) {
         "go-yaml's writing reads back otherwise:\n{text}"
     );
 
+    if pipeline::is_inert(&value) {
+        assert!(
+            Template::is_plain(&text) && !text.contains(yaml_v2::is_yaml11_break),
+            "an inert object's text is not plain:\n{text}"
+        );
+    }
     if !value.is_object() {
         return;
     }
@@ -101,7 +109,7 @@ fn fields_read_alone_as_in_the_whole_text(value: &serde_json::Value) {
             Ok(shown(&fields)),
             whole.as_ref().map(shown),
             "the changed fields read alone differ from the whole text with A={a:?}:\n{}",
-            text.text
+            text.text(value)
         );
     }
 }

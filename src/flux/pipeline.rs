@@ -174,41 +174,86 @@ pub struct FieldRead {
 
 /// An object's text as Flux substitutes it ([`serialise`]), written once, and its parse, made
 /// once, for every step that reads them: the syntax check, the variables read, the
-/// substitution.
+/// substitution. The text of an [inert](is_inert) object is written only when its substitution
+/// is read back: no other step needs more than knowing that it reads nothing.
 #[derive(Debug, Clone)]
 pub struct FluxText {
-    pub text: String,
-    /// Where the string scalars that hold a `$` are: every `${` sits in one.
-    spans: Vec<Span>,
+    /// The text, and where the string scalars that hold a `$` are: every `${` sits in one.
+    written: OnceLock<(String, Vec<Span>)>,
+    inert: bool,
     /// The text parsed with the default limits.
     template: OnceLock<Result<Template, SubstError>>,
 }
 
+/// Whether Flux's substitution reads nothing in the object's text, known from its strings
+/// alone: every key and string is ASCII below DEL without NUL, and none holds `${` or `$$`.
+/// go-yaml then writes each of them as it is (no line break of YAML 1.1, nothing it refuses);
+/// what it adds around and inside them (indentation, indicators, quotes, backslash escapes,
+/// a line break in place of a space) holds no `$`, and a scalar is never followed by `{` or
+/// `$`, so the text holds no `${`, `$$` or NUL: it is [plain](Template::is_plain).
+pub fn is_inert(object: &Value) -> bool {
+    fn inert_str(s: &str) -> bool {
+        s.bytes().all(|b| b != 0 && b < 0x7F) && !s.contains("${") && !s.contains("$$")
+    }
+    match object {
+        Value::String(s) => inert_str(s),
+        Value::Array(items) => items.iter().all(is_inert),
+        Value::Object(m) => m.iter().all(|(k, v)| inert_str(k) && is_inert(v)),
+        Value::Null | Value::Bool(_) | Value::Number(_) => true,
+    }
+}
+
 impl FluxText {
     pub fn new(object: &Value) -> Result<FluxText, PipelineError> {
-        let (text, spans) =
-            emit::write(object, Spans::WithDollar).map_err(PipelineError::AsYaml)?;
+        let written = OnceLock::new();
+        let inert = is_inert(object);
+        if !inert {
+            let _ =
+                written.set(emit::write(object, Spans::WithDollar).map_err(PipelineError::AsYaml)?);
+        }
         Ok(FluxText {
-            text,
-            spans,
+            written,
+            inert,
             template: OnceLock::new(),
         })
     }
 
-    fn template(&self, limits: &Limits) -> Cow<'_, Result<Template, SubstError>> {
+    /// The text of `object`, the one this was made from.
+    pub fn text(&self, object: &Value) -> &str {
+        &self.written(object).0
+    }
+
+    fn written(&self, object: &Value) -> &(String, Vec<Span>) {
+        // Only an inert object's text is left to write, and go-yaml writes every inert string.
+        self.written
+            .get_or_init(|| emit::write(object, Spans::WithDollar).unwrap_or_default())
+    }
+
+    fn template(&self, object: &Value, limits: &Limits) -> Cow<'_, Result<Template, SubstError>> {
+        let text = self.text(object);
         if *limits == Limits::default() {
             Cow::Borrowed(self.template.get_or_init(|| {
-                Template::plain(&self.text).map_or_else(|| Template::parse(&self.text, limits), Ok)
+                Template::plain(text).map_or_else(|| Template::parse(text, limits), Ok)
             }))
         } else {
-            Cow::Owned(Template::parse(&self.text, limits))
+            Cow::Owned(Template::parse(text, limits))
         }
     }
 
     /// Every variable Flux reads from the text, found as Flux finds them: in the whole text, so
     /// a `${` left open in one field is seen as it swallows the next.
-    pub fn variables_read(&self, s: &Substitution) -> Result<Vec<FieldRead>, PipelineError> {
-        let template = self.template(&s.limits);
+    /// (`object` is the one this text is of.)
+    pub fn variables_read(
+        &self,
+        object: &Value,
+        s: &Substitution,
+    ) -> Result<Vec<FieldRead>, PipelineError> {
+        // A plain text parses under any limits, and reads nothing.
+        if self.inert {
+            return Ok(Vec::new());
+        }
+        let template = self.template(object, &s.limits);
+        let spans = &self.written(object).1;
         let template = template
             .as_ref()
             .as_ref()
@@ -220,8 +265,7 @@ impl FluxText {
                 name: f.param.clone(),
                 op: f.op.clone(),
                 tolerates_unset: envsubst::tolerates_unset(&f.op, s.version),
-                field: self
-                    .spans
+                field: spans
                     .iter()
                     .find(|span| span.range.contains(&f.at))
                     .cloned(),
@@ -258,7 +302,7 @@ impl FluxText {
     ) -> Result<Outcome, PipelineError> {
         Ok(match self.before_reading_back(object, s, true)? {
             Before::Done(outcome) => outcome.unwrap_or(Outcome::Skipped(Skip::NoVariables)),
-            Before::Substituted(out) => self.read_whole(&out)?,
+            Before::Substituted(out) => self.read_whole(object, &out)?,
         })
     }
 
@@ -281,7 +325,7 @@ impl FluxText {
             Before::Done(outcome) => Ok(outcome),
             Before::Substituted(out) => match self.read_fields(object, s, &out) {
                 Some(outcome) => Ok(Some(outcome)),
-                None => self.read_whole(&out).map(Some),
+                None => self.read_whole(object, &out).map(Some),
             },
         }
     }
@@ -305,13 +349,15 @@ impl FluxText {
         // A text with YAML 1.1's own line breaks is still read back: there the port mends
         // granit-parser's reading into go-yaml's rather than sharing it.
         if !read_plain
-            && Template::is_plain(&self.text)
-            && !self.text.contains(yaml_v2::is_yaml11_break)
+            && (self.inert || {
+                let text = self.text(object);
+                Template::is_plain(text) && !text.contains(yaml_v2::is_yaml11_break)
+            })
         {
             return Ok(Before::Done(None));
         }
         let options = s.options();
-        let out = match self.template(&options.limits).as_ref() {
+        let out = match self.template(object, &options.limits).as_ref() {
             Ok(template) => template.eval(s.vars, &options),
             Err(e) => Err(e.clone()),
         }
@@ -320,16 +366,16 @@ impl FluxText {
     }
 
     fn read_fields(&self, object: &Value, s: &Substitution, out: &[u8]) -> Option<Outcome> {
-        let object =
-            readback::read_back(object, &self.text, &self.spans, out, s.vars, &s.options())?;
+        let (text, spans) = self.written(object);
+        let object = readback::read_back(object, text, spans, out, s.vars, &s.options())?;
         Some(Outcome::Substituted {
             object,
-            text: self.text.clone(),
+            text: text.clone(),
         })
     }
 
     /// go-yaml's reading of the whole substituted text, and kustomize's JSON of it.
-    fn read_whole(&self, out: &[u8]) -> Result<Outcome, PipelineError> {
+    fn read_whole(&self, original: &Value, out: &[u8]) -> Result<Outcome, PipelineError> {
         let object = match yaml_v2::read::yaml_to_json(out).map_err(|e| PipelineError::Yaml(e.0))? {
             Value::Object(m) => Value::Object(m),
             // json.Unmarshal of null into a map leaves it empty.
@@ -341,7 +387,7 @@ impl FluxText {
         };
         Ok(Outcome::Substituted {
             object,
-            text: self.text.clone(),
+            text: self.text(original).to_string(),
         })
     }
 }
@@ -356,7 +402,7 @@ enum Before {
 
 /// Every variable Flux reads from the object ([`FluxText::variables_read`]).
 pub fn variables_read(object: &Value, s: &Substitution) -> Result<Vec<FieldRead>, PipelineError> {
-    FluxText::new(object)?.variables_read(s)
+    FluxText::new(object)?.variables_read(object, s)
 }
 
 /// Runs Flux's pipeline on one object.
@@ -368,6 +414,8 @@ pub fn substitute_object(object: &Value, s: &Substitution) -> Result<Outcome, Pi
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::{Just, any, prop_oneof};
+    use proptest::strategy::Strategy as _;
     use serde_json::json;
 
     fn config_map(value: &str) -> Value {
@@ -473,6 +521,68 @@ mod tests {
                 ("D", ":", false, Some("data.b[1]")),
             ]
         );
+    }
+
+    /// Strings with the `$`, braces, spaces and quotes that could meet in go-yaml's writing,
+    /// long enough to be folded at its line width; `${` and `$$` broken by a space, so that
+    /// most are inert.
+    fn inert_ish_string() -> impl proptest::strategy::Strategy<Value = String> {
+        "[a $${}\n'\":#\\-]{0,120}".prop_map(|s| {
+            let mut s = s;
+            while s.contains("${") || s.contains("$$") {
+                s = s.replace("${", "$ {").replace("$$", "$ $");
+            }
+            s
+        })
+    }
+
+    fn inert_ish_value() -> impl proptest::strategy::Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            inert_ish_string().prop_map(Value::String),
+            Just(Value::Null),
+            any::<i32>().prop_map(Value::from),
+        ];
+        leaf.prop_recursive(4, 40, 6, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
+                proptest::collection::btree_map(inert_ish_string(), inner, 0..5)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn an_inert_objects_text_is_plain(value in inert_ish_value()) {
+            proptest::prop_assume!(is_inert(&value));
+            let text = serialise(&value).unwrap();
+            proptest::prop_assert!(Template::is_plain(&text), "{text}");
+            proptest::prop_assert!(!text.contains(yaml_v2::is_yaml11_break));
+        }
+    }
+
+    #[test]
+    fn an_inert_object_reads_nothing_and_is_still_read_back() {
+        let object = config_map("1 $ {x} $HOME ${");
+        assert!(!is_inert(&object), "a `${{` is not inert");
+        let object = config_map("1 $ {x} $HOME");
+        assert!(is_inert(&object));
+        let vars: BTreeMap<String, String> = [("T".to_string(), "1".to_string())].into();
+        let s = Substitution::new(&vars);
+        let text = FluxText::new(&object).unwrap();
+        assert_eq!(text.variables_read(&object, &s), Ok(Vec::new()));
+        assert_eq!(text.substitute_templated(&object, &s), Ok(None));
+        let Ok(Outcome::Substituted {
+            object: back,
+            text: written,
+        }) = text.substitute(&object, &s)
+        else {
+            panic!("substituted");
+        };
+        assert_eq!(back, object);
+        assert_eq!(written, serialise(&object).unwrap());
+        assert!(!is_inert(&config_map("caf\u{e9}")), "only ASCII is inert");
+        assert!(!is_inert(&json!({"a$$": 1})), "keys count");
     }
 
     #[test]

@@ -42,7 +42,7 @@ pub(super) fn reads_in<'w>(
     }
     let o = Object(object);
     Ok(text()?
-        .variables_read(s)?
+        .variables_read(object, s)?
         .into_iter()
         .map(|r| Read {
             name: r.name,

@@ -26,7 +26,9 @@ pub(super) fn check(e: &Expansion, texts: &Texts, results: &mut Vec<KrmResult>) 
         .filter(|(_, o)| read_by_flux(o));
     for (i, o) in read {
         let object = &o.object;
-        let read = texts.of(i, object).and_then(|t| t.variables_read(&s));
+        let read = texts
+            .of(i, object)
+            .and_then(|t| t.variables_read(object, &s));
         let (code, why, field) = match read {
             Ok(_) => continue,
             Err(PipelineError::Substitution(SubstError::Syntax(_, why, at))) => (
