@@ -192,15 +192,36 @@ pub struct FluxText {
 /// a line break in place of a space) holds no `$`, and a scalar is never followed by `{` or
 /// `$`, so the text holds no `${`, `$$` or NUL: it is [plain](Template::is_plain).
 pub fn is_inert(object: &Value) -> bool {
-    fn inert_str(s: &str) -> bool {
-        s.bytes().all(|b| b != 0 && b < 0x7F) && !s.contains("${") && !s.contains("$$")
+    markers_in_ascii(object) == Some(false)
+}
+
+/// When every key and string of the object is ASCII below DEL without NUL: whether one of them
+/// holds a `${` or a `$$`, which go-yaml writes as it is, so that the text holds it too (and no
+/// NUL). `None` when a string is anything else, and only the text can tell.
+pub fn markers_in_ascii(object: &Value) -> Option<bool> {
+    fn string(s: &str, found: &mut bool) -> Option<()> {
+        let b = s.as_bytes();
+        for (i, &c) in b.iter().enumerate() {
+            if c == 0 || c >= 0x7F {
+                return None;
+            }
+            *found |= c == b'$' && matches!(b.get(i + 1), Some(b'{' | b'$'));
+        }
+        Some(())
     }
-    match object {
-        Value::String(s) => inert_str(s),
-        Value::Array(items) => items.iter().all(is_inert),
-        Value::Object(m) => m.iter().all(|(k, v)| inert_str(k) && is_inert(v)),
-        Value::Null | Value::Bool(_) | Value::Number(_) => true,
+    fn walk(v: &Value, found: &mut bool) -> Option<()> {
+        match v {
+            Value::String(s) => string(s, found),
+            Value::Array(items) => items.iter().try_for_each(|v| walk(v, found)),
+            Value::Object(m) => m.iter().try_for_each(|(k, v)| {
+                string(k, found)?;
+                walk(v, found)
+            }),
+            Value::Null | Value::Bool(_) | Value::Number(_) => Some(()),
+        }
     }
+    let mut found = false;
+    walk(object, &mut found).map(|()| found)
 }
 
 impl FluxText {
@@ -524,40 +545,46 @@ mod tests {
     }
 
     /// Strings with the `$`, braces, spaces and quotes that could meet in go-yaml's writing,
-    /// long enough to be folded at its line width; `${` and `$$` broken by a space, so that
-    /// most are inert.
-    fn inert_ish_string() -> impl proptest::strategy::Strategy<Value = String> {
-        "[a $${}\n'\":#\\-]{0,120}".prop_map(|s| {
-            let mut s = s;
-            while s.contains("${") || s.contains("$$") {
+    /// long enough to be folded at its line width; half of them with every `${` and `$$`
+    /// broken by a space, so that many objects are inert; some with a NUL or a non-ASCII
+    /// character.
+    fn dollar_string() -> impl proptest::strategy::Strategy<Value = String> {
+        let raw = "[a $${}\n'\":#\\-]{0,120}|[a${\u{0}\u{e9}\u{85}]{0,6}";
+        (raw, any::<bool>()).prop_map(|(mut s, break_markers)| {
+            while break_markers && (s.contains("${") || s.contains("$$")) {
                 s = s.replace("${", "$ {").replace("$$", "$ $");
             }
             s
         })
     }
 
-    fn inert_ish_value() -> impl proptest::strategy::Strategy<Value = Value> {
+    fn dollar_value() -> impl proptest::strategy::Strategy<Value = Value> {
         let leaf = prop_oneof![
-            inert_ish_string().prop_map(Value::String),
+            dollar_string().prop_map(Value::String),
             Just(Value::Null),
             any::<i32>().prop_map(Value::from),
         ];
         leaf.prop_recursive(4, 40, 6, |inner| {
             prop_oneof![
                 proptest::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
-                proptest::collection::btree_map(inert_ish_string(), inner, 0..5)
+                proptest::collection::btree_map(dollar_string(), inner, 0..5)
                     .prop_map(|m| Value::Object(m.into_iter().collect())),
             ]
         })
     }
 
     proptest::proptest! {
+        /// What vmstack knows of the text from the strings alone holds of go-yaml's writing.
         #[test]
-        fn an_inert_objects_text_is_plain(value in inert_ish_value()) {
-            proptest::prop_assume!(is_inert(&value));
+        fn the_strings_tell_whether_the_text_is_plain(value in dollar_value()) {
+            let Some(markers) = markers_in_ascii(&value) else {
+                return Ok(());
+            };
             let text = serialise(&value).unwrap();
-            proptest::prop_assert!(Template::is_plain(&text), "{text}");
+            proptest::prop_assert_eq!(Template::is_plain(&text), !markers, "{}", text);
+            proptest::prop_assert!(!text.contains('\0'));
             proptest::prop_assert!(!text.contains(yaml_v2::is_yaml11_break));
+            proptest::prop_assert_eq!(is_inert(&value), !markers);
         }
     }
 
@@ -583,6 +610,9 @@ mod tests {
         assert_eq!(written, serialise(&object).unwrap());
         assert!(!is_inert(&config_map("caf\u{e9}")), "only ASCII is inert");
         assert!(!is_inert(&json!({"a$$": 1})), "keys count");
+        assert_eq!(markers_in_ascii(&config_map("$${X}")), Some(true));
+        assert_eq!(markers_in_ascii(&config_map("a\0b")), None, "NUL");
+        assert_eq!(markers_in_ascii(&config_map("\u{7f}")), None, "DEL");
     }
 
     #[test]

@@ -119,6 +119,9 @@ fn flux_would_change(object: &Value) -> bool {
     if pipeline::disabled(object) {
         return false;
     }
+    if let Some(markers) = pipeline::markers_in_ascii(object) {
+        return markers;
+    }
     let Ok(text) = pipeline::serialise(object) else {
         return true;
     };
