@@ -201,11 +201,14 @@ pub fn is_inert(object: &Value) -> bool {
 pub fn markers_in_ascii(object: &Value) -> Option<bool> {
     fn string(s: &str, found: &mut bool) -> Option<()> {
         let b = s.as_bytes();
-        for (i, &c) in b.iter().enumerate() {
-            if c == 0 || c >= 0x7F {
-                return None;
-            }
-            *found |= c == b'$' && matches!(b.get(i + 1), Some(b'{' | b'$'));
+        // Word-at-a-time and memchr passes: most strings hold no `$` at all.
+        if !b.is_ascii() || b.contains(&0) || b.contains(&0x7F) {
+            return None;
+        }
+        if !*found && b.contains(&b'$') {
+            *found = b
+                .windows(2)
+                .any(|w| w[0] == b'$' && matches!(w[1], b'{' | b'$'));
         }
         Some(())
     }
