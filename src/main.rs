@@ -4,12 +4,6 @@
 //! work is in the library (`vmstack::cli` for the command line's part).
 
 use std::io::{IsTerminal, Write};
-
-/// A run allocates and frees millions of small JSON nodes, on two threads for a fleet: glibc's
-/// malloc spent a fifth of a fleet's time there and slowed further with a second thread, which
-/// mimalloc's per-thread heaps do not (docs/performance.md, "The allocator").
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -21,6 +15,12 @@ use vmstack::function::{self, Layout};
 use vmstack::krm::Limits;
 use vmstack::krm::input::{self, InputError};
 use vmstack::terminal::escape;
+
+/// A run allocates and frees millions of small JSON nodes, on two threads for a fleet: glibc's
+/// malloc spent a fifth of a fleet's time there and slowed further with a second thread, which
+/// mimalloc's per-thread heaps do not (docs/performance.md, "The allocator").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const ABOUT: &str =
     "Expand VictoriaMetricsStack intents into VictoriaMetrics manifests (a KRM function)";
