@@ -17,8 +17,11 @@ echo "== building vmstack and vmstack-bench (release; the first build takes a fe
 cargo build --release -p vmstack-bench 2>&1 | sed -u 's/^/   /' >&2
 cargo build --release -p vmstack 2>&1 | sed -u 's/^/   /' >&2
 echo "== built; generating inputs and timing (see bench/compare.py for what runs)" >&2
+# .cargo/config.toml names the host as the target: the binaries are under target/<host>/.
+host="$(rustc -vV | sed -n 's/^host: //p')"
+release="${CARGO_TARGET_DIR:-target}/$host/release"
 exec python3 bench/compare.py \
-  --vmstack target/release/vmstack \
-  --bench target/release/vmstack-bench \
+  --vmstack "$release/vmstack" \
+  --bench "$release/vmstack-bench" \
   --plot docs/performance.svg \
   "$@"

@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Builds the release binary statically linked and prints its path (target/static/vmstack).
 #
+# From this checkout `cargo build --release` makes the same binary (.cargo/config.toml); this
+# script names the target and the flag itself, so that it does not depend on where cargo finds
+# its configuration, and puts the binary where the Containerfile takes it.
+#
 # Static glibc: `+crt-static` on the host's gnu target links glibc's own static libc, so the
 # binary has no program interpreter and needs no shared library (tests/static_binary.rs checks
 # both, then runs it with an empty environment as an unprivileged user). No musl target is

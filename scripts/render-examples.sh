@@ -9,7 +9,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 cargo build --release --quiet
-bin_dir="$PWD/target/release"
+# .cargo/config.toml names the host as the target, so the binary is under target/<host>/.
+host="$(rustc -vV | sed -n 's/^host: //p')"
+bin_dir="$(cd "${CARGO_TARGET_DIR:-target}" && pwd)/$host/release"
 
 for pkg in examples/seed/infra examples/seed/apps examples/clustermesh/infra examples/clustermesh/apps \
   examples/vmauth/infra examples/vmauth/apps; do

@@ -4,8 +4,8 @@
 //! gives it.
 //!
 //! "Static" is checked on the ELF file itself: no `PT_INTERP` (no program interpreter, so no
-//! dynamic loader runs) and no `DT_NEEDED` (no shared library). The same check is run on the
-//! ordinary, dynamic test binary to show that it can fail.
+//! dynamic loader runs) and no `DT_NEEDED` (no shared library). The same check is run on a
+//! dynamic program of the system to show that it can fail.
 
 mod common;
 
@@ -98,12 +98,23 @@ fn needs(binary: &Path) -> Needs {
     found
 }
 
+/// A program of the system, dynamically linked as distributions build them: the check must see
+/// that it is, or its "static" answers would mean nothing.
+fn a_dynamic_program() -> Option<PathBuf> {
+    ["/usr/bin/true", "/bin/true", "/usr/bin/env", "/bin/sh"]
+        .into_iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists() && needs(p).interpreter)
+}
+
 #[test]
 fn the_release_binary_is_static() {
-    let dynamic = needs(Path::new(env!("CARGO_BIN_EXE_vmstack")));
+    let control = a_dynamic_program().expect("a dynamic program of the system, as a control");
+    let dynamic = needs(&control);
     assert!(
         dynamic.interpreter && dynamic.shared_libraries > 0,
-        "the check must see that the ordinary build is dynamic: {dynamic:?}"
+        "the check must see that {} is dynamic: {dynamic:?}",
+        control.display()
     );
     let binary = static_binary();
     assert_eq!(
@@ -114,6 +125,23 @@ fn the_release_binary_is_static() {
         },
         "{} is not static",
         binary.display()
+    );
+}
+
+/// `.cargo/config.toml` makes every build from the checkout static on Linux with glibc, the one
+/// `cargo install --path .` makes included: this test's own build of vmstack is one.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[test]
+fn the_ordinary_build_is_static_too() {
+    let built = Path::new(env!("CARGO_BIN_EXE_vmstack"));
+    assert_eq!(
+        needs(built),
+        Needs {
+            interpreter: false,
+            shared_libraries: 0
+        },
+        "{} is not static: is .cargo/config.toml read?",
+        built.display()
     );
 }
 
