@@ -41,7 +41,7 @@ impl Text {
 
     /// The item the entry holds: the entry reads as a one-element sequence.
     fn decode(&self) -> Result<Value, YamlError> {
-        match yaml::parse_document_within(self.as_str(), &self.source.limits)? {
+        match yaml::decode_document_within(self.as_str(), &self.source.limits)? {
             Value::Array(mut entries) if entries.len() == 1 => Ok(entries.remove(0)),
             _ => Err(YamlError::new(
                 "an item's text does not hold exactly that item",
@@ -191,7 +191,7 @@ fn decode_batch(items: &[Item], group: &[usize]) -> Option<Vec<Value>> {
             limits = Some(text.source.limits);
         }
     }
-    match yaml::parse_document_within(&batch, &limits?) {
+    match yaml::decode_document_within(&batch, &limits?) {
         Ok(Value::Array(values)) if values.len() == group.len() => Some(values),
         _ => None,
     }

@@ -24,7 +24,7 @@ use serde_json::{Map, Value};
 
 use super::item::{Item, Source, Text};
 use super::limits::{Limit, Limits};
-use super::yaml::{self, YamlError};
+use super::yaml::{self, YamlError, certainly_string};
 use crate::parallel;
 
 mod pieces;
@@ -142,30 +142,6 @@ impl Head {
     }
 }
 
-/// A plain scalar that the decoder certainly reads as a string (YAML 1.2 core schema with
-/// strict booleans): it starts with a letter and is not a null or boolean word, or it is a
-/// [`hex_word`]. Anything else (`0755`, `-1`, `1e3`, `.inf`, `~`, the empty value) might be
-/// another type.
-fn certainly_string(plain: &str) -> bool {
-    let word = plain.starts_with(|c: char| c.is_ascii_alphabetic())
-        && !matches!(
-            plain,
-            "null" | "Null" | "NULL" | "true" | "True" | "TRUE" | "false" | "False" | "FALSE"
-        );
-    word || hex_word(plain)
-}
-
-/// Hex digits after a non-zero digit, with a letter that no number has (not the exponent's
-/// `e`): a checksum such as vmstack's own fingerprint. Without `0x`, `0o` or `0b` no radix
-/// applies, and no decimal integer or float takes such a letter.
-fn hex_word(plain: &str) -> bool {
-    let b = plain.as_bytes();
-    matches!(b.first(), Some(b'1'..=b'9'))
-        && b.iter().all(u8::is_ascii_hexdigit)
-        && b.iter()
-            .any(|c| matches!(c, b'a'..=b'd' | b'f' | b'A'..=b'D' | b'F'))
-}
-
 fn line_start(text: &str, offset: usize) -> usize {
     text[..offset].rfind('\n').map_or(0, |i| i + 1)
 }
@@ -238,7 +214,7 @@ pub(crate) fn scan(text: String, limits: &Limits) -> Result<Scanned, YamlError> 
 
 /// The slow way: the whole document decoded, items without their text.
 fn decode_whole(text: &str, limits: &Limits) -> Result<Scanned, YamlError> {
-    let mut envelope = yaml::parse_document_within(text, limits)?;
+    let mut envelope = yaml::decode_document_within(text, limits)?;
     let items = match envelope.as_object_mut().and_then(|m| m.get_mut("items")) {
         Some(Value::Array(items)) => std::mem::take(items),
         _ => Vec::new(),
@@ -560,7 +536,7 @@ fn finish(source: &Arc<Source>, found: Found) -> Result<Scanned, Failure> {
         // No items: the document is small, or all of it is elsewhere.
         return Ok(Scanned {
             items: Vec::new(),
-            envelope: yaml::parse_document_within(text, limits)?,
+            envelope: yaml::decode_document_within(text, limits)?,
         });
     };
     let region_start = *first;
@@ -578,7 +554,7 @@ fn finish(source: &Arc<Source>, found: Found) -> Result<Scanned, Failure> {
     let mut envelope_text = String::with_capacity(region_start + text.len() - region_end);
     envelope_text.push_str(&text[..region_start]);
     envelope_text.push_str(&text[region_end..]);
-    let envelope = yaml::parse_document_within(&envelope_text, limits)?;
+    let envelope = yaml::decode_document_within(&envelope_text, limits)?;
 
     let mut items = Vec::with_capacity(starts.len());
     for ((start, end), head) in starts.iter().zip(&bounds).zip(heads) {
