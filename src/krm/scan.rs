@@ -102,6 +102,9 @@ struct Head {
     has_annotations: bool,
     /// The head may not read as the decoder would read it: decode the item to know.
     uncertain: bool,
+    /// A scalar of the item is one the fast way to decode declines (a float, a tag): the item
+    /// is decoded by serde-saphyr straight away, not read twice.
+    slow: bool,
 }
 
 impl Head {
@@ -265,6 +268,8 @@ struct Found {
     /// Where the items sequence ends: `usize::MAX` when it runs to the end of the text,
     /// otherwise the start of the next root node.
     items_end: Option<usize>,
+    /// Like [`Head::slow`], for the document around the items.
+    envelope_slow: bool,
 }
 
 fn scan_events(text: &str, piece: Piece, limits: &Limits) -> Result<Found, Failure> {
@@ -290,6 +295,7 @@ fn scan_events(text: &str, piece: Piece, limits: &Limits) -> Result<Found, Failu
     let mut item_keys = SeenKeys::default();
     let mut frames = 0u64;
     let mut documents = 0;
+    let mut envelope_slow = false;
 
     for event in Parser::new_from_str(text) {
         let (event, span) = event.map_err(|e| yaml::parser_error(&e, limits))?;
@@ -357,6 +363,19 @@ fn scan_events(text: &str, piece: Piece, limits: &Limits) -> Result<Found, Failu
             }
             if doubt && let Some(h) = heads.last_mut() {
                 h.uncertain = true;
+            }
+        }
+        // A value the fast way to decode would decline has its item (or the envelope) decoded
+        // by serde-saphyr at once. Only a hint: either way reads the same.
+        if let Event::Scalar(value, style, ..) = &event
+            && !is_key
+            && (tagged || anchor != 0 || *style == ScalarStyle::Plain && !yaml::fast_reads(value))
+        {
+            match heads.last_mut() {
+                Some(h) if items_open && parent_place.is_some_and(|p| p != Place::Items) => {
+                    h.slow = true;
+                }
+                _ => envelope_slow = true,
             }
         }
         let head = heads.last_mut();
@@ -520,6 +539,7 @@ fn scan_events(text: &str, piece: Piece, limits: &Limits) -> Result<Found, Failu
         starts,
         heads,
         items_end,
+        envelope_slow,
     })
 }
 
@@ -531,12 +551,18 @@ fn finish(source: &Arc<Source>, found: Found) -> Result<Scanned, Failure> {
         starts,
         heads,
         items_end,
+        envelope_slow,
     } = found;
+    let decode = if envelope_slow {
+        yaml::parse_document_within
+    } else {
+        yaml::decode_document_within
+    };
     let Some(first) = starts.first() else {
         // No items: the document is small, or all of it is elsewhere.
         return Ok(Scanned {
             items: Vec::new(),
-            envelope: yaml::decode_document_within(text, limits)?,
+            envelope: decode(text, limits)?,
         });
     };
     let region_start = *first;
@@ -554,12 +580,12 @@ fn finish(source: &Arc<Source>, found: Found) -> Result<Scanned, Failure> {
     let mut envelope_text = String::with_capacity(region_start + text.len() - region_end);
     envelope_text.push_str(&text[..region_start]);
     envelope_text.push_str(&text[region_end..]);
-    let envelope = yaml::decode_document_within(&envelope_text, limits)?;
+    let envelope = decode(&envelope_text, limits)?;
 
     let mut items = Vec::with_capacity(starts.len());
     for ((start, end), head) in starts.iter().zip(&bounds).zip(heads) {
         let range = *start..*end;
-        let text = Text::new(Arc::clone(source), range);
+        let text = Text::new(Arc::clone(source), range, !head.slow);
         let uncertain = head.uncertain;
         let mut item = Item::scanned(head.into_value(), text);
         if uncertain {

@@ -14,7 +14,7 @@ mod fast;
 /// For the property tests and the fuzz target: the fast way to decode against serde-saphyr.
 #[doc(hidden)]
 pub use fast::agrees as fast_way_agrees;
-pub(crate) use fast::certainly_string;
+pub(crate) use fast::{certainly_string, reads_plain as fast_reads};
 
 #[derive(Debug, thiserror::Error)]
 #[error("{message}")]

@@ -187,6 +187,25 @@ fn is_key(key: &str, style: ScalarStyle) -> bool {
     !key.is_empty() && key != "<<" && (style != ScalarStyle::Plain || plain_string(key))
 }
 
+/// Whether a plain scalar in value position is one the fast way reads (for the scan, which
+/// sends what it declines to serde-saphyr straight away).
+pub(crate) fn reads_plain(plain: &str) -> bool {
+    matches!(
+        plain,
+        "" | "~"
+            | "null"
+            | "Null"
+            | "NULL"
+            | "true"
+            | "True"
+            | "TRUE"
+            | "false"
+            | "False"
+            | "FALSE"
+    ) || plain_string(plain)
+        || integer(plain).is_some()
+}
+
 /// A scalar in value position, when it is certainly of the type given here.
 fn scalar(value: Cow<'_, str>, style: ScalarStyle) -> Option<Value> {
     if style != ScalarStyle::Plain {
@@ -714,6 +733,18 @@ mod tests {
             "- a: [1\n",
         ] {
             assert_eq!(read(declined), None, "{declined:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn the_scans_hint_is_the_fast_ways_answer(
+            plain in prop_oneof![scalar(), ordinary(), select(NASTY).prop_map(str::to_string)],
+        ) {
+            prop_assert_eq!(
+                reads_plain(&plain),
+                super::scalar(Cow::Borrowed(&plain), ScalarStyle::Plain).is_some()
+            );
         }
     }
 
