@@ -102,7 +102,7 @@ struct Head {
     has_annotations: bool,
     /// The head may not read as the decoder would read it: decode the item to know.
     uncertain: bool,
-    /// A scalar of the item is one the fast way to decode declines (a float, a tag): the item
+    /// A scalar of the item is one the fast way to decode declines (`1e3`, a tag): the item
     /// is decoded by serde-saphyr straight away, not read twice.
     slow: bool,
 }

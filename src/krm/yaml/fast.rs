@@ -17,10 +17,12 @@
 //!   spellings as booleans,
 //!   `null`/`Null`/`NULL`/`~`/nothing as null, and decimal integers of at most 18 digits with
 //!   no sign but `-`, no leading zero and no `-0` as numbers;
+//! - plain numbers with a fraction and nothing else (`99.9`, `-0.25`), as Rust's `f64` parser
+//!   reads them, which is what serde-saphyr hands them to; other floats (`1e3`, `.5`, `1.`,
+//!   `+1.5`, `.inf`) are declined;
 //! - no tag, anchor or alias anywhere; no string longer than the limit; counts of nodes,
 //!   events and scalar bytes well inside serde-saphyr's budget.
 //!
-//! Floats (`99.9`) are declined: their reading and their spelling in JSON are serde-saphyr's.
 //! The property tests below hold the fast way to serde-saphyr on generated YAML full of
 //! look-alikes (`0123`, `+1`, `1e3`, `Null`, `!!str 1`, repeated keys, …).
 
@@ -204,6 +206,7 @@ pub(crate) fn reads_plain(plain: &str) -> bool {
             | "FALSE"
     ) || plain_string(plain)
         || integer(plain).is_some()
+        || decimal_fraction(plain).is_some()
 }
 
 /// A scalar in value position, when it is certainly of the type given here.
@@ -216,7 +219,7 @@ fn scalar(value: Cow<'_, str>, style: ScalarStyle) -> Option<Value> {
         "true" | "True" | "TRUE" => Value::Bool(true),
         "false" | "False" | "FALSE" => Value::Bool(false),
         plain if plain_string(plain) => Value::String(value.into_owned()),
-        plain => integer(plain)?,
+        plain => integer(plain).or_else(|| decimal_fraction(plain))?,
     })
 }
 
@@ -238,6 +241,24 @@ fn integer(plain: &str) -> Option<Value> {
     } else {
         Value::from(n.unsigned_abs())
     })
+}
+
+/// A number with a fraction and nothing else (`99.9`, `-0.25`): digits, no leading zero but
+/// the units' own, a point and digits, no exponent, no `+`. serde-saphyr reads no integer in
+/// it and hands it to Rust's `f64` parser, as this does, so the two values are one; a value
+/// too large to be finite is left to serde-saphyr, which refuses it.
+fn decimal_fraction(plain: &str) -> Option<Value> {
+    let unsigned = plain.strip_prefix('-').unwrap_or(plain);
+    let (whole, fraction) = unsigned.split_once('.')?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
+    let no_leading_zero = whole == "0" || !whole.starts_with('0');
+    if plain.len() > 32 || !digits(whole) || !digits(fraction) || !no_leading_zero {
+        return None;
+    }
+    let n: f64 = plain.parse().ok()?;
+    serde_json::Number::from_f64(n)
+        .filter(|_| n.is_finite())
+        .map(Value::Number)
 }
 
 /// Whether the fast way agrees with serde-saphyr on `text` whenever it answers (`Ok(true)`: it
@@ -463,6 +484,8 @@ mod tests {
             4 => select(NASTY).prop_map(str::to_string),
             2 => "[a-z][a-z0-9.-]{0,8}",
             2 => "-?[0-9]{1,21}",
+            1 => "[-+]?[0-9]{0,4}[.][0-9]{0,4}(e[0-9])?",
+            1 => "-?[0-9]{1,340}[.][0-9]",
             1 => "[0-9][0-9a-zA-Z]{0,4}",
             1 => "[0-9+.~-][0-9a-fA-F :./~-]{0,4}",
             1 => any::<i64>().prop_map(|n| n.to_string()),
@@ -648,6 +671,7 @@ mod tests {
             1 => "0[0-9]{0,3}[acdf][0-9a-f]{0,8}",
             1 => "[./0-9][0-9]{0,3}( - |/)[a-z0-9]{1,4}",
             2 => "-?[1-9][0-9]{0,17}",
+            1 => "-?(0|[1-9][0-9]{0,5})[.][0-9]{1,8}",
             1 => Just("0".to_string()),
             1 => "[1-9][0-9]{0,6}[a-d][0-9a-f]{0,6}",
             1 => select(&["true", "false", "True", "FALSE", "null", "~", "NULL"][..])
@@ -714,9 +738,17 @@ mod tests {
             read("{\"a\": {\"b\": [1, 7ecc356d1e201982]}}\n").as_deref(),
             Some(r#"{"a":{"b":[1,"7ecc356d1e201982"]}}"#)
         );
+        assert_eq!(
+            read("- a: 99.9\n  b: -0.25\n  c: 0.5\n").as_deref(),
+            Some(r#"[{"a":99.9,"b":-0.25,"c":0.5}]"#)
+        );
         for declined in [
             "- a: 0123\n",
-            "- a: 1.5\n",
+            "- a: 1.5e3\n",
+            "- a: .5\n",
+            "- a: 1.\n",
+            "- a: +1.5\n",
+            "- a: 01.5\n",
             "- a: +1\n",
             "- a: !!str 1\n",
             "- a: &x 1\n",
