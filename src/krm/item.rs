@@ -28,11 +28,17 @@ pub(crate) struct Source {
 pub(crate) struct Text {
     source: Arc<Source>,
     range: Range<usize>,
+    /// Whether the fast way to decode may read it (the scan saw nothing it declines).
+    fast: bool,
 }
 
 impl Text {
-    pub(crate) fn new(source: Arc<Source>, range: Range<usize>) -> Self {
-        Text { source, range }
+    pub(crate) fn new(source: Arc<Source>, range: Range<usize>, fast: bool) -> Self {
+        Text {
+            source,
+            range,
+            fast,
+        }
     }
 
     fn as_str(&self) -> &str {
@@ -41,7 +47,12 @@ impl Text {
 
     /// The item the entry holds: the entry reads as a one-element sequence.
     fn decode(&self) -> Result<Value, YamlError> {
-        match yaml::parse_document_within(self.as_str(), &self.source.limits)? {
+        let decode = if self.fast {
+            yaml::decode_document_within
+        } else {
+            yaml::parse_document_within
+        };
+        match decode(self.as_str(), &self.source.limits)? {
             Value::Array(mut entries) if entries.len() == 1 => Ok(entries.remove(0)),
             _ => Err(YamlError::new(
                 "an item's text does not hold exactly that item",
@@ -182,8 +193,10 @@ pub fn decode_at(items: &mut [Item], positions: &[usize]) -> Vec<(usize, YamlErr
 fn decode_batch(items: &[Item], group: &[usize]) -> Option<Vec<Value>> {
     let mut batch = String::new();
     let mut limits = None;
+    let mut fast = true;
     for &i in group {
         if let State::Scanned { text, .. } = &items[i].0 {
+            fast &= text.fast;
             batch.push_str(text.as_str());
             if !batch.ends_with('\n') {
                 batch.push('\n');
@@ -191,7 +204,12 @@ fn decode_batch(items: &[Item], group: &[usize]) -> Option<Vec<Value>> {
             limits = Some(text.source.limits);
         }
     }
-    match yaml::parse_document_within(&batch, &limits?) {
+    let decode = if fast {
+        yaml::decode_document_within
+    } else {
+        yaml::parse_document_within
+    };
+    match decode(&batch, &limits?) {
         Ok(Value::Array(values)) if values.len() == group.len() => Some(values),
         _ => None,
     }

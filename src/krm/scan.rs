@@ -24,7 +24,7 @@ use serde_json::{Map, Value};
 
 use super::item::{Item, Source, Text};
 use super::limits::{Limit, Limits};
-use super::yaml::{self, YamlError};
+use super::yaml::{self, YamlError, certainly_string};
 use crate::parallel;
 
 mod pieces;
@@ -102,6 +102,9 @@ struct Head {
     has_annotations: bool,
     /// The head may not read as the decoder would read it: decode the item to know.
     uncertain: bool,
+    /// A scalar of the item is one the fast way to decode declines (`1e3`, a tag): the item
+    /// is decoded by serde-saphyr straight away, not read twice.
+    slow: bool,
 }
 
 impl Head {
@@ -140,30 +143,6 @@ impl Head {
         }
         Value::Object(item)
     }
-}
-
-/// A plain scalar that the decoder certainly reads as a string (YAML 1.2 core schema with
-/// strict booleans): it starts with a letter and is not a null or boolean word, or it is a
-/// [`hex_word`]. Anything else (`0755`, `-1`, `1e3`, `.inf`, `~`, the empty value) might be
-/// another type.
-fn certainly_string(plain: &str) -> bool {
-    let word = plain.starts_with(|c: char| c.is_ascii_alphabetic())
-        && !matches!(
-            plain,
-            "null" | "Null" | "NULL" | "true" | "True" | "TRUE" | "false" | "False" | "FALSE"
-        );
-    word || hex_word(plain)
-}
-
-/// Hex digits after a non-zero digit, with a letter that no number has (not the exponent's
-/// `e`): a checksum such as vmstack's own fingerprint. Without `0x`, `0o` or `0b` no radix
-/// applies, and no decimal integer or float takes such a letter.
-fn hex_word(plain: &str) -> bool {
-    let b = plain.as_bytes();
-    matches!(b.first(), Some(b'1'..=b'9'))
-        && b.iter().all(u8::is_ascii_hexdigit)
-        && b.iter()
-            .any(|c| matches!(c, b'a'..=b'd' | b'f' | b'A'..=b'D' | b'F'))
 }
 
 fn line_start(text: &str, offset: usize) -> usize {
@@ -238,7 +217,7 @@ pub(crate) fn scan(text: String, limits: &Limits) -> Result<Scanned, YamlError> 
 
 /// The slow way: the whole document decoded, items without their text.
 fn decode_whole(text: &str, limits: &Limits) -> Result<Scanned, YamlError> {
-    let mut envelope = yaml::parse_document_within(text, limits)?;
+    let mut envelope = yaml::decode_document_within(text, limits)?;
     let items = match envelope.as_object_mut().and_then(|m| m.get_mut("items")) {
         Some(Value::Array(items)) => std::mem::take(items),
         _ => Vec::new(),
@@ -289,6 +268,8 @@ struct Found {
     /// Where the items sequence ends: `usize::MAX` when it runs to the end of the text,
     /// otherwise the start of the next root node.
     items_end: Option<usize>,
+    /// Like [`Head::slow`], for the document around the items.
+    envelope_slow: bool,
 }
 
 fn scan_events(text: &str, piece: Piece, limits: &Limits) -> Result<Found, Failure> {
@@ -314,6 +295,7 @@ fn scan_events(text: &str, piece: Piece, limits: &Limits) -> Result<Found, Failu
     let mut item_keys = SeenKeys::default();
     let mut frames = 0u64;
     let mut documents = 0;
+    let mut envelope_slow = false;
 
     for event in Parser::new_from_str(text) {
         let (event, span) = event.map_err(|e| yaml::parser_error(&e, limits))?;
@@ -381,6 +363,19 @@ fn scan_events(text: &str, piece: Piece, limits: &Limits) -> Result<Found, Failu
             }
             if doubt && let Some(h) = heads.last_mut() {
                 h.uncertain = true;
+            }
+        }
+        // A value the fast way to decode would decline has its item (or the envelope) decoded
+        // by serde-saphyr at once. Only a hint: either way reads the same.
+        if let Event::Scalar(value, style, ..) = &event
+            && !is_key
+            && (tagged || anchor != 0 || *style == ScalarStyle::Plain && !yaml::fast_reads(value))
+        {
+            match heads.last_mut() {
+                Some(h) if items_open && parent_place.is_some_and(|p| p != Place::Items) => {
+                    h.slow = true;
+                }
+                _ => envelope_slow = true,
             }
         }
         let head = heads.last_mut();
@@ -544,6 +539,7 @@ fn scan_events(text: &str, piece: Piece, limits: &Limits) -> Result<Found, Failu
         starts,
         heads,
         items_end,
+        envelope_slow,
     })
 }
 
@@ -555,12 +551,18 @@ fn finish(source: &Arc<Source>, found: Found) -> Result<Scanned, Failure> {
         starts,
         heads,
         items_end,
+        envelope_slow,
     } = found;
+    let decode = if envelope_slow {
+        yaml::parse_document_within
+    } else {
+        yaml::decode_document_within
+    };
     let Some(first) = starts.first() else {
         // No items: the document is small, or all of it is elsewhere.
         return Ok(Scanned {
             items: Vec::new(),
-            envelope: yaml::parse_document_within(text, limits)?,
+            envelope: decode(text, limits)?,
         });
     };
     let region_start = *first;
@@ -578,12 +580,12 @@ fn finish(source: &Arc<Source>, found: Found) -> Result<Scanned, Failure> {
     let mut envelope_text = String::with_capacity(region_start + text.len() - region_end);
     envelope_text.push_str(&text[..region_start]);
     envelope_text.push_str(&text[region_end..]);
-    let envelope = yaml::parse_document_within(&envelope_text, limits)?;
+    let envelope = decode(&envelope_text, limits)?;
 
     let mut items = Vec::with_capacity(starts.len());
     for ((start, end), head) in starts.iter().zip(&bounds).zip(heads) {
         let range = *start..*end;
-        let text = Text::new(Arc::clone(source), range);
+        let text = Text::new(Arc::clone(source), range, !head.slow);
         let uncertain = head.uncertain;
         let mut item = Item::scanned(head.into_value(), text);
         if uncertain {

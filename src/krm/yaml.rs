@@ -9,6 +9,13 @@ use serde_json::Value;
 use super::limits::{Limit, Limits};
 use super::yaml_write;
 
+mod fast;
+
+/// For the property tests and the fuzz target: the fast way to decode against serde-saphyr.
+#[doc(hidden)]
+pub use fast::agrees as fast_way_agrees;
+pub(crate) use fast::{certainly_string, reads_plain as fast_reads};
+
 #[derive(Debug, thiserror::Error)]
 #[error("{message}")]
 pub struct YamlError {
@@ -174,6 +181,15 @@ pub fn parse_document_within(text: &str, limits: &Limits) -> Result<Value, YamlE
             "expected one YAML document, found {n}"
         ))),
     }
+}
+
+/// Exactly one document, within `limits`, as [`parse_document_within`] reads it (errors
+/// included), the fast way when that is sure of it: for the items and the envelope of a
+/// ResourceList, most of whose text is plain YAML.
+pub(crate) fn decode_document_within(text: &str, limits: &Limits) -> Result<Value, YamlError> {
+    fast::document(text, limits)
+        .map(Ok)
+        .unwrap_or_else(|| parse_document_within(text, limits))
 }
 
 /// Every document of a YAML stream, within the default limits.

@@ -70,6 +70,7 @@ pub(super) fn scan_split(source: &Arc<Source>, pieces: usize, min_bytes: usize) 
     });
     let mut starts = Vec::new();
     let mut heads = Vec::new();
+    let mut envelope_slow = false;
     for ((range, part), found) in parts.iter().zip(found) {
         let found = found?;
         let fits = match part {
@@ -84,6 +85,7 @@ pub(super) fn scan_split(source: &Arc<Source>, pieces: usize, min_bytes: usize) 
         if !fits {
             return None;
         }
+        envelope_slow |= found.envelope_slow;
         starts.extend(found.starts.iter().map(|s| s + range.start));
         heads.extend(found.heads);
     }
@@ -99,6 +101,7 @@ pub(super) fn scan_split(source: &Arc<Source>, pieces: usize, min_bytes: usize) 
         starts,
         heads,
         items_end,
+        envelope_slow,
     };
     finish(source, found).ok()
 }
