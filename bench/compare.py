@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Times whole processes side by side (see bench/compare.sh, which builds and calls this).
 
-Every round runs each command once, in the same order, so that a load on the shared machine
-falls on all of them alike; the figures are medians over the rounds. Wall time and peak
+Every round runs each command once, each round in its own (seeded) order, so that a load on
+the shared machine, and whatever a command leaves behind for the next, falls on all of them
+alike; the figures are medians over the rounds. Wall time and peak
 resident memory come from wait4() of each child. Nothing outside the standard library.
 """
 
@@ -10,6 +11,7 @@ import argparse
 import json
 import os
 import platform
+import random
 import shutil
 import statistics
 import subprocess
@@ -259,9 +261,14 @@ def main():
         cases.append(version)
 
         say(f"== timing {len(cases)} commands, {args.runs} interleaved rounds")
+        # Each round in its own order (seeded, so a run can be repeated): what runs just before
+        # a command changes its time (measured here: a seed run right after kubectl kustomize
+        # took 0.5 ms longer than the same command one slot later), so no command keeps one
+        # neighbour for the whole run.
+        order = random.Random(20261202)
         for r in range(args.runs):
             say(f"   round {r + 1}/{args.runs}")
-            for c in cases:
+            for c in order.sample(cases, len(cases)):
                 c.run()
         # Version start-up is short: more samples for a stable median.
         for _ in range(20):
