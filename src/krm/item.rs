@@ -47,12 +47,7 @@ impl Text {
 
     /// The item the entry holds: the entry reads as a one-element sequence.
     fn decode(&self) -> Result<Value, YamlError> {
-        let decode = if self.fast {
-            yaml::decode_document_within
-        } else {
-            yaml::parse_document_within
-        };
-        match decode(self.as_str(), &self.source.limits)? {
+        match yaml::decode_document_hinted(self.as_str(), &self.source.limits, self.fast)? {
             Value::Array(mut entries) if entries.len() == 1 => Ok(entries.remove(0)),
             _ => Err(YamlError::new(
                 "an item's text does not hold exactly that item",
@@ -204,12 +199,7 @@ fn decode_batch(items: &[Item], group: &[usize]) -> Option<Vec<Value>> {
             limits = Some(text.source.limits);
         }
     }
-    let decode = if fast {
-        yaml::decode_document_within
-    } else {
-        yaml::parse_document_within
-    };
-    match decode(&batch, &limits?) {
+    match yaml::decode_document_hinted(&batch, &limits?, fast) {
         Ok(Value::Array(values)) if values.len() == group.len() => Some(values),
         _ => None,
     }

@@ -553,16 +553,12 @@ fn finish(source: &Arc<Source>, found: Found) -> Result<Scanned, Failure> {
         items_end,
         envelope_slow,
     } = found;
-    let decode = if envelope_slow {
-        yaml::parse_document_within
-    } else {
-        yaml::decode_document_within
-    };
+    let decode = |text: &str| yaml::decode_document_hinted(text, limits, !envelope_slow);
     let Some(first) = starts.first() else {
         // No items: the document is small, or all of it is elsewhere.
         return Ok(Scanned {
             items: Vec::new(),
-            envelope: decode(text, limits)?,
+            envelope: decode(text)?,
         });
     };
     let region_start = *first;
@@ -580,7 +576,7 @@ fn finish(source: &Arc<Source>, found: Found) -> Result<Scanned, Failure> {
     let mut envelope_text = String::with_capacity(region_start + text.len() - region_end);
     envelope_text.push_str(&text[..region_start]);
     envelope_text.push_str(&text[region_end..]);
-    let envelope = decode(&envelope_text, limits)?;
+    let envelope = decode(&envelope_text)?;
 
     let mut items = Vec::with_capacity(starts.len());
     for ((start, end), head) in starts.iter().zip(&bounds).zip(heads) {

@@ -192,6 +192,20 @@ pub(crate) fn decode_document_within(text: &str, limits: &Limits) -> Result<Valu
         .unwrap_or_else(|| parse_document_within(text, limits))
 }
 
+/// [`decode_document_within`] when the scan saw nothing in `text` that the fast way declines
+/// (`plain`), otherwise serde-saphyr at once, so that such a text is not parsed twice.
+pub(crate) fn decode_document_hinted(
+    text: &str,
+    limits: &Limits,
+    plain: bool,
+) -> Result<Value, YamlError> {
+    if plain {
+        decode_document_within(text, limits)
+    } else {
+        parse_document_within(text, limits)
+    }
+}
+
 /// Every document of a YAML stream, within the default limits.
 pub fn parse_documents(text: &str) -> Result<Vec<Value>, YamlError> {
     parse_documents_within(text, &Limits::default())
