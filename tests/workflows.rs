@@ -118,6 +118,13 @@ fn cargo_install_from_a_checkout_installs_a_working_vmstack() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", describe(&out));
+    // The checkout's .cargo/config.toml makes it the static binary (docs/install.md).
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    assert_eq!(
+        common::elf::needs(&root.join("bin/vmstack")),
+        common::elf::Needs::STATIC,
+        "cargo install --path . did not build the static binary"
+    );
     let version = Command::new(root.join("bin/vmstack"))
         .arg("--version")
         .output()

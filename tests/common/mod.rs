@@ -2,6 +2,7 @@
 // part of it, so items unused by one binary would otherwise warn there (and fail clippy -D warnings).
 #![allow(dead_code)]
 
+pub mod elf;
 pub mod files;
 pub mod fixtures;
 pub mod process;
