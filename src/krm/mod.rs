@@ -22,4 +22,4 @@ pub use resource_list::{ProtocolError, ResourceList};
 pub use result::{FieldRef, FileRef, KrmResult, ResourceRef, Severity};
 /// For the property tests and the fuzz target: the scan in pieces against the one pass.
 #[doc(hidden)]
-pub use scan::pieces_agree;
+pub use scan::{lines_agree, pieces_agree};

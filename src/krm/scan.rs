@@ -1,8 +1,10 @@
 //! Reading a ResourceList without decoding the items vmstack does not need.
 //!
-//! One pass of the YAML parser's events over the whole input checks that it is YAML and within
-//! the limits, and finds each item of `items` with its head (apiVersion, kind, name,
-//! namespace, annotations) and its text. Hosts write `items` as a block sequence at column 0
+//! One pass of YAML events over the whole input checks that it is YAML and within the limits,
+//! and finds each item of `items` with its head (apiVersion, kind, name, namespace,
+//! annotations) and its text. The events come from the line reader ([`lines`]) for the plain
+//! block YAML hosts write, at about a sixth of the cost, and from granit-parser for anything
+//! else; a [`Collector`] makes the same of both. Hosts write `items` as a block sequence at column 0
 //! (`- apiVersion: …`); each item's text is its `- ` entry, which is also a YAML document of
 //! its own (a one-element sequence), decoded when vmstack needs the whole item. The rest of the
 //! document (apiVersion, kind, functionConfig) is decoded as usual. A large input is read the
@@ -15,6 +17,7 @@
 //! string (`name: 0x1F`, `kind: null`), a tag, or a repeated key is decoded alone, so that its
 //! head reads exactly as the decoder reads it.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
@@ -27,8 +30,10 @@ use super::limits::{Limit, Limits};
 use super::yaml::{self, YamlError, certainly_string};
 use crate::parallel;
 
+mod lines;
 mod pieces;
 
+pub use lines::lines_agree;
 pub use pieces::pieces_agree;
 
 /// What the scan found: the items, and the document with `items` taken out.
@@ -91,7 +96,7 @@ impl Hasher for AsIs {
     }
 }
 
-#[derive(Default)]
+#[derive(Default, Debug, PartialEq)]
 struct Head {
     api_version: Option<String>,
     kind: Option<String>,
@@ -261,6 +266,7 @@ enum Piece {
 }
 
 /// What the pass over one text found (offsets into that text).
+#[derive(Debug, PartialEq)]
 struct Found {
     /// Where each item's `- ` entry starts.
     starts: Vec<usize>,
@@ -272,73 +278,174 @@ struct Found {
     envelope_slow: bool,
 }
 
-fn scan_events(text: &str, piece: Piece, limits: &Limits) -> Result<Found, Failure> {
-    let mut stack: Vec<Frame> = Vec::new();
-    if piece == Piece::Entries {
-        // The entries are the value of the root mapping's `items`, whose key is behind us.
-        stack.push(Frame {
-            place: Place::Root,
-            is_map: true,
-            expecting_key: false,
-            key: Some("items".into()),
-            id: 0,
-        });
-    }
-    // Byte offsets where each item's `- ` entry starts, and its head.
-    let mut starts: Vec<usize> = Vec::new();
-    let mut heads: Vec<Head> = Vec::new();
-    // Where the items sequence ends: the start of the next root node, if any.
-    let mut items_end: Option<usize> = None;
-    let mut items_seen = false;
-    // Whether the items sequence is open, and the keys seen in the current item's mappings.
-    let mut items_open = false;
-    let mut item_keys = SeenKeys::default();
-    let mut frames = 0u64;
-    let mut documents = 0;
-    let mut envelope_slow = false;
+/// One parser event as the scan reads it, from granit-parser or from the line reader
+/// ([`lines`]), with the byte offset where its node starts.
+pub(super) enum Step<'a> {
+    Scalar {
+        value: Cow<'a, str>,
+        plain: bool,
+        anchored: bool,
+        tagged: bool,
+    },
+    Start {
+        map: bool,
+        block: bool,
+        anchored: bool,
+        tagged: bool,
+    },
+    End,
+    Alias,
+    Document,
+}
 
+impl<'a> Step<'a> {
+    /// The step of a granit-parser event, `None` for the events the scan has no use for.
+    fn of(event: Event<'a>) -> Option<Self> {
+        let map = matches!(event, Event::MappingStart(..));
+        Some(match event {
+            Event::Scalar(value, style, anchor, tag) => Step::Scalar {
+                value,
+                plain: style == ScalarStyle::Plain,
+                anchored: anchor != 0,
+                tagged: tag.is_some(),
+            },
+            Event::SequenceStart(style, anchor, tag) | Event::MappingStart(style, anchor, tag) => {
+                Step::Start {
+                    map,
+                    block: style == StructureStyle::Block,
+                    anchored: anchor != 0,
+                    tagged: tag.is_some(),
+                }
+            }
+            Event::SequenceEnd | Event::MappingEnd => Step::End,
+            Event::Alias(_) | Event::UnresolvedAlias(_) => Step::Alias,
+            Event::DocumentStart(..) => Step::Document,
+            _ => return None,
+        })
+    }
+}
+
+fn scan_events(text: &str, piece: Piece, limits: &Limits) -> Result<Found, Failure> {
+    if let Some(found) = scan_lines(text, piece, limits) {
+        return Ok(found);
+    }
+    scan_parsed(text, piece, limits)
+}
+
+/// The scan by the line reader, `None` where it cannot be sure (then granit-parser reads the
+/// text, and says what is wrong with it if anything is).
+fn scan_lines(text: &str, piece: Piece, limits: &Limits) -> Option<Found> {
+    let mut collector = Collector::new(text, piece, limits);
+    lines::read(text, piece == Piece::Entries, |step, offset| {
+        collector.step(step, offset).is_ok()
+    })?;
+    Some(collector.found())
+}
+
+/// The scan by granit-parser's events.
+fn scan_parsed(text: &str, piece: Piece, limits: &Limits) -> Result<Found, Failure> {
+    let mut collector = Collector::new(text, piece, limits);
     for event in Parser::new_from_str(text) {
         let (event, span) = event.map_err(|e| yaml::parser_error(&e, limits))?;
         let offset = span.start.byte_offset().unwrap_or(0);
-        let node_props = match &event {
-            Event::Scalar(_, _, anchor, tag) => Some((*anchor, tag.is_some())),
-            Event::SequenceStart(_, anchor, tag) | Event::MappingStart(_, anchor, tag) => {
-                Some((*anchor, tag.is_some()))
+        if let Some(step) = Step::of(event) {
+            collector.step(step, offset)?;
+        }
+    }
+    Ok(collector.found())
+}
+
+/// What the scan gathers from the events, whichever reader gives them.
+struct Collector<'t> {
+    text: &'t str,
+    limits: &'t Limits,
+    stack: Vec<Frame>,
+    /// Byte offsets where each item's `- ` entry starts, and its head.
+    starts: Vec<usize>,
+    heads: Vec<Head>,
+    /// Where the items sequence ends: the start of the next root node, if any.
+    items_end: Option<usize>,
+    items_seen: bool,
+    /// Whether the items sequence is open, and the keys seen in the current item's mappings.
+    items_open: bool,
+    item_keys: SeenKeys,
+    frames: u64,
+    documents: usize,
+    envelope_slow: bool,
+}
+
+impl<'t> Collector<'t> {
+    fn new(text: &'t str, piece: Piece, limits: &'t Limits) -> Self {
+        let mut stack = Vec::new();
+        if piece == Piece::Entries {
+            // The entries are the value of the root mapping's `items`, whose key is behind us.
+            stack.push(Frame {
+                place: Place::Root,
+                is_map: true,
+                expecting_key: false,
+                key: Some("items".into()),
+                id: 0,
+            });
+        }
+        Collector {
+            text,
+            limits,
+            stack,
+            starts: Vec::new(),
+            heads: Vec::new(),
+            items_end: None,
+            items_seen: false,
+            items_open: false,
+            item_keys: SeenKeys::default(),
+            frames: 0,
+            documents: 0,
+            envelope_slow: false,
+        }
+    }
+
+    fn found(self) -> Found {
+        Found {
+            starts: self.starts,
+            heads: self.heads,
+            items_end: self.items_end,
+            envelope_slow: self.envelope_slow,
+        }
+    }
+
+    fn step(&mut self, step: Step<'_>, offset: usize) -> Result<(), Failure> {
+        let (anchored, tagged) = match &step {
+            Step::Scalar {
+                anchored, tagged, ..
             }
-            _ => None,
-        };
-        match &event {
-            Event::Alias(_) | Event::UnresolvedAlias(_) => {
-                return Err(Failure::Layout(OtherLayout));
-            }
-            Event::DocumentStart(..) => {
-                documents += 1;
-                if documents > 1 {
+            | Step::Start {
+                anchored, tagged, ..
+            } => (*anchored, *tagged),
+            Step::Alias => return Err(Failure::Layout(OtherLayout)),
+            Step::Document => {
+                self.documents += 1;
+                if self.documents > 1 {
                     return Err(Failure::Layout(OtherLayout));
                 }
+                return Ok(());
             }
-            _ => {}
-        }
-        let Some((anchor, tagged)) = node_props else {
-            if matches!(event, Event::SequenceEnd | Event::MappingEnd) {
-                let frame = stack.pop();
+            Step::End => {
                 if let Some(Frame {
                     place: Place::Items,
                     ..
-                }) = frame
+                }) = self.stack.pop()
                 {
-                    items_end = Some(usize::MAX);
-                    items_open = false;
+                    self.items_end = Some(usize::MAX);
+                    self.items_open = false;
                 }
+                return Ok(());
             }
-            continue;
         };
-        if anchor != 0 && stack.len() > 1 {
+        if anchored && self.stack.len() > 1 {
             // An anchor inside the items could be used by another item: decode whole.
             return Err(Failure::Layout(OtherLayout));
         }
         // The node's role: a key or a value of the mapping it is in, or a sequence entry.
-        let (parent_place, is_key, key) = match stack.last_mut() {
+        let (parent_place, is_key, key) = match self.stack.last_mut() {
             None => (None, false, None),
             Some(f) if f.is_map => {
                 let is_key = f.expecting_key;
@@ -348,199 +455,217 @@ fn scan_events(text: &str, piece: Piece, limits: &Limits) -> Result<Found, Failu
             }
             Some(f) => (Some(f.place), false, None),
         };
-        if items_end == Some(usize::MAX) && parent_place == Some(Place::Root) {
-            items_end = Some(offset);
+        if self.items_end == Some(usize::MAX) && parent_place == Some(Place::Root) {
+            self.items_end = Some(offset);
         }
+        let in_items = self.items_open && parent_place.is_some_and(|p| p != Place::Items);
         // Anywhere in an item, what the decoder may read otherwise than the text says, or
         // refuse (a tag, a key that is not certainly a string, such as an empty one, or a key
         // given twice), has the item decoded now: its text is only echoed when it decodes.
-        if items_open && parent_place.is_some_and(|p| p != Place::Items) {
+        if in_items {
             let mut doubt = tagged;
-            if is_key && let Event::Scalar(value, style, ..) = &event {
-                doubt |= *style == ScalarStyle::Plain && !certainly_string(value);
-                let frame = stack.last().map_or(0, |f| f.id);
-                doubt |= !item_keys.insert(key_of(frame, value));
+            if is_key && let Step::Scalar { value, plain, .. } = &step {
+                doubt |= *plain && !certainly_string(value);
+                let frame = self.stack.last().map_or(0, |f| f.id);
+                doubt |= !self.item_keys.insert(key_of(frame, value));
             }
-            if doubt && let Some(h) = heads.last_mut() {
+            if doubt && let Some(h) = self.heads.last_mut() {
                 h.uncertain = true;
             }
         }
         // A value the fast way to decode would decline has its item (or the envelope) decoded
         // by serde-saphyr at once. Only a hint: either way reads the same.
-        if let Event::Scalar(value, style, ..) = &event
+        if let Step::Scalar { value, plain, .. } = &step
             && !is_key
-            && (tagged || anchor != 0 || *style == ScalarStyle::Plain && !yaml::fast_reads(value))
+            && (tagged || anchored || *plain && !yaml::fast_reads(value))
         {
-            match heads.last_mut() {
-                Some(h) if items_open && parent_place.is_some_and(|p| p != Place::Items) => {
-                    h.slow = true;
-                }
-                _ => envelope_slow = true,
+            match self.heads.last_mut() {
+                Some(h) if in_items => h.slow = true,
+                _ => self.envelope_slow = true,
             }
         }
-        let head = heads.last_mut();
-        match event {
-            Event::Scalar(value, style, ..) => {
-                if value.len() > limits.string_bytes {
-                    return Err(yaml::string_too_long(limits).into());
-                }
-                let is_string = style != ScalarStyle::Plain || certainly_string(&value);
-                let Some(parent) = parent_place else { continue };
-                if parent == Place::Items {
-                    // An item that is not an object: the decoder's error names it.
-                    return Err(Failure::Layout(OtherLayout));
-                }
-                if is_key {
-                    let wanted = matches!(
-                        parent,
-                        Place::Root | Place::Item | Place::Metadata | Place::Annotations
-                    );
-                    if wanted {
-                        if let Some(f) = stack.last_mut() {
-                            f.key = Some(value.into_owned());
-                        }
-                        if let Some(h) = head.filter(|_| parent != Place::Root) {
-                            h.uncertain |= tagged || !is_string;
-                        }
-                    }
-                    continue;
-                }
-                let Some(h) = head else { continue };
-                let in_item = matches!(parent, Place::Item | Place::Metadata | Place::Annotations);
-                if !in_item {
-                    continue;
-                }
-                let value = (is_string && !tagged).then(|| value.into_owned());
-                if !is_string || tagged {
-                    h.uncertain = true;
-                }
-                match (parent, key.as_deref()) {
-                    (Place::Item, Some("apiVersion")) => {
-                        Head::set(&mut h.api_version, value, &mut h.uncertain)
-                    }
-                    (Place::Item, Some("kind")) => Head::set(&mut h.kind, value, &mut h.uncertain),
-                    (Place::Item, Some("metadata")) => h.uncertain = true,
-                    (Place::Metadata, Some("name")) => {
-                        Head::set(&mut h.name, value, &mut h.uncertain)
-                    }
-                    (Place::Metadata, Some("namespace")) => {
-                        Head::set(&mut h.namespace, value, &mut h.uncertain)
-                    }
-                    (Place::Metadata, Some("annotations")) => h.uncertain = true,
-                    (Place::Annotations, Some(k)) => match value {
-                        Some(v) => {
-                            if h.annotations.iter().any(|(key, _)| key == k) {
-                                h.uncertain = true;
-                            }
-                            h.annotations.push((k.to_string(), v));
-                        }
-                        None => h.uncertain = true,
-                    },
-                    _ => {}
-                }
+        match step {
+            Step::Scalar { value, plain, .. } => {
+                self.scalar(value, plain, tagged, parent_place, is_key, key)
             }
-            Event::SequenceStart(style, ..) | Event::MappingStart(style, ..) => {
-                let is_map = matches!(event, Event::MappingStart(..));
-                if stack.len() >= limits.depth {
-                    return Err(YamlError::over(
-                        Limit::Depth,
-                        format!(
-                            "nested deeper than {} levels (the nesting limit)",
-                            limits.depth
-                        ),
-                    )
-                    .into());
-                }
-                let place = match (parent_place, key.as_deref(), is_key) {
-                    (_, _, true) => {
-                        // A collection as a key: only the decoder knows what that means.
-                        if let Some(h) = head {
-                            h.uncertain = true;
-                        }
-                        Place::Other
-                    }
-                    (None, _, _) if is_map => Place::Root,
-                    (Some(Place::Root), Some("items"), _) => {
-                        if items_seen || is_map || style != StructureStyle::Block {
-                            return Err(Failure::Layout(OtherLayout));
-                        }
-                        items_seen = true;
-                        items_open = true;
-                        Place::Items
-                    }
-                    (Some(Place::Items), _, _) => {
-                        let entry = entry_start(text, offset).filter(|_| is_map && !tagged);
-                        let Some(entry) = entry else {
-                            return Err(Failure::Layout(OtherLayout));
-                        };
-                        if starts.len() >= limits.items {
-                            return Err(too_many_items(limits).into());
-                        }
-                        starts.push(entry);
-                        heads.push(Head::default());
-                        item_keys.clear();
-                        Place::Item
-                    }
-                    (Some(Place::Item), Some("metadata"), _) if is_map => {
-                        if let Some(h) = head {
-                            h.uncertain |= h.has_metadata || tagged;
-                            h.has_metadata = true;
-                        }
-                        Place::Metadata
-                    }
-                    (Some(Place::Metadata), Some("annotations"), _) if is_map => {
-                        if let Some(h) = head {
-                            h.uncertain |= h.has_annotations || tagged;
-                            h.has_annotations = true;
-                        }
-                        Place::Annotations
-                    }
-                    (Some(Place::Item | Place::Metadata | Place::Annotations), k, _) => {
-                        if let Some(h) = head
-                            && matches!(
-                                k,
-                                Some(
-                                    "apiVersion"
-                                        | "kind"
-                                        | "metadata"
-                                        | "name"
-                                        | "namespace"
-                                        | "annotations"
-                                )
-                            )
-                        {
-                            // A head field that is not a string, or an annotation value that
-                            // is a collection: let the decoder say what it is.
-                            h.uncertain = true;
-                        }
-                        if parent_place == Some(Place::Annotations)
-                            && let Some(h) = heads.last_mut()
-                        {
-                            h.uncertain = true;
-                        }
-                        Place::Other
-                    }
-                    _ => Place::Other,
-                };
-                frames += 1;
-                stack.push(Frame {
-                    place,
-                    is_map,
-                    expecting_key: true,
-                    key: None,
-                    id: frames,
-                });
+            Step::Start { map, block, .. } => {
+                self.start(map, block, tagged, offset, parent_place, is_key, key)
             }
-            _ => {}
+            _ => Ok(()),
         }
     }
 
-    Ok(Found {
-        starts,
-        heads,
-        items_end,
-        envelope_slow,
-    })
+    fn scalar(
+        &mut self,
+        value: Cow<'_, str>,
+        plain: bool,
+        tagged: bool,
+        parent_place: Option<Place>,
+        is_key: bool,
+        key: Option<String>,
+    ) -> Result<(), Failure> {
+        if value.len() > self.limits.string_bytes {
+            return Err(yaml::string_too_long(self.limits).into());
+        }
+        let is_string = !plain || certainly_string(&value);
+        let Some(parent) = parent_place else {
+            return Ok(());
+        };
+        if parent == Place::Items {
+            // An item that is not an object: the decoder's error names it.
+            return Err(Failure::Layout(OtherLayout));
+        }
+        let head = self.heads.last_mut();
+        if is_key {
+            let wanted = matches!(
+                parent,
+                Place::Root | Place::Item | Place::Metadata | Place::Annotations
+            );
+            if wanted {
+                if let Some(f) = self.stack.last_mut() {
+                    f.key = Some(value.into_owned());
+                }
+                if let Some(h) = head.filter(|_| parent != Place::Root) {
+                    h.uncertain |= tagged || !is_string;
+                }
+            }
+            return Ok(());
+        }
+        let Some(h) = head else { return Ok(()) };
+        if !matches!(parent, Place::Item | Place::Metadata | Place::Annotations) {
+            return Ok(());
+        }
+        let value = (is_string && !tagged).then(|| value.into_owned());
+        if !is_string || tagged {
+            h.uncertain = true;
+        }
+        match (parent, key.as_deref()) {
+            (Place::Item, Some("apiVersion")) => {
+                Head::set(&mut h.api_version, value, &mut h.uncertain)
+            }
+            (Place::Item, Some("kind")) => Head::set(&mut h.kind, value, &mut h.uncertain),
+            (Place::Item, Some("metadata")) => h.uncertain = true,
+            (Place::Metadata, Some("name")) => Head::set(&mut h.name, value, &mut h.uncertain),
+            (Place::Metadata, Some("namespace")) => {
+                Head::set(&mut h.namespace, value, &mut h.uncertain)
+            }
+            (Place::Metadata, Some("annotations")) => h.uncertain = true,
+            (Place::Annotations, Some(k)) => match value {
+                Some(v) => {
+                    if h.annotations.iter().any(|(key, _)| key == k) {
+                        h.uncertain = true;
+                    }
+                    h.annotations.push((k.to_string(), v));
+                }
+                None => h.uncertain = true,
+            },
+            _ => {}
+        }
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn start(
+        &mut self,
+        is_map: bool,
+        block: bool,
+        tagged: bool,
+        offset: usize,
+        parent_place: Option<Place>,
+        is_key: bool,
+        key: Option<String>,
+    ) -> Result<(), Failure> {
+        let limits = self.limits;
+        if self.stack.len() >= limits.depth {
+            return Err(YamlError::over(
+                Limit::Depth,
+                format!(
+                    "nested deeper than {} levels (the nesting limit)",
+                    limits.depth
+                ),
+            )
+            .into());
+        }
+        let head = self.heads.last_mut();
+        let place = match (parent_place, key.as_deref(), is_key) {
+            (_, _, true) => {
+                // A collection as a key: only the decoder knows what that means.
+                if let Some(h) = head {
+                    h.uncertain = true;
+                }
+                Place::Other
+            }
+            (None, _, _) if is_map => Place::Root,
+            (Some(Place::Root), Some("items"), _) => {
+                if self.items_seen || is_map || !block {
+                    return Err(Failure::Layout(OtherLayout));
+                }
+                self.items_seen = true;
+                self.items_open = true;
+                Place::Items
+            }
+            (Some(Place::Items), _, _) => {
+                let entry = entry_start(self.text, offset).filter(|_| is_map && !tagged);
+                let Some(entry) = entry else {
+                    return Err(Failure::Layout(OtherLayout));
+                };
+                if self.starts.len() >= limits.items {
+                    return Err(too_many_items(limits).into());
+                }
+                self.starts.push(entry);
+                self.heads.push(Head::default());
+                self.item_keys.clear();
+                Place::Item
+            }
+            (Some(Place::Item), Some("metadata"), _) if is_map => {
+                if let Some(h) = head {
+                    h.uncertain |= h.has_metadata || tagged;
+                    h.has_metadata = true;
+                }
+                Place::Metadata
+            }
+            (Some(Place::Metadata), Some("annotations"), _) if is_map => {
+                if let Some(h) = head {
+                    h.uncertain |= h.has_annotations || tagged;
+                    h.has_annotations = true;
+                }
+                Place::Annotations
+            }
+            (Some(Place::Item | Place::Metadata | Place::Annotations), k, _) => {
+                if let Some(h) = head {
+                    if matches!(
+                        k,
+                        Some(
+                            "apiVersion"
+                                | "kind"
+                                | "metadata"
+                                | "name"
+                                | "namespace"
+                                | "annotations"
+                        )
+                    ) {
+                        // A head field that is not a string, or an annotation value that is a
+                        // collection: let the decoder say what it is.
+                        h.uncertain = true;
+                    }
+                    if parent_place == Some(Place::Annotations) {
+                        h.uncertain = true;
+                    }
+                }
+                Place::Other
+            }
+            _ => Place::Other,
+        };
+        self.frames += 1;
+        self.stack.push(Frame {
+            place,
+            is_map,
+            expecting_key: true,
+            key: None,
+            id: self.frames,
+        });
+        Ok(())
+    }
 }
 
 /// The items and the envelope from what the pass found over the whole text.
