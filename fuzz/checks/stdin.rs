@@ -9,7 +9,9 @@
 //! - no result is vmstack's own internal error (a panic caught on the way out);
 //! - the same bytes give the same answer twice (nothing reads the clock or the environment);
 //! - on success, the output fed back in gives the same output (a second `kpt fn render`
-//!   changes nothing).
+//!   changes nothing);
+//! - the scan's line reader and the fast decode read what they accept exactly as granit-parser
+//!   and serde-saphyr do.
 
 use serde_json::Value;
 use vmstack::code::Code;
@@ -40,6 +42,10 @@ pub fn check(input: &[u8]) {
     {
         panic!("{why}");
     }
+    // Whatever the line reader reads, granit-parser reads alike: the input, and the answer.
+    if let Ok(text) = std::str::from_utf8(input) {
+        lines_agree(text);
+    }
     // Whatever the fast way to decode reads, serde-saphyr reads alike: the input as one
     // document, and the answer (the plain YAML vmstack writes, which it reads the fast way).
     if let Ok(text) = std::str::from_utf8(input) {
@@ -47,6 +53,7 @@ pub fn check(input: &[u8]) {
     }
     let first = run(input);
     fast_way_agrees(&first.stdout);
+    lines_agree(&first.stdout);
     resource_list(&first);
     assert_eq!(run(input), first, "the same input answered differently");
     if first.status == 0 {
@@ -56,6 +63,12 @@ pub fn check(input: &[u8]) {
             "the output fed back in changed:\n{}",
             first.stdout
         );
+    }
+}
+
+fn lines_agree(text: &str) {
+    if let Err(why) = vmstack::krm::lines_agree(text, &Limits::default()) {
+        panic!("{why}");
     }
 }
 
