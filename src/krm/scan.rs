@@ -22,18 +22,17 @@ use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
-use granit_parser::{Event, Parser, ScalarStyle, StructureStyle};
+use granit_parser::Parser;
 use serde_json::{Map, Value};
 
 use super::item::{Item, Source, Text};
 use super::limits::{Limit, Limits};
+use super::yaml::lines::{self, Step};
 use super::yaml::{self, YamlError, certainly_string};
 use crate::parallel;
 
-mod lines;
 mod pieces;
 
-pub use lines::lines_agree;
 pub use pieces::pieces_agree;
 
 /// What the scan found: the items, and the document with `items` taken out.
@@ -276,53 +275,6 @@ struct Found {
     items_end: Option<usize>,
     /// Like [`Head::slow`], for the document around the items.
     envelope_slow: bool,
-}
-
-/// One parser event as the scan reads it, from granit-parser or from the line reader
-/// ([`lines`]), with the byte offset where its node starts.
-pub(super) enum Step<'a> {
-    Scalar {
-        value: Cow<'a, str>,
-        plain: bool,
-        anchored: bool,
-        tagged: bool,
-    },
-    Start {
-        map: bool,
-        block: bool,
-        anchored: bool,
-        tagged: bool,
-    },
-    End,
-    Alias,
-    Document,
-}
-
-impl<'a> Step<'a> {
-    /// The step of a granit-parser event, `None` for the events the scan has no use for.
-    fn of(event: Event<'a>) -> Option<Self> {
-        let map = matches!(event, Event::MappingStart(..));
-        Some(match event {
-            Event::Scalar(value, style, anchor, tag) => Step::Scalar {
-                value,
-                plain: style == ScalarStyle::Plain,
-                anchored: anchor != 0,
-                tagged: tag.is_some(),
-            },
-            Event::SequenceStart(style, anchor, tag) | Event::MappingStart(style, anchor, tag) => {
-                Step::Start {
-                    map,
-                    block: style == StructureStyle::Block,
-                    anchored: anchor != 0,
-                    tagged: tag.is_some(),
-                }
-            }
-            Event::SequenceEnd | Event::MappingEnd => Step::End,
-            Event::Alias(_) | Event::UnresolvedAlias(_) => Step::Alias,
-            Event::DocumentStart(..) => Step::Document,
-            _ => return None,
-        })
-    }
 }
 
 fn scan_events(text: &str, piece: Piece, limits: &Limits) -> Result<Found, Failure> {
@@ -666,6 +618,28 @@ impl<'t> Collector<'t> {
         });
         Ok(())
     }
+}
+
+/// Whether the line reader reads `text` (whole, and as entries only) exactly as granit-parser
+/// does whenever it reads it at all, event by event and in what the scan finds (`Ok(true)`: it
+/// read it at least one way), for the property tests and the fuzz target; `Err` says how they
+/// differ.
+pub fn lines_agree(text: &str, limits: &Limits) -> Result<bool, String> {
+    let mut answered = false;
+    for piece in [Piece::Document, Piece::Entries] {
+        if !lines::events_agree(text, piece == Piece::Entries)? {
+            continue;
+        }
+        answered = true;
+        let by_lines = scan_lines(text, piece, limits);
+        let by_parser = scan_parsed(text, piece, limits).ok();
+        if by_lines.is_some() && by_lines != by_parser {
+            return Err(format!(
+                "the scan differs:\n{by_lines:?}\n{by_parser:?}\n{text}"
+            ));
+        }
+    }
+    Ok(answered)
 }
 
 /// The items and the envelope from what the pass found over the whole text.

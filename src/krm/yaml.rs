@@ -10,6 +10,7 @@ use super::limits::{Limit, Limits};
 use super::yaml_write;
 
 mod fast;
+pub(crate) mod lines;
 
 /// For the property tests and the fuzz target: the fast way to decode against serde-saphyr.
 #[doc(hidden)]

@@ -28,10 +28,11 @@
 
 use std::borrow::Cow;
 
-use granit_parser::{Event, Parser, ScalarStyle};
+use granit_parser::{Event, Parser};
 use serde_json::{Map, Value};
 
 use super::Limits;
+use super::lines::{self, Step};
 
 /// A plain scalar that the decoder certainly reads as a string (YAML 1.2 core schema with
 /// strict booleans): it starts with a letter and is not a null or boolean word, or it is a
@@ -101,37 +102,67 @@ enum Open {
 /// cannot be sure of that (then only serde-saphyr can say).
 pub(crate) fn document(text: &str, limits: &Limits) -> Option<Value> {
     let budget = super::budget(limits);
-    // Far inside the budget, so that whatever comes near a bound is serde-saphyr's to refuse.
-    let (max_events, max_nodes) = (budget.max_events / 2, budget.max_nodes / 2);
-    let max_scalar_bytes = budget.max_total_scalar_bytes / 2;
-    if budget.max_documents < 1 || text.len() > max_scalar_bytes {
+    if budget.max_documents < 1 || text.len() > budget.max_total_scalar_bytes / 2 {
         return None;
     }
-    let (mut events, mut nodes, mut scalar_bytes) = (0usize, 0usize, 0usize);
+    // The line reader where it can read the text (a fraction of granit-parser's cost), which
+    // gives the same events; granit-parser for the rest.
+    let mut steps = Vec::new();
+    let entries = text.starts_with('-');
+    if lines::read(text, entries, |step, _| {
+        steps.push(step);
+        true
+    })
+    .is_some()
+    {
+        return build(steps.into_iter().map(|step| Some(Some(step))), limits);
+    }
+    let events = Parser::new_from_str(text).map(|event| match event.ok()?.0 {
+        Event::DocumentStart(_, Some(_)) => None,
+        event => Some(Step::of(event)),
+    });
+    build(events, limits)
+}
+
+/// The value of a document's events when it is sure of it: an event `None` declines, an event
+/// `Some(None)` is one of no account (the stream's start and end).
+fn build<'a>(
+    events: impl Iterator<Item = Option<Option<Step<'a>>>>,
+    limits: &Limits,
+) -> Option<Value> {
+    // Far inside the budget, so that whatever comes near a bound is serde-saphyr's to refuse.
+    let budget = super::budget(limits);
+    let (max_events, max_nodes) = (budget.max_events / 2, budget.max_nodes / 2);
+    let max_scalar_bytes = budget.max_total_scalar_bytes / 2;
+    let (mut events_seen, mut nodes, mut scalar_bytes) = (0usize, 0usize, 0usize);
     let mut documents = 0;
     let mut stack: Vec<Open> = Vec::new();
     let mut root: Option<Value> = None;
-    for event in Parser::new_from_str(text) {
-        let (event, _) = event.ok()?;
-        events += 1;
-        let node = match event {
-            Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => continue,
-            Event::DocumentStart(_, version) => {
+    for event in events {
+        events_seen += 1;
+        let Some(step) = event? else { continue };
+        let node = match step {
+            Step::Document => {
                 documents += 1;
-                if documents > 1 || version.is_some() {
+                if documents > 1 {
                     return None;
                 }
                 continue;
             }
-            Event::Scalar(value, style, anchor, tag) => {
-                if anchor != 0 || tag.is_some() || value.len() > limits.string_bytes {
+            Step::Scalar {
+                value,
+                plain,
+                anchored,
+                tagged,
+            } => {
+                if anchored || tagged || value.len() > limits.string_bytes {
                     return None;
                 }
                 nodes += 1;
                 scalar_bytes += value.len();
                 match stack.last_mut() {
                     Some(Open::Mapping(map, key @ None)) => {
-                        if !is_key(&value, style) || map.contains_key(value.as_ref()) {
+                        if !is_key(&value, plain) || map.contains_key(value.as_ref()) {
                             return None;
                         }
                         *key = Some(value.into_owned());
@@ -139,34 +170,34 @@ pub(crate) fn document(text: &str, limits: &Limits) -> Option<Value> {
                     }
                     // A scalar document: serde-saphyr may skip it as null; not worth knowing.
                     None => return None,
-                    _ => scalar(value, style)?,
+                    _ => scalar(value, plain)?,
                 }
             }
-            Event::SequenceStart(_, anchor, ref tag) | Event::MappingStart(_, anchor, ref tag) => {
-                let is_map = matches!(event, Event::MappingStart(..));
+            Step::Start {
+                map,
+                anchored,
+                tagged,
+                ..
+            } => {
                 // A collection as a key, or nested as deep as the limit.
                 let as_key = matches!(stack.last(), Some(Open::Mapping(_, None)));
-                if anchor != 0 || tag.is_some() || as_key || stack.len() + 1 >= limits.depth {
+                if anchored || tagged || as_key || stack.len() + 1 >= limits.depth {
                     return None;
                 }
                 nodes += 1;
-                stack.push(if is_map {
+                stack.push(if map {
                     Open::Mapping(Map::new(), None)
                 } else {
                     Open::Sequence(Vec::new())
                 });
                 continue;
             }
-            Event::SequenceEnd => match stack.pop()? {
+            Step::End => match stack.pop()? {
                 Open::Sequence(entries) => Value::Array(entries),
+                Open::Mapping(map, None) => Value::Object(map),
                 Open::Mapping(..) => return None,
             },
-            Event::MappingEnd => match stack.pop()? {
-                Open::Mapping(map, None) => Value::Object(map),
-                _ => return None,
-            },
-            // Aliases, and whatever else the parser may come to report.
-            _ => return None,
+            Step::Alias => return None,
         };
         match stack.last_mut() {
             Some(Open::Sequence(entries)) => entries.push(node),
@@ -178,15 +209,16 @@ pub(crate) fn document(text: &str, limits: &Limits) -> Option<Value> {
             None => return None,
         }
     }
-    let within = events <= max_events && nodes <= max_nodes && scalar_bytes <= max_scalar_bytes;
+    let within =
+        events_seen <= max_events && nodes <= max_nodes && scalar_bytes <= max_scalar_bytes;
     (documents == 1 && stack.is_empty() && within)
         .then_some(root)
         .flatten()
 }
 
 /// A mapping key that serde-saphyr certainly reads as that string.
-fn is_key(key: &str, style: ScalarStyle) -> bool {
-    !key.is_empty() && key != "<<" && (style != ScalarStyle::Plain || plain_string(key))
+fn is_key(key: &str, plain: bool) -> bool {
+    !key.is_empty() && key != "<<" && (!plain || plain_string(key))
 }
 
 /// Whether a plain scalar in value position is one the fast way reads (for the scan, which
@@ -210,8 +242,8 @@ pub(crate) fn reads_plain(plain: &str) -> bool {
 }
 
 /// A scalar in value position, when it is certainly of the type given here.
-fn scalar(value: Cow<'_, str>, style: ScalarStyle) -> Option<Value> {
-    if style != ScalarStyle::Plain {
+fn scalar(value: Cow<'_, str>, plain: bool) -> Option<Value> {
+    if !plain {
         return Some(Value::String(value.into_owned()));
     }
     Some(match value.as_ref() {
@@ -775,7 +807,7 @@ mod tests {
         ) {
             prop_assert_eq!(
                 reads_plain(&plain),
-                super::scalar(Cow::Borrowed(&plain), ScalarStyle::Plain).is_some()
+                super::scalar(Cow::Borrowed(&plain), true).is_some()
             );
         }
     }

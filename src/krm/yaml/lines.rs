@@ -14,7 +14,55 @@
 
 use std::borrow::Cow;
 
-use super::Step;
+use granit_parser::{Event, ScalarStyle, StructureStyle};
+
+/// One parser event, from granit-parser or from this reader.
+pub(crate) enum Step<'a> {
+    Scalar {
+        value: Cow<'a, str>,
+        plain: bool,
+        anchored: bool,
+        tagged: bool,
+    },
+    Start {
+        map: bool,
+        block: bool,
+        anchored: bool,
+        tagged: bool,
+    },
+    End,
+    Alias,
+    Document,
+}
+
+impl<'a> Step<'a> {
+    /// The step of a granit-parser event; `None` for those of no account to a tree of nodes
+    /// (the stream's start and end, a document's end, and metadata such as comments, which
+    /// granit-parser's documentation says to ignore).
+    pub(crate) fn of(event: Event<'a>) -> Option<Self> {
+        let map = matches!(event, Event::MappingStart(..));
+        Some(match event {
+            Event::Scalar(value, style, anchor, tag) => Step::Scalar {
+                value,
+                plain: style == ScalarStyle::Plain,
+                anchored: anchor != 0,
+                tagged: tag.is_some(),
+            },
+            Event::SequenceStart(style, anchor, tag) | Event::MappingStart(style, anchor, tag) => {
+                Step::Start {
+                    map,
+                    block: style == StructureStyle::Block,
+                    anchored: anchor != 0,
+                    tagged: tag.is_some(),
+                }
+            }
+            Event::SequenceEnd | Event::MappingEnd => Step::End,
+            Event::Alias(_) | Event::UnresolvedAlias(_) => Step::Alias,
+            Event::DocumentStart(..) => Step::Document,
+            _ => return None,
+        })
+    }
+}
 
 /// Nesting deeper than this is left to granit-parser (which stops by itself at 255 levels).
 const MAX_DEPTH: usize = 200;
@@ -25,7 +73,7 @@ const MAX_KEY_BYTES: usize = 1000;
 /// Reads `text` (a document whose root is a mapping, or with `entries` a block sequence at
 /// column 0), giving each event to `sink` with its offset; `None` where the reader cannot be
 /// sure, or `sink` said no.
-pub(super) fn read<'a>(
+pub(crate) fn read<'a>(
     text: &'a str,
     entries: bool,
     sink: impl FnMut(Step<'a>, usize) -> bool,
@@ -681,55 +729,41 @@ impl Seen {
     }
 }
 
-/// Whether the line reader reads `text` (whole, and as entries only) exactly as granit-parser
-/// does whenever it reads it at all, event by event and in what the scan finds (`Ok(true)`: it
-/// read it at least one way), for the property tests and the fuzz target; `Err` says how they
-/// differ.
-pub fn lines_agree(text: &str, limits: &super::Limits) -> Result<bool, String> {
-    let mut answered = false;
-    for piece in [super::Piece::Document, super::Piece::Entries] {
-        let entries = piece == super::Piece::Entries;
-        let mut seen = Vec::new();
-        let read = read(text, entries, |step, offset| {
-            seen.push(Seen::of(&step, offset));
-            true
-        });
-        if read.is_none() {
-            continue;
-        }
-        answered = true;
-        let mut parsed = Vec::new();
-        for event in granit_parser::Parser::new_from_str(text) {
-            let (event, span) = event.map_err(|e| {
-                format!("the line reader read what granit-parser refuses ({e}):\n{text}")
-            })?;
-            if let Some(step) = Step::of(event) {
-                parsed.push(Seen::of(&step, span.start.byte_offset().unwrap_or(0)));
-            }
-        }
-        // Only where a collection ends is left out: granit-parser's offsets for it are of no
-        // use to the scan.
-        if seen != parsed {
-            let first = seen.iter().zip(&parsed).position(|(a, b)| a != b);
-            return Err(format!(
-                "the line reader and granit-parser differ at event {first:?}:\n{seen:?}\n{parsed:?}\n{text}"
-            ));
-        }
-        let by_lines = super::scan_lines(text, piece, limits);
-        let by_parser = super::scan_parsed(text, piece, limits).ok();
-        if by_lines.is_some() && by_lines != by_parser {
-            return Err(format!(
-                "the scan differs:\n{by_lines:?}\n{by_parser:?}\n{text}"
-            ));
+/// Whether the reader reads `text` (as a document whose root is a mapping, or with `entries`
+/// a sequence) exactly as granit-parser does, event by event with their offsets, whenever it
+/// reads it at all (`Ok(true)`); `Err` says how they differ.
+pub(crate) fn events_agree(text: &str, entries: bool) -> Result<bool, String> {
+    let mut seen = Vec::new();
+    let read = read(text, entries, |step, offset| {
+        seen.push(Seen::of(&step, offset));
+        true
+    });
+    if read.is_none() {
+        return Ok(false);
+    }
+    let mut parsed = Vec::new();
+    for event in granit_parser::Parser::new_from_str(text) {
+        let (event, span) = event.map_err(|e| {
+            format!("the line reader read what granit-parser refuses ({e}):\n{text}")
+        })?;
+        if let Some(step) = Step::of(event) {
+            parsed.push(Seen::of(&step, span.start.byte_offset().unwrap_or(0)));
         }
     }
-    Ok(answered)
+    if seen != parsed {
+        let first = seen.iter().zip(&parsed).position(|(a, b)| a != b);
+        return Err(format!(
+            "the line reader and granit-parser differ at event {first:?}:\n{seen:?}\n{parsed:?}\n{text}"
+        ));
+    }
+    Ok(true)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::krm::limits::Limits;
+    use crate::krm::scan::lines_agree;
     use proptest::strategy::{Strategy, ValueTree};
 
     fn agrees(text: &str) -> bool {
