@@ -51,13 +51,13 @@ enum Place {
     Other,
 }
 
-struct Frame {
+struct Frame<'t> {
     place: Place,
     is_map: bool,
     /// In a mapping: the next node is a key.
     expecting_key: bool,
     /// The key whose value comes next, where the place needs it.
-    key: Option<String>,
+    key: Option<Cow<'t, str>>,
     /// Tells this mapping's keys from those of the other mappings of the item.
     id: u64,
 }
@@ -311,7 +311,7 @@ fn scan_parsed(text: &str, piece: Piece, limits: &Limits) -> Result<Found, Failu
 struct Collector<'t> {
     text: &'t str,
     limits: &'t Limits,
-    stack: Vec<Frame>,
+    stack: Vec<Frame<'t>>,
     /// Byte offsets where each item's `- ` entry starts, and its head.
     starts: Vec<usize>,
     heads: Vec<Head>,
@@ -335,7 +335,7 @@ impl<'t> Collector<'t> {
                 place: Place::Root,
                 is_map: true,
                 expecting_key: false,
-                key: Some("items".into()),
+                key: Some(Cow::Borrowed("items")),
                 id: 0,
             });
         }
@@ -364,7 +364,7 @@ impl<'t> Collector<'t> {
         }
     }
 
-    fn step(&mut self, step: Step<'_>, offset: usize) -> Result<(), Failure> {
+    fn step(&mut self, step: Step<'t>, offset: usize) -> Result<(), Failure> {
         let (anchored, tagged) = match &step {
             Step::Scalar {
                 anchored, tagged, ..
@@ -449,12 +449,12 @@ impl<'t> Collector<'t> {
 
     fn scalar(
         &mut self,
-        value: Cow<'_, str>,
+        value: Cow<'t, str>,
         plain: bool,
         tagged: bool,
         parent_place: Option<Place>,
         is_key: bool,
-        key: Option<String>,
+        key: Option<Cow<'t, str>>,
     ) -> Result<(), Failure> {
         if value.len() > self.limits.string_bytes {
             return Err(yaml::string_too_long(self.limits).into());
@@ -475,7 +475,7 @@ impl<'t> Collector<'t> {
             );
             if wanted {
                 if let Some(f) = self.stack.last_mut() {
-                    f.key = Some(value.into_owned());
+                    f.key = Some(value);
                 }
                 if let Some(h) = head.filter(|_| parent != Place::Root) {
                     h.uncertain |= tagged || !is_string;
@@ -525,7 +525,7 @@ impl<'t> Collector<'t> {
         offset: usize,
         parent_place: Option<Place>,
         is_key: bool,
-        key: Option<String>,
+        key: Option<Cow<'t, str>>,
     ) -> Result<(), Failure> {
         let limits = self.limits;
         if self.stack.len() >= limits.depth {
