@@ -60,20 +60,6 @@ pub fn map<'a, T: Sync, R: Send>(items: &'a [T], f: impl Fn(&'a T) -> R + Sync) 
     run(items.iter(), items.len(), f)
 }
 
-/// [`map`] when `worth_it`, otherwise on the calling thread: for work whose pieces are too
-/// small, taken together, to pay for a second thread (about 50 µs to start and join here).
-pub fn map_if<'a, T: Sync, R: Send>(
-    worth_it: bool,
-    items: &'a [T],
-    f: impl Fn(&'a T) -> R + Sync,
-) -> Vec<R> {
-    if worth_it {
-        map(items, f)
-    } else {
-        items.iter().map(f).collect()
-    }
-}
-
 /// `f` applied to each item, which it may change, the answers in the items' order.
 pub fn map_mut<'a, T: Send, R: Send>(
     items: &'a mut [T],
@@ -89,11 +75,12 @@ where
     I::Item: Send,
     R: Send,
 {
-    let workers = threads().min(n);
-    // One piece, or one thread, or already on a worker: nothing to share.
-    if workers < 2 || IN_WORKER.with(Cell::get) {
+    // One piece, or already on a worker, or one thread: nothing to share (and the cores are
+    // only looked up, a dozen system calls, when there is something to share).
+    if n < 2 || IN_WORKER.with(Cell::get) || threads() < 2 {
         return pieces.map(f).collect();
     }
+    let workers = threads().min(n);
     let queue = Mutex::new(pieces.enumerate());
     let next = || {
         // A worker that panicked while holding the lock took nothing half-way: the queue is

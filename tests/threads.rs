@@ -1,7 +1,8 @@
 //! The output is the same bytes whatever the number of threads (`VMSTACK_THREADS`,
 //! docs/performance.md): a package large enough that every parallel step runs (the input is
-//! scanned in pieces, intents are expanded and checked side by side, items are written in
-//! batches), rendered with one, two and three threads, then rendered again from its own output.
+//! scanned in pieces, which takes 4 MiB of other items, intents are expanded and checked side by
+//! side, items are written in batches), rendered with one, two and three threads, then rendered
+//! again from its own output.
 
 mod common;
 
@@ -35,6 +36,16 @@ fn package(clusters: usize, broken: Option<usize>) -> String {
              note: |\n      - not an item\n      items:\n"
         );
     }
+    // Other items, large enough for the scan to read the input in pieces (from 4 MiB).
+    let line = format!("      {}\n", "x".repeat(100));
+    for i in 0..5 {
+        let _ = write!(
+            out,
+            "- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: bulk-{i}\n  data:\n    \
+             text: |\n{}",
+            line.repeat(9_000)
+        );
+    }
     out
 }
 
@@ -64,7 +75,7 @@ fn same_for_every_thread_count(input: &[u8]) -> Output {
 fn a_package_renders_to_the_same_bytes_on_any_number_of_threads() {
     let input = package(80, None);
     assert!(
-        input.len() > 64 * 1024,
+        input.len() > 4 << 20,
         "large enough to be scanned in pieces"
     );
     let first = same_for_every_thread_count(input.as_bytes());

@@ -155,9 +155,12 @@ pub fn decode_at(items: &mut [Item], positions: &[usize]) -> Vec<(usize, YamlErr
         .copied()
         .filter(|&i| matches!(items.get(i), Some(Item(State::Scanned { .. }))))
         .collect();
-    let batches = parallel::threads()
-        .min(picked.len() / ITEMS_PER_THREAD)
-        .max(1);
+    let wanted = picked.len() / ITEMS_PER_THREAD;
+    let batches = if wanted < 2 {
+        1
+    } else {
+        parallel::threads().min(wanted)
+    };
     let per_batch = picked.len().div_ceil(batches).max(1);
     let groups: Vec<&[usize]> = picked.chunks(per_batch).collect();
     let shared: &[Item] = items;

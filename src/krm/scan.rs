@@ -29,7 +29,6 @@ use super::item::{Item, Source, Text};
 use super::limits::{Limit, Limits};
 use super::yaml::lines::{self, Step};
 use super::yaml::{self, YamlError, certainly_string};
-use crate::parallel;
 
 mod pieces;
 
@@ -209,7 +208,7 @@ pub(crate) fn scan(text: String, limits: &Limits) -> Result<Scanned, YamlError> 
         text,
         limits: *limits,
     });
-    if let Some(scanned) = pieces::scan_in_pieces(&source, parallel::threads()) {
+    if let Some(scanned) = pieces::scan_in_pieces(&source) {
         return Ok(scanned);
     }
     match scan_blocks(&source) {

@@ -23,8 +23,7 @@ use serde_json::{Map, Value, json};
 
 use crate::flux::drift::FieldTypes;
 use crate::flux::{envsubst, pipeline, typed};
-use crate::intent::{Role, Stack};
-use crate::parallel;
+use crate::intent::Stack;
 
 pub use endpoints::endpoint_settings;
 pub use merge::deep_merge;
@@ -98,10 +97,11 @@ pub fn render(stack: &Stack) -> Vec<Output> {
         &|| dashboards::render(stack, names),
         &|| endpoints::render(stack),
     ];
-    let large = matches!(stack.role, Role::Global(_));
-    let mut out: Vec<Output> = parallel::map_if(large, &families, |family| family())
-        .into_iter()
-        .flatten()
+    // On the calling thread, even for a global stack: a second thread (its start, its own heap
+    // pages) cost more than it saved once a whole run took under 4 ms (docs/performance.md).
+    let mut out: Vec<Output> = families
+        .iter()
+        .flat_map(|family| family())
         .map(Output::from)
         .collect();
     let substituted = out.iter().any(|o| flux_would_change(&o.object));

@@ -16,7 +16,6 @@ use crate::intent::Stack;
 use crate::intent::variables::ValueKind;
 use crate::krm::object::Object;
 use crate::krm::{FieldRef, KrmResult, Severity};
-use crate::parallel;
 use crate::render::Output;
 
 /// What [`Check::judge`] found in one object.
@@ -54,11 +53,11 @@ impl Check<'_, '_> {
         }
         let mut missing = BTreeSet::new();
         let mut read = BTreeSet::new();
-        // Each object is judged on its own: an intent alone has its objects judged side by side.
-        let substituted: Vec<(usize, &Output)> = self.expansion.substituted().collect();
-        let many = self.expansion.has_many_objects();
-        let judged = parallel::map_if(many, &substituted, |&(i, o)| self.judge(i, o, &s));
-        for judged in judged.into_iter().flatten() {
+        let judged = self
+            .expansion
+            .substituted()
+            .map(|(i, o)| self.judge(i, o, &s));
+        for judged in judged.flatten() {
             read.extend(judged.read);
             missing.extend(judged.missing);
             results.extend(judged.results);

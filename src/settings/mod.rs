@@ -48,12 +48,6 @@ impl Expansion<'_> {
         names.join(", ")
     }
 
-    /// Enough objects for their texts and checks to be worth a second thread: a global
-    /// stack's two dozen, not an agent's dozen.
-    fn has_many_objects(&self) -> bool {
-        self.generated.len() >= 20
-    }
-
     /// Whether the generated Kustomization substitutes at all (has `postBuild`).
     fn has_post_build(&self) -> bool {
         self.generated.iter().any(|o| {
@@ -75,17 +69,17 @@ impl Expansion<'_> {
 struct Texts(Vec<OnceLock<Result<FluxText, PipelineError>>>);
 
 impl Texts {
-    /// The texts of the objects Flux reads written up front, side by side when there are many
-    /// (an intent alone has its objects written on both cores; in a fleet, each intent's on its
+    /// The texts of the objects Flux reads, written up front (in a fleet, each intent's on its
     /// own thread).
     fn new(e: &Expansion) -> Self {
-        Texts(parallel::map_if(e.has_many_objects(), &e.generated, |o| {
+        let texts = e.generated.iter().map(|o| {
             let text = OnceLock::new();
             if read_by_flux(o) {
                 let _ = text.set(FluxText::new(&o.object));
             }
             text
-        }))
+        });
+        Texts(texts.collect())
     }
 
     fn of(&self, i: usize, object: &Value) -> Result<&FluxText, PipelineError> {
