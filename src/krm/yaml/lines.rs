@@ -838,6 +838,23 @@ functionConfig:
         assert!(events > 60, "{events}");
     }
 
+    /// Where granit places what has no text of its own: an empty entry, and a sequence whose
+    /// first entry is on the lines below (the random writer's finds).
+    #[test]
+    fn empty_nodes_are_where_granit_places_them() {
+        for text in [
+            "- \n",
+            "-\n",
+            "- # note\n",
+            "a:\n- \n",
+            "a:\n  -\n   b: c\n",
+            "a:\n  b:\n  - |+\n    x\n",
+            "generators:\n  - vmstack.yaml\n",
+        ] {
+            assert!(agrees(text), "{text:?} should be read");
+        }
+    }
+
     #[test]
     fn what_the_reader_is_not_sure_of_is_left_to_granit() {
         for text in [
