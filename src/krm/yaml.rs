@@ -277,6 +277,27 @@ pub fn to_yaml_stream(values: &[Value]) -> String {
     out
 }
 
+/// Every YAML file under these folders of the repository, in order: the texts the tests hold
+/// one reader to another on.
+#[cfg(test)]
+pub(crate) fn repository_yaml_files(folders: &[&str]) -> Vec<std::path::PathBuf> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    let mut dirs: Vec<_> = folders.iter().map(|f| root.join(f)).collect();
+    while let Some(dir) = dirs.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let path = e.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|x| x == "yaml" || x == "yml") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

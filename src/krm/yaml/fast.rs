@@ -836,20 +836,7 @@ mod tests {
     /// that is a ResourceList.
     #[test]
     fn the_fast_way_agrees_on_every_example_and_fixture() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut files = Vec::new();
-        let mut dirs = vec![root.join("examples"), root.join("tests/fixtures")];
-        while let Some(dir) = dirs.pop() {
-            for e in std::fs::read_dir(&dir).unwrap() {
-                let path = e.unwrap().path();
-                if path.is_dir() {
-                    dirs.push(path);
-                } else if path.extension().is_some_and(|x| x == "yaml" || x == "yml") {
-                    files.push(path);
-                }
-            }
-        }
-        files.sort();
+        let files = super::super::repository_yaml_files(&["examples", "tests/fixtures"]);
         let limits = Limits::default();
         let (mut texts, mut accepted) = (0, 0);
         let mut run = |text: &str, from: &std::path::Path| {

@@ -1,16 +1,17 @@
-//! A reader of the plain block YAML that hosts write, line by line, giving the scan the same
-//! events granit-parser would give, at a fraction of the cost.
+//! A reader of the plain block YAML that hosts write, line by line, giving the scan and the fast
+//! decode the same events granit-parser would give, at a fraction of the cost.
 //!
 //! kpt and kustomize write a ResourceList as block mappings and sequences, one key or entry per
 //! line, with plain, single- or double-quoted scalars on one line, literal and folded block
-//! scalars, `{}` and `[]`, and comments. That is all this reader knows. It reads only printable
-//! ASCII with `\n` line ends, and gives up (`None`) on anything else: a tab, a multi-line plain or
-//! quoted scalar, a flow collection that is not empty, an anchor, alias or tag, a directive or a
-//! document marker, a complex key, an indentation indicator, a more-indented line in a folded
-//! scalar, a line at an indentation nothing expects. Giving up is never an error: granit-parser
-//! then reads the whole text and says what is wrong with it, if anything is. So what this
-//! reader accepts it must read exactly as granit-parser does (the property test and the fuzz
-//! target hold it to that, event by event), and everything it accepts is valid YAML.
+//! scalars, flow collections of scalars on one line (`{}`, `[a, 'b']`), and comments. That is
+//! all this reader knows. It reads only printable ASCII with `\n` line ends, and gives up
+//! (`None`) on anything else: a tab, a multi-line plain or quoted scalar, a nested or multi-line
+//! flow collection, an anchor, alias or tag, a directive or a document marker, a complex key, an
+//! indentation indicator, a more-indented line in a folded scalar, a line at an indentation
+//! nothing expects. Giving up is never an error: granit-parser then reads the whole text and
+//! says what is wrong with it, if anything is. So what this reader accepts it must read exactly
+//! as granit-parser does (the tests below and the fuzz target hold it to that, event by event),
+//! and everything it accepts is valid YAML.
 
 use std::borrow::Cow;
 
@@ -905,20 +906,7 @@ functionConfig:
     /// Every YAML file of the examples and fixtures, whole and by document.
     #[test]
     fn the_reader_agrees_on_every_example_and_fixture() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut files = Vec::new();
-        let mut dirs = vec![root.join("examples"), root.join("tests")];
-        while let Some(dir) = dirs.pop() {
-            for e in std::fs::read_dir(&dir).unwrap() {
-                let path = e.unwrap().path();
-                if path.is_dir() {
-                    dirs.push(path);
-                } else if path.extension().is_some_and(|x| x == "yaml" || x == "yml") {
-                    files.push(path);
-                }
-            }
-        }
-        files.sort();
+        let files = super::super::repository_yaml_files(&["examples", "tests"]);
         let limits = Limits::default();
         let (mut texts, mut read) = (0, 0);
         for path in &files {
