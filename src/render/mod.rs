@@ -82,9 +82,8 @@ pub mod files {
 pub fn render(stack: &Stack) -> Vec<Output> {
     let names = stack.names();
     let names = &names;
-    // Each family reads only the stack: an intent alone has them rendered side by side when
-    // there is enough to render (a global stack; an agent's families are too small).
-    let families: [&(dyn Fn() -> Vec<Generated> + Sync); 11] = [
+    // Each family reads only the stack, in the order its objects are written.
+    let families: [&dyn Fn() -> Vec<Generated>; 11] = [
         &|| helm_release::render(stack, names),
         &|| secrets::render(stack),
         &|| access::render(stack, names),
