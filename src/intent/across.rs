@@ -10,14 +10,19 @@ use crate::intent::scalar::UrlParts;
 /// index of the agent's stack.
 pub fn across(stacks: &[&Stack]) -> Vec<(usize, Diagnostic)> {
     let mut out = Vec::new();
+    // Found once: a fleet has thousands of agents and a few globals.
+    let all_globals: Vec<(&Stack, &Global)> = stacks
+        .iter()
+        .filter_map(|g| match &g.role {
+            Role::Global(global) => Some((*g, global.as_ref())),
+            Role::Agent(_) => None,
+        })
+        .collect();
     for (i, s) in stacks.iter().enumerate() {
         let Role::Agent(a) = &s.role else { continue };
-        let globals: Vec<(&Stack, &Global)> = stacks
+        let globals: Vec<(&Stack, &Global)> = all_globals
             .iter()
-            .filter_map(|g| match &g.role {
-                Role::Global(global) => Some((*g, global.as_ref())),
-                Role::Agent(_) => None,
-            })
+            .copied()
             .filter(|(g, _)| match &a.remote_write.via {
                 RemoteWriteVia::CrossCluster(t) => {
                     g.release.value == t.release.value && g.namespace == t.namespace
