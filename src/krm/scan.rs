@@ -27,7 +27,8 @@ use serde_json::{Map, Value};
 
 use super::item::{Item, Source, Text};
 use super::limits::{Limit, Limits};
-use super::yaml::lines::{self, Step};
+use super::yaml::lines;
+use super::yaml::step::Step;
 use super::yaml::{self, YamlError, certainly_string};
 
 mod pieces;

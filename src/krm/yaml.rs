@@ -11,6 +11,7 @@ use super::yaml_write;
 
 mod fast;
 pub(crate) mod lines;
+pub(crate) mod step;
 
 /// For the property tests and the fuzz target: the fast way to decode against serde-saphyr.
 #[doc(hidden)]

@@ -32,7 +32,8 @@ use granit_parser::{Event, Parser};
 use serde_json::{Map, Value};
 
 use super::Limits;
-use super::lines::{self, Step};
+use super::lines;
+use super::step::Step;
 
 /// A plain scalar that the decoder certainly reads as a string (YAML 1.2 core schema with
 /// strict booleans): it starts with a letter and is not a null or boolean word, or it is a
