@@ -31,6 +31,7 @@ const MIN_BYTES: usize = 4 << 20;
 
 /// The scan in pieces, one per thread, or `None` to scan the text in one pass.
 pub(super) fn scan_in_pieces(source: &Arc<Source>) -> Option<Scanned> {
+    // Before the cores are looked up (a dozen system calls), which a small input never needs.
     if source.text.len() < MIN_BYTES {
         return None;
     }

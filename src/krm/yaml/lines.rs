@@ -337,10 +337,8 @@ impl<'a, S: FnMut(Step<'a>, usize) -> bool> Reader<'a, S> {
                 let PlainEnd::Text(end) = self.plain_end(at, line.end) else {
                     return None;
                 };
+                // Never ends with `:`: a `:` before a space or the line's end is a `Colon`.
                 let value = self.text[at..end].trim_end_matches(' ');
-                if value.ends_with(':') {
-                    return None;
-                }
                 self.consume(line);
                 self.scalar(Cow::Borrowed(value), true, at)
             }
