@@ -184,6 +184,12 @@ struct InstallArgs {
 }
 
 fn main() -> ExitCode {
+    // A host runs the function with no argument, on every render: it needs none of the
+    // command line, and building clap's description of it costs about 40 page faults and
+    // 90,000 instructions (docs/performance.md, "No command line for a host").
+    if std::env::args_os().len() == 1 && !std::io::stdin().is_terminal() {
+        return finish(resource_list_mode());
+    }
     let cli = Cli::parse();
     let outcome = match (cli.command, cli.intent_file) {
         (Some(Command::Render(args)), _) => render(args),
@@ -205,6 +211,10 @@ fn main() -> ExitCode {
         }
         (None, None) => resource_list_mode(),
     };
+    finish(outcome)
+}
+
+fn finish(outcome: anyhow::Result<ExitCode>) -> ExitCode {
     match outcome {
         Ok(code) => code,
         Err(e) => {
