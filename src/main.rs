@@ -187,8 +187,8 @@ fn main() -> ExitCode {
     // A host runs the function with no argument, on every render: it needs none of the
     // command line, and building clap's description of it costs about 40 page faults and
     // 90,000 instructions (docs/performance.md, "No command line for a host").
-    if std::env::args_os().len() == 1 && !std::io::stdin().is_terminal() {
-        return finish(resource_list_mode());
+    if std::env::args_os().len() == 1 {
+        return finish(without_arguments());
     }
     let cli = Cli::parse();
     let outcome = match (cli.command, cli.intent_file) {
@@ -200,18 +200,24 @@ fn main() -> ExitCode {
         }
         (Some(Command::InstallPlugin(args)), _) => install_plugin(args),
         (None, Some(file)) => legacy_plugin(&file),
-        // A host always pipes the ResourceList in; a person who typed `vmstack` gets the help
-        // rather than a process that waits on the terminal.
-        (None, None) if std::io::stdin().is_terminal() => {
-            eprintln!(
-                "vmstack: reads a ResourceList on stdin when run by a host (kpt, kustomize); \
-                 see vmstack --help for render, check and install-plugin"
-            );
-            return ExitCode::from(2);
-        }
-        (None, None) => resource_list_mode(),
+        // Only `vmstack --` gets here; a bare `vmstack` took the path above.
+        (None, None) => without_arguments(),
     };
     finish(outcome)
+}
+
+/// The KRM function: a ResourceList is written whatever stdin holds (see `vmstack::stdio`).
+/// A host always pipes the ResourceList in; a person who typed `vmstack` gets a pointer to
+/// the help rather than a process that waits on the terminal.
+fn without_arguments() -> anyhow::Result<ExitCode> {
+    if std::io::stdin().is_terminal() {
+        eprintln!(
+            "vmstack: reads a ResourceList on stdin when run by a host (kpt, kustomize); \
+             see vmstack --help for render, check and install-plugin"
+        );
+        return Ok(ExitCode::from(2));
+    }
+    Ok(ExitCode::from(vmstack::stdio::run_resource_list()))
 }
 
 fn finish(outcome: anyhow::Result<ExitCode>) -> ExitCode {
@@ -389,9 +395,4 @@ fn legacy_plugin(file: &Path) -> anyhow::Result<ExitCode> {
     let generated: Vec<_> = run.expansions.iter().flat_map(|e| e.generated()).collect();
     write_stdout(&function::to_stream(&generated))?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// The KRM function: a ResourceList is written whatever stdin holds (see `vmstack::stdio`).
-fn resource_list_mode() -> anyhow::Result<ExitCode> {
-    Ok(ExitCode::from(vmstack::stdio::run_resource_list()))
 }

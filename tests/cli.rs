@@ -193,6 +193,41 @@ fn help_version_and_usage_errors() {
     );
 }
 
+/// With no argument vmstack is the KRM function, which skips the command line entirely; a
+/// person at a terminal gets a pointer to the help and exit 2 instead of a silent wait, and
+/// `vmstack --` (no argument after clap) behaves the same as a bare `vmstack`.
+#[test]
+fn no_argument_is_the_function_and_a_terminal_gets_the_help() {
+    let Some(script) = require_tool(
+        "script",
+        "no_argument_is_the_function_and_a_terminal_gets_the_help",
+    ) else {
+        return;
+    };
+    // `script` gives the command a pseudo-terminal as stdin.
+    for command in [BIN.to_string(), format!("{BIN} --")] {
+        let out = Command::new(&script)
+            .args(["-qec", &command, "/dev/null"])
+            .stdin(Stdio::null())
+            .output()
+            .expect("script runs");
+        let shown = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(2), "{command}: {shown}");
+        assert!(shown.contains("see vmstack --help"), "{command}: {shown}");
+    }
+    let list = "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\n";
+    for args in [&[][..], &["--"][..]] {
+        let out = vmstack_in(Path::new("."), args, list);
+        assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+        assert!(
+            out.stdout
+                .starts_with("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\n"),
+            "{args:?}: {}",
+            out.stdout
+        );
+    }
+}
+
 // ----------------------------------------------------------------------------------------------
 // Results on the line of the offending field
 // ----------------------------------------------------------------------------------------------

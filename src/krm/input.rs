@@ -26,7 +26,7 @@ const RESERVED_FOR_INPUT: usize = 1 << 20;
 /// an endless input (`/dev/zero`) stops there instead of growing to all memory.
 pub fn read_limited(reader: impl Read, limits: &Limits) -> Result<Vec<u8>, InputError> {
     // Room reserved up front is only address space until the read writes it; grown from
-    // empty, the buffer would be copied four or five times into fresh pages on a seed input.
+    // empty, the buffer would be copied four times into fresh pages on a seed input.
     let mut bytes = Vec::with_capacity(RESERVED_FOR_INPUT.min(limits.input_bytes));
     let cap = u64::try_from(limits.input_bytes).unwrap_or(u64::MAX);
     reader.take(cap.saturating_add(1)).read_to_end(&mut bytes)?;
