@@ -18,6 +18,12 @@ pub enum SourceKind {
     Secret,
 }
 
+impl From<SourceKind> for serde_json::Value {
+    fn from(kind: SourceKind) -> Self {
+        serde_json::Value::String(kind.kind().into())
+    }
+}
+
 impl SourceKind {
     /// The Kubernetes kind.
     pub const fn kind(self) -> &'static str {

@@ -68,6 +68,12 @@ macro_rules! choices {
             const CHOICES: &'static [(&'static str, Self)] = &[$(($word, $name::$variant),)*];
         }
 
+        impl From<$name> for serde_json::Value {
+            fn from(choice: $name) -> Self {
+                serde_json::Value::String($crate::intent::choice::Choice::name(choice).into())
+            }
+        }
+
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_str($crate::intent::choice::Choice::name(*self))

@@ -7,7 +7,9 @@
 //! object ever holds the secret: the VMUser references the Secret (`passwordRef`, `tokenRef`),
 //! or asks the operator to generate the password.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
+
+use crate::render::tree::tree;
 
 use super::{Generated, files, metadata, secrets};
 use crate::intent::scalar::{Tenant, ToJson};
@@ -76,13 +78,13 @@ pub fn remote_write_secret(stack: &Stack, c: &Credentials) -> String {
 /// The VMAgent `remoteWrite` fields that present the agent's credentials.
 pub fn remote_write_auth(stack: &Stack, c: &Credentials) -> Map<String, Value> {
     let secret = remote_write_secret(stack, c);
-    let selector = |key: &str| json!({"name": secret, "key": key});
+    let selector = |key: &str| tree!({"name": secret.as_str(), "key": key});
     let mut m = Map::new();
     match c.kind {
         CredentialKind::Basic { .. } => {
             m.insert(
                 "basicAuth".into(),
-                json!({
+                tree!({
                     "username": selector(CREDENTIAL_USERNAME_KEY),
                     "password": selector(CREDENTIAL_PASSWORD_KEY),
                 }),
@@ -109,7 +111,7 @@ pub fn allowed_paths(account: &Account) -> Vec<String> {
 
 fn vmuser_object(stack: &Stack, names: &Names, account: &Account) -> Value {
     let mut spec = Map::new();
-    spec.insert("name".into(), json!(account.object_name));
+    spec.insert("name".into(), Value::String(account.object_name.clone()));
     let c = &account.credentials;
     if let CredentialKind::Basic { username } = &c.kind {
         // Written out, so the operator never falls back to the VMUser's name.
@@ -117,10 +119,10 @@ fn vmuser_object(stack: &Stack, names: &Names, account: &Account) -> Value {
     }
     match (&c.source, &c.kind) {
         (CredentialSource::Generated, _) => {
-            spec.insert("generatePassword".into(), json!(true));
+            spec.insert("generatePassword".into(), tree!(true));
         }
         (_, kind) => {
-            let reference = json!({"name": account.object_name, "key": kind.secret_key()});
+            let reference = tree!({"name": account.object_name.as_str(), "key": kind.secret_key()});
             let field = match kind {
                 CredentialKind::Basic { .. } => "passwordRef",
                 CredentialKind::Bearer => "tokenRef",
@@ -128,7 +130,7 @@ fn vmuser_object(stack: &Stack, names: &Names, account: &Account) -> Value {
             spec.insert(field.into(), reference);
             // The ExternalSecret's Secret is the one copy: the operator would copy the
             // credential into a Secret of its own (vmuser-<name>) otherwise.
-            spec.insert("disable_secret_creation".into(), json!(true));
+            spec.insert("disable_secret_creation".into(), tree!(true));
         }
     }
     let kind = match account.access {
@@ -137,7 +139,7 @@ fn vmuser_object(stack: &Stack, names: &Names, account: &Account) -> Value {
     };
     spec.insert(
         "targetRefs".into(),
-        json!([{
+        tree!([{
             "crd": {
                 "kind": kind,
                 "name": names.custom_resource(),
@@ -146,7 +148,7 @@ fn vmuser_object(stack: &Stack, names: &Names, account: &Account) -> Value {
             "paths": allowed_paths(account),
         }]),
     );
-    json!({
+    tree!({
         "apiVersion": "operator.victoriametrics.com/v1beta1",
         "kind": "VMUser",
         "metadata": metadata(stack, &account.object_name),

@@ -2,7 +2,9 @@
 //! and mesh Service; Grafana's data source through vmauth, logging in with its VMUser's
 //! generated password; and vmalert's alert links, which name that data source.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
+
+use crate::render::tree::tree;
 
 use super::access::read_path;
 use crate::intent::scalar::{ExtraArgs, ToJson};
@@ -25,7 +27,7 @@ pub fn vmauth_spec(stack: &Stack, g: &Global, vmauth: &mut Map<String, Value>) {
     }
     vmauth.insert(
         "userSelector".into(),
-        json!({"matchLabels": {PART_OF: stack.release.value}}),
+        tree!({"matchLabels": {PART_OF: stack.release.as_str()}}),
     );
     if let Some(i) = &g.vmauth.ingress {
         let mut ingress = Map::new();
@@ -35,7 +37,7 @@ pub fn vmauth_spec(stack: &Stack, g: &Global, vmauth: &mut Map<String, Value>) {
         match &i.tls_secret_name {
             // The operator takes the rule's host from tlsHosts when they are set.
             Some(secret) => {
-                ingress.insert("tlsHosts".into(), json!([i.host.to_json()]));
+                ingress.insert("tlsHosts".into(), tree!([i.host.to_json()]));
                 ingress.insert("tlsSecretName".into(), secret.to_json());
             }
             None => {
@@ -56,7 +58,7 @@ pub fn vmauth_spec(stack: &Stack, g: &Global, vmauth: &mut Map<String, Value>) {
 pub fn grafana_credentials(stack: &Stack, grafana: &mut Map<String, Value>) {
     grafana.insert(
         "envValueFrom".into(),
-        json!({GRAFANA_PASSWORD_ENV: {"secretKeyRef": {
+        tree!({GRAFANA_PASSWORD_ENV: {"secretKeyRef": {
             "name": vmuser::operator_secret(&grafana_user_name(&stack.release)),
             "key": vmuser::SECRET_PASSWORD_KEY,
         }}}),
@@ -72,8 +74,8 @@ pub fn grafana_datasource(g: &Global, names: &Names, values: &mut Value) {
         names.service_url(C::VmAuth),
         read_path(&g.read_tenant())
     );
-    values["defaultDatasources"]["victoriametrics"]["datasources"] = json!([]);
-    values["defaultDatasources"]["extra"] = json!([{
+    values["defaultDatasources"]["victoriametrics"]["datasources"] = tree!([]);
+    values["defaultDatasources"]["extra"] = tree!([{
         "name": grafana::DATASOURCE_NAME,
         "type": "prometheus",
         "access": "proxy",

@@ -2,7 +2,9 @@
 //! measured ingestion rate against the declared load, and against the largest rate the
 //! vmstorage disks hold for the retention. A VMRule of their own, `<release>-vmstack-capacity`.
 
-use serde_json::{Value, json};
+use serde_json::Value;
+
+use crate::render::tree::tree;
 
 use super::{Generated, files, metadata};
 use crate::capacity::Thresholds;
@@ -30,7 +32,7 @@ fn alerts(t: &Thresholds, names: &Names) -> Vec<Value> {
     let mut out = Vec::new();
     if let Some(declared) = t.declared {
         let declared = whole(declared);
-        out.push(json!({
+        out.push(tree!({
             "alert": "VMStackIngestionAboveDeclared",
             "expr": format!("{} > {declared}", measured("15m")),
             "for": "30m",
@@ -47,7 +49,7 @@ fn alerts(t: &Thresholds, names: &Names) -> Vec<Value> {
     }
     if let Some(largest) = t.largest {
         let largest = whole(largest);
-        out.push(json!({
+        out.push(tree!({
             "alert": "VMStorageFillsBeforeRetention",
             "expr": format!("{} > {largest}", measured("1h")),
             "for": "1h",
@@ -82,7 +84,7 @@ pub fn render(stack: &Stack, t: &Thresholds) -> Option<Generated> {
     }
     Some(Generated {
         file: files::VMRULE,
-        object: json!({
+        object: tree!({
             "apiVersion": "operator.victoriametrics.com/v1beta1",
             "kind": "VMRule",
             "metadata": metadata(stack, &rule_name(stack)),

@@ -7,7 +7,9 @@
 //! allow to vminsert, which the NetworkPolicy set already isolates (Cilium unions the two).
 //! Policies are not distributed across a mesh: each cluster applies its own.
 
-use serde_json::{Value, json};
+use serde_json::Value;
+
+use crate::render::tree::tree;
 
 use super::{Generated, files, labels_map, metadata};
 use crate::intent::{RemoteWriteFrom, Role, Stack};
@@ -43,15 +45,15 @@ fn admit_clusters(stack: &Stack, names: &Names, from: &RemoteWriteFrom) -> Value
         .clusters
         .iter()
         .map(|cluster| {
-            json!({"matchLabels": {
-                CLUSTER_LABEL: cluster,
-                NAMESPACE_LABEL: from.agent_namespace,
+            tree!({"matchLabels": {
+                CLUSTER_LABEL: cluster.as_str(),
+                NAMESPACE_LABEL: from.agent_namespace.as_str(),
                 "app.kubernetes.io/name": C::VmAgent.app_name(),
                 "managed-by": "vm-operator",
             }})
         })
         .collect();
-    json!({
+    tree!({
         "apiVersion": "cilium.io/v2",
         "kind": "CiliumNetworkPolicy",
         "metadata": metadata(stack, &policy_name(stack, target)),

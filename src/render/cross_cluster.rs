@@ -9,7 +9,9 @@
 //!
 //! ClusterMesh has no `svc.<cluster>.cluster.local` names: these are the two ways it offers.
 
-use serde_json::{Value, json};
+use serde_json::Value;
+
+use crate::render::tree::tree;
 
 use super::{Generated, files, metadata_in};
 use crate::intent::{
@@ -56,8 +58,8 @@ pub fn component(target: RemoteWriteTarget) -> C {
 /// serve it.
 fn stub_service(stack: &Stack, global: &Names, c: C) -> Value {
     let mut meta = metadata_in(stack, &global.service(c), global.namespace());
-    meta["annotations"] = json!({ GLOBAL_SERVICE: "true" });
-    json!({
+    meta["annotations"] = tree!({ GLOBAL_SERVICE: "true" });
+    tree!({
         "apiVersion": "v1",
         "kind": "Service",
         "metadata": meta,
@@ -76,7 +78,7 @@ fn stub_service(stack: &Stack, global: &Names, c: C) -> Value {
 }
 
 fn service_export(stack: &Stack, names: &Names, c: C) -> Value {
-    json!({
+    tree!({
         "apiVersion": "multicluster.x-k8s.io/v1alpha1",
         "kind": "ServiceExport",
         "metadata": metadata_in(stack, &names.service(c), names.namespace()),
@@ -94,7 +96,7 @@ fn global_service_for(stack: &Stack, target: RemoteWriteTarget) -> Option<&Remot
 }
 
 fn global_service_spec() -> Value {
-    json!({
+    tree!({
         "useAsDefault": true,
         "metadata": {"annotations": { GLOBAL_SERVICE: "true" }},
         "spec": {},

@@ -5,7 +5,9 @@
 //! namespace that carries its label. The dashboard is written here, not fetched: it works with
 //! no egress at deploy time, and with the chart's own dashboards beside it.
 
-use serde_json::{Value, json};
+use serde_json::Value;
+
+use crate::render::tree::tree;
 
 use super::{Generated, files, metadata};
 use crate::intent::{Role, Stack};
@@ -22,18 +24,18 @@ pub fn render(stack: &Stack, names: &Names) -> Vec<Generated> {
         return Vec::new();
     }
     let dashboard = overview(stack, names);
-    let mut object = json!({
+    let mut object = tree!({
         "apiVersion": "v1",
         "kind": "ConfigMap",
         "metadata": metadata(stack, &format!("{}-vmstack-dashboard", stack.release)),
         "data": {"vmstack-overview.json": serde_json::to_string_pretty(&dashboard).unwrap_or_default()},
     });
     let (label, value) = grafana::DASHBOARD_LABEL;
-    object["metadata"]["labels"][label] = json!(value);
+    object["metadata"]["labels"][label] = tree!(value);
     // Grafana's template variables look like Flux's (`${cluster}`); this object must reach
     // Grafana as written.
     object["metadata"]["annotations"] =
-        json!({"kustomize.toolkit.fluxcd.io/substitute": "disabled"});
+        tree!({"kustomize.toolkit.fluxcd.io/substitute": "disabled"});
     vec![Generated {
         file: files::DASHBOARDS,
         object,
@@ -226,12 +228,12 @@ fn rows(names: &Names) -> Vec<(&'static str, Vec<Panel>)> {
 }
 
 fn overview(stack: &Stack, names: &Names) -> Value {
-    let datasource = json!({"type": "prometheus", "uid": grafana::DATASOURCE_UID});
+    let datasource = tree!({"type": "prometheus", "uid": grafana::DATASOURCE_UID});
     let mut panels = Vec::new();
     let mut id = 1;
     let mut y = 0;
     for (row, row_panels) in rows(names) {
-        panels.push(json!({
+        panels.push(tree!({
             "id": id, "type": "row", "title": row, "collapsed": false,
             "gridPos": {"h": 1, "w": 24, "x": 0, "y": y},
         }));
@@ -244,19 +246,19 @@ fn overview(stack: &Stack, names: &Names) -> Value {
                 .iter()
                 .zip('A'..)
                 .map(|(query, ref_id)| {
-                    json!({
-                        "datasource": datasource,
-                        "expr": query.expr,
+                    tree!({
+                        "datasource": datasource.clone(),
+                        "expr": query.expr.as_str(),
                         "legendFormat": query.legend,
                         "refId": ref_id.to_string(),
                     })
                 })
                 .collect();
-            panels.push(json!({
+            panels.push(tree!({
                 "id": id,
                 "type": "timeseries",
                 "title": p.title,
-                "datasource": datasource,
+                "datasource": datasource.clone(),
                 "gridPos": {"h": 8, "w": width, "x": width * i as u64, "y": y},
                 "fieldConfig": {"defaults": {"unit": p.unit}, "overrides": []},
                 "targets": targets,
@@ -269,7 +271,7 @@ fn overview(stack: &Stack, names: &Names) -> Value {
         .chars()
         .take(UID_MAX)
         .collect();
-    json!({
+    tree!({
         "uid": uid,
         "title": format!("VictoriaMetrics stack {} (vmstack)", stack.release),
         "tags": ["vmstack", "victoriametrics"],
@@ -281,7 +283,7 @@ fn overview(stack: &Stack, names: &Names) -> Value {
             "name": "cluster",
             "label": "cluster",
             "type": "query",
-            "datasource": datasource,
+            "datasource": datasource.clone(),
             "definition": "label_values(up, cluster)",
             "query": {"query": "label_values(up, cluster)", "refId": "cluster"},
             "includeAll": true,

@@ -2,12 +2,11 @@
 //! `podDisruptionBudget` stays unset (a pod covered by two PDBs cannot be evicted at all, which
 //! blocks every node drain), and the intent check refuses `values` that set it.
 
-use serde_json::json;
-
 use super::{Generated, files, labels_map, metadata};
 use crate::intent::scalar::{Setting, ToJson};
 use crate::intent::{Component, Role, Stack};
 use crate::operator::{Component as C, Names};
+use crate::render::tree::tree;
 
 pub fn render(stack: &Stack, names: &Names) -> Vec<Generated> {
     let members: Vec<(C, &Component)> = match &stack.role {
@@ -35,7 +34,7 @@ pub fn render(stack: &Stack, names: &Names) -> Vec<Generated> {
         .filter(|(_, c)| !matches!(c.replicas, Setting::Literal(n) if n <= 1))
         .map(|(c, settings)| Generated {
             file: files::PDB,
-            object: json!({
+            object: tree!({
                 "apiVersion": "policy/v1",
                 "kind": "PodDisruptionBudget",
                 "metadata": metadata(stack, &names.workload(c)),

@@ -2,7 +2,9 @@
 //! read them from (`GLOBAL_VM_INSERT_ENDPOINT`, …), so the values an agent's settings need come
 //! from the intent rather than by hand.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
+
+use crate::render::tree::tree;
 
 use super::{Generated, files, metadata};
 use crate::intent::{Role, Stack};
@@ -42,10 +44,10 @@ pub fn render(stack: &Stack) -> Vec<Generated> {
     if settings.is_empty() {
         return Vec::new();
     }
-    let data: Map<String, Value> = settings.into_iter().map(|(k, v)| (k, json!(v))).collect();
+    let data: Map<String, Value> = settings.into_iter().map(|(k, v)| (k, tree!(v))).collect();
     vec![Generated {
         file: files::ENDPOINTS,
-        object: json!({
+        object: tree!({
             "apiVersion": "v1",
             "kind": "ConfigMap",
             "metadata": metadata(stack, &format!("{}-endpoints", stack.release)),

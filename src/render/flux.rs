@@ -5,7 +5,9 @@
 //! `healthCheckExprs` give them a real rule. `wait: true` would make Flux ignore the explicit
 //! list, so it is left off.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
+
+use crate::render::tree::tree;
 
 use super::{Generated, files, metadata_in};
 use crate::flux::pipeline::Strategy;
@@ -16,7 +18,7 @@ use crate::operator::{Component as C, Names, Workload};
 const VM_API: &str = "operator.victoriametrics.com/v1beta1";
 
 fn check(api_version: &str, kind: &str, name: &str, namespace: &str) -> Value {
-    json!({"apiVersion": api_version, "kind": kind, "name": name, "namespace": namespace})
+    tree!({"apiVersion": api_version, "kind": kind, "name": name, "namespace": namespace})
 }
 
 fn workload_check(names: &Names, c: C) -> Value {
@@ -104,7 +106,7 @@ fn health_check_exprs(checks: &[Value]) -> Vec<Value> {
     kinds
         .into_iter()
         .map(|kind| {
-            json!({
+            tree!({
                 "apiVersion": VM_API,
                 "kind": kind,
                 "current": "has(status.updateStatus) && status.updateStatus == 'operational'",
@@ -131,9 +133,9 @@ fn post_build(f: &Flux, substituted: bool) -> Option<Value> {
             .substitute_from
             .iter()
             .map(|s| {
-                let mut v = json!({"kind": s.kind, "name": s.name});
+                let mut v = tree!({"kind": s.kind, "name": s.name.as_str()});
                 if s.optional {
-                    v["optional"] = json!(true);
+                    v["optional"] = tree!(true);
                 }
                 v
             })
@@ -146,7 +148,7 @@ fn post_build(f: &Flux, substituted: bool) -> Option<Value> {
             Strategy::WithVariables => "WithVariables",
             Strategy::Always => "Always",
         };
-        post_build.insert("substituteStrategy".into(), json!(name));
+        post_build.insert("substituteStrategy".into(), tree!(name));
     }
     (!post_build.is_empty()).then_some(Value::Object(post_build))
 }
@@ -162,23 +164,23 @@ pub fn render(stack: &Stack, names: &Names, substituted: bool) -> Vec<Generated>
         spec.insert("retryInterval".into(), r.to_json());
     }
     spec.insert("timeout".into(), f.timeout.to_json());
-    let mut source = json!({"kind": f.source_ref.kind, "name": f.source_ref.name});
+    let mut source = tree!({"kind": f.source_ref.kind, "name": f.source_ref.name.as_str()});
     if let Some(ns) = &f.source_ref.namespace {
-        source["namespace"] = json!(ns);
+        source["namespace"] = Value::String(ns.clone());
     }
     spec.insert("sourceRef".into(), source);
     if let Some(p) = &f.path {
         spec.insert("path".into(), p.to_json());
     }
-    spec.insert("prune".into(), json!(f.prune));
+    spec.insert("prune".into(), tree!(f.prune));
     if !f.depends_on.is_empty() {
         let deps: Vec<Value> = f
             .depends_on
             .iter()
             .map(|d| {
-                let mut v = json!({"name": d.name});
+                let mut v = tree!({"name": d.name.as_str()});
                 if let Some(ns) = &d.namespace {
-                    v["namespace"] = json!(ns);
+                    v["namespace"] = Value::String(ns.clone());
                 }
                 v
             })
@@ -196,7 +198,7 @@ pub fn render(stack: &Stack, names: &Names, substituted: bool) -> Vec<Generated>
     spec.insert("healthChecks".into(), Value::Array(checks));
     vec![Generated {
         file: files::FLUX_KUSTOMIZATION,
-        object: json!({
+        object: tree!({
             "apiVersion": "kustomize.toolkit.fluxcd.io/v1",
             "kind": "Kustomization",
             "metadata": metadata_in(stack, &f.name, &f.namespace),

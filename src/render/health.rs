@@ -8,7 +8,9 @@
 //! vmstorage nodes down than copies of a sample, a full disk, slow queries, and an agent cluster
 //! that went silent. docs/alerting.md lists both sets.
 
-use serde_json::{Value, json};
+use serde_json::Value;
+
+use crate::render::tree::tree;
 
 use crate::intent::chart_line::{ChartGroup, ChartLine};
 use crate::intent::{Global, Stack};
@@ -41,7 +43,7 @@ pub(super) fn alert(
     summary: &str,
     description: &str,
 ) -> Value {
-    json!({
+    tree!({
         "alert": name,
         "expr": expr,
         "for": for_,

@@ -1,6 +1,8 @@
 //! The Flux HelmRelease of victoria-metrics-k8s-stack (and its chart source when vmstack owns it).
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
+
+use crate::render::tree::tree;
 
 use super::{Generated, deep_merge, files, metadata};
 use crate::flux::typed;
@@ -13,14 +15,14 @@ pub fn render(stack: &Stack, names: &Names) -> Vec<Generated> {
     if let ChartSource::Generated { url } = &stack.chart.source {
         out.push(Generated {
             file: files::HELM_RELEASE,
-            object: json!({
+            object: tree!({
                 "apiVersion": "source.toolkit.fluxcd.io/v1",
                 "kind": "OCIRepository",
                 "metadata": metadata(stack, &chart_source_name(stack)),
                 "spec": {
                     "interval": stack.helm.interval.to_json(),
-                    "url": url,
-                    "ref": {"tag": stack.chart.version},
+                    "url": url.as_str(),
+                    "ref": {"tag": stack.chart.version.as_str()},
                     "layerSelector": {
                         "mediaType": "application/vnd.cncf.helm.chart.content.v1.tar+gzip",
                         "operation": "copy",
@@ -43,32 +45,35 @@ pub fn chart_source_name(stack: &Stack) -> String {
 fn helm_release(stack: &Stack, names: &Names) -> Value {
     let mut spec = Map::new();
     // Pinned so Flux's targetNamespace or a rename never changes the subcharts' names.
-    spec.insert("releaseName".into(), json!(stack.release));
+    spec.insert(
+        "releaseName".into(),
+        Value::String(stack.release.to_string()),
+    );
     match &stack.chart.source {
         ChartSource::Generated { .. } => {
             spec.insert(
                 "chartRef".into(),
-                json!({"kind": "OCIRepository", "name": chart_source_name(stack), "namespace": stack.namespace}),
+                tree!({"kind": "OCIRepository", "name": chart_source_name(stack), "namespace": stack.namespace.as_str()}),
             );
         }
         ChartSource::Existing(r) if r.kind == ChartSourceKind::HelmRepository => {
-            let mut source = json!({"kind": "HelmRepository", "name": r.name});
+            let mut source = tree!({"kind": "HelmRepository", "name": r.name.as_str()});
             if let Some(ns) = &r.namespace {
-                source["namespace"] = json!(ns);
+                source["namespace"] = Value::String(ns.clone());
             }
             spec.insert(
                 "chart".into(),
-                json!({"spec": {
+                tree!({"spec": {
                     "chart": "victoria-metrics-k8s-stack",
-                    "version": stack.chart.version,
+                    "version": stack.chart.version.as_str(),
                     "sourceRef": source,
                 }}),
             );
         }
         ChartSource::Existing(r) => {
-            let mut chart_ref = json!({"kind": r.kind, "name": r.name});
+            let mut chart_ref = tree!({"kind": r.kind, "name": r.name.as_str()});
             if let Some(ns) = &r.namespace {
-                chart_ref["namespace"] = json!(ns);
+                chart_ref["namespace"] = Value::String(ns.clone());
             }
             spec.insert("chartRef".into(), chart_ref);
         }
@@ -77,17 +82,17 @@ fn helm_release(stack: &Stack, names: &Names) -> Value {
     spec.insert("timeout".into(), stack.helm.timeout.to_json());
     // The operator and its CRDs come from their own release (the chart's operator subchart is
     // switched off in the values), so this release skips the CRDs.
-    let remediation = json!({"retries": stack.helm.retries});
+    let remediation = tree!({"retries": stack.helm.retries});
     spec.insert(
         "install".into(),
-        json!({"crds": "Skip", "remediation": remediation}),
+        tree!({"crds": "Skip", "remediation": remediation}),
     );
     spec.insert(
         "upgrade".into(),
-        json!({"crds": "Skip", "remediation": {"retries": stack.helm.retries, "remediateLastFailure": true}}),
+        tree!({"crds": "Skip", "remediation": {"retries": stack.helm.retries, "remediateLastFailure": true}}),
     );
     spec.insert("values".into(), values(stack, names));
-    json!({
+    tree!({
         "apiVersion": "helm.toolkit.fluxcd.io/v2",
         "kind": "HelmRelease",
         "metadata": metadata(stack, &stack.release),
@@ -133,21 +138,21 @@ fn with_args(
 }
 
 fn volume_claim(size: &Setting<Quantity>, storage_class: Option<&Text>) -> Value {
-    let mut spec = json!({
+    let mut spec = tree!({
         "accessModes": ["ReadWriteOnce"],
         "resources": {"requests": {"storage": size.to_json()}},
     });
     if let Some(sc) = storage_class {
         spec["storageClassName"] = sc.to_json();
     }
-    json!({"volumeClaimTemplate": {"spec": spec}})
+    tree!({"volumeClaimTemplate": {"spec": spec}})
 }
 
 fn external_labels(stack: &Stack) -> Option<Value> {
     stack
         .cluster
         .as_ref()
-        .map(|c| json!({"cluster": c.to_json()}))
+        .map(|c| tree!({"cluster": c.to_json()}))
 }
 
 fn global_values(stack: &Stack, g: &Global, names: &Names) -> Value {
@@ -175,7 +180,7 @@ fn global_values(stack: &Stack, g: &Global, names: &Names) -> Value {
         &setting_text(&g.vmselect.max_points_per_timeseries),
     );
     let mut vmselect = with_args(component_spec(&g.vmselect.component), &select_args);
-    vmselect.insert("cacheMountPath".into(), json!("/select-cache"));
+    vmselect.insert("cacheMountPath".into(), tree!("/select-cache"));
     vmselect.insert(
         "storage".into(),
         volume_claim(&g.vmselect.cache_size, storage_class),
@@ -201,12 +206,12 @@ fn global_values(stack: &Stack, g: &Global, names: &Names) -> Value {
     // admit by their pod labels; vmauth is the entry point for everyone else. Over several
     // tenants it reads all of them, and writes its results back through the multitenant write
     // path, where each series' vm_account_id label takes it to the tenant it came from.
-    vmalert.insert("datasource".into(), json!({"url": read_url}));
-    vmalert.insert("remoteRead".into(), json!({"url": read_url}));
+    vmalert.insert("datasource".into(), tree!({"url": read_url.as_str()}));
+    vmalert.insert("remoteRead".into(), tree!({"url": read_url}));
     if read_tenant.is_multitenant() {
         vmalert.insert(
             "remoteWrite".into(),
-            json!({"url": format!("{}/api/v1/write", names.insert_url(read_tenant.as_str()))}),
+            tree!({"url": format!("{}/api/v1/write", names.insert_url(read_tenant.as_str()))}),
         );
     }
 
@@ -228,14 +233,14 @@ fn global_values(stack: &Stack, g: &Global, names: &Names) -> Value {
         let select = names.service_url(C::VmSelect);
         vmauth.insert(
             "unauthorizedUserAccessSpec".into(),
-            json!({"url_map": [{"src_paths": ["/select/.*"], "url_prefix": [format!("{select}/")]}]}),
+            tree!({"url_map": [{"src_paths": ["/select/.*"], "url_prefix": [format!("{select}/")]}]}),
         );
     } else {
         // The chart's default opens reads and writes to anyone; `disabled` makes it drop the
         // section, so only VMUser credentials get through.
         vmauth.insert(
             "unauthorizedUserAccessSpec".into(),
-            json!({"disabled": true}),
+            tree!({"disabled": true}),
         );
     }
     super::access_values::vmauth_spec(stack, g, &mut vmauth);
@@ -249,9 +254,9 @@ fn global_values(stack: &Stack, g: &Global, names: &Names) -> Value {
     }
 
     let mut grafana = Map::new();
-    grafana.insert("enabled".into(), json!(g.grafana.enabled));
+    grafana.insert("enabled".into(), tree!(g.grafana.enabled));
     if g.grafana.enabled {
-        grafana.insert("replicas".into(), json!(g.grafana.replicas));
+        grafana.insert("replicas".into(), Value::from(g.grafana.replicas.value));
         let resources = g.grafana.resources.to_json();
         if resources.as_object().is_some_and(|r| !r.is_empty()) {
             grafana.insert("resources".into(), resources);
@@ -262,8 +267,8 @@ fn global_values(stack: &Stack, g: &Global, names: &Names) -> Value {
         if let Some(admin) = &g.grafana.admin {
             grafana.insert(
                 "admin".into(),
-                json!({
-                    "existingSecret": admin.secret_name,
+                tree!({
+                    "existingSecret": admin.secret_name.as_str(),
                     "userKey": "admin-user",
                     "passwordKey": "admin-password",
                 }),
@@ -271,14 +276,14 @@ fn global_values(stack: &Stack, g: &Global, names: &Names) -> Value {
         }
         match &g.grafana.persistence {
             Some(p) => {
-                let mut persistence = json!({"enabled": true, "size": p.size.to_json()});
+                let mut persistence = tree!({"enabled": true, "size": p.size.to_json()});
                 if let Some(sc) = p.storage_class.as_ref().or(g.storage_class.as_ref()) {
                     persistence["storageClassName"] = sc.to_json();
                 }
                 grafana.insert("persistence".into(), persistence);
             }
             None => {
-                grafana.insert("persistence".into(), json!({"enabled": false}));
+                grafana.insert("persistence".into(), tree!({"enabled": false}));
             }
         }
     }
@@ -286,19 +291,19 @@ fn global_values(stack: &Stack, g: &Global, names: &Names) -> Value {
     let line = stack.chart.line;
     let switch = line.rules_switch();
     let chart_dashboards = stack.chart_dashboards();
-    let mut default_rules = json!({ switch: g.rules.default_rules });
+    let mut default_rules = tree!({ switch: g.rules.default_rules });
     if !g.rules.default_groups.is_empty() {
         let groups: Map<String, Value> = g
             .rules
             .default_groups
             .iter()
-            .map(|(name, on)| (name.clone(), json!({ switch: on })))
+            .map(|(name, on)| (name.clone(), tree!({ switch: *on })))
             .collect();
         default_rules["groups"] = Value::Object(groups);
     }
 
-    let mut values = json!({
-        "fullnameOverride": stack.release,
+    let mut values = tree!({
+        "fullnameOverride": stack.release.as_str(),
         "global": {"cluster": {"dnsDomain": names.chart_dns_domain()}},
         "victoria-metrics-operator": {"enabled": false},
         "defaultDashboards": {"enabled": chart_dashboards},
@@ -345,7 +350,7 @@ fn global_values(stack: &Stack, g: &Global, names: &Names) -> Value {
 
 fn agent_values(stack: &Stack, a: &Agent, names: &Names) -> Value {
     let rw = &a.remote_write;
-    let mut remote_write = json!({
+    let mut remote_write = tree!({
         "url": rw.write_url(),
         "sendTimeout": rw.send_timeout.to_json(),
     });
@@ -357,7 +362,7 @@ fn agent_values(stack: &Stack, a: &Agent, names: &Names) -> Value {
             remote_write[k] = v;
         }
     }
-    let mut settings = json!({"queues": rw.queues.to_json()});
+    let mut settings = tree!({"queues": rw.queues.to_json()});
     if let Some(f) = &rw.flush_interval {
         settings["flushInterval"] = f.to_json();
     }
@@ -374,8 +379,8 @@ fn agent_values(stack: &Stack, a: &Agent, names: &Names) -> Value {
     vmagent.insert("remoteWriteSettings".into(), settings);
 
     let line = stack.chart.line;
-    let mut values = json!({
-        "fullnameOverride": stack.release,
+    let mut values = tree!({
+        "fullnameOverride": stack.release.as_str(),
         "global": {"cluster": {"dnsDomain": names.chart_dns_domain()}},
         "victoria-metrics-operator": {"enabled": false},
         // Rules are evaluated and dashboards served on the global cluster.
@@ -406,9 +411,9 @@ fn agent_values(stack: &Stack, a: &Agent, names: &Names) -> Value {
 /// vmstack emits its own scrape objects for the exporters (scrape.yaml), so the chart's are
 /// switched off: one scrape per target.
 fn exporter_values(enabled: bool, resources: Option<&crate::intent::scalar::Resources>) -> Value {
-    let mut m = json!({"enabled": enabled});
+    let mut m = tree!({"enabled": enabled});
     if enabled {
-        m["vmScrape"] = json!({"enabled": false});
+        m["vmScrape"] = tree!({"enabled": false});
         if let Some(r) = resources {
             m["resources"] = r.to_json();
         }

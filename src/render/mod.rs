@@ -18,8 +18,11 @@ mod rules;
 mod scrape;
 mod secrets;
 mod slo;
+mod tree;
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
+
+use crate::render::tree::tree;
 
 use crate::flux::drift::FieldTypes;
 use crate::flux::{envsubst, pipeline, typed};
@@ -148,11 +151,11 @@ pub fn folder_index(stack: &Stack, generated: &[Output]) -> Output {
     }
     Output {
         file: files::KUSTOMIZATION,
-        object: json!({
+        object: tree!({
             "apiVersion": "kustomize.config.k8s.io/v1beta1",
             "kind": "Kustomization",
             "metadata": {
-                "name": stack.release,
+                "name": stack.release.as_str(),
                 "annotations": {"config.kubernetes.io/local-config": "true"},
             },
             "resources": resources,
@@ -164,8 +167,14 @@ pub fn folder_index(stack: &Stack, generated: &[Output]) -> Output {
 /// Labels every generated object carries.
 pub fn common_labels(stack: &Stack) -> Map<String, Value> {
     let mut m = Map::new();
-    m.insert("app.kubernetes.io/managed-by".into(), json!("vmstack"));
-    m.insert("app.kubernetes.io/part-of".into(), json!(stack.release));
+    m.insert(
+        "app.kubernetes.io/managed-by".into(),
+        Value::from("vmstack"),
+    );
+    m.insert(
+        "app.kubernetes.io/part-of".into(),
+        Value::String(stack.release.to_string()),
+    );
     m
 }
 
@@ -175,7 +184,7 @@ pub fn metadata(stack: &Stack, name: &str) -> Value {
 }
 
 pub fn metadata_in(stack: &Stack, name: &str, namespace: &str) -> Value {
-    json!({
+    tree!({
         "name": name,
         "namespace": namespace,
         "labels": common_labels(stack),
@@ -183,5 +192,10 @@ pub fn metadata_in(stack: &Stack, name: &str, namespace: &str) -> Value {
 }
 
 pub fn labels_map(labels: &[(String, String)]) -> Value {
-    Value::Object(labels.iter().map(|(k, v)| (k.clone(), json!(v))).collect())
+    Value::Object(
+        labels
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect(),
+    )
 }

@@ -4,7 +4,9 @@
 //! pods and the API server (kubelet, node-exporter, Cilium, kube-apiserver) cannot be selected by
 //! pod labels, so they are allowed by port to any address.
 
-use serde_json::{Value, json};
+use serde_json::Value;
+
+use crate::render::tree::tree;
 
 use super::{Generated, files, labels_map, metadata};
 use crate::intent::scalar::Url;
@@ -61,21 +63,21 @@ struct Policy {
 fn peer_json(peer: &Peer) -> Option<Vec<Value>> {
     let ns_label = "kubernetes.io/metadata.name";
     Some(match peer {
-        Peer::Pods(l) => vec![json!({"podSelector": {"matchLabels": labels_map(l)}})],
-        Peer::PodsAnyNamespace(l) => vec![json!({
+        Peer::Pods(l) => vec![tree!({"podSelector": {"matchLabels": labels_map(l)}})],
+        Peer::PodsAnyNamespace(l) => vec![tree!({
             "namespaceSelector": {},
             "podSelector": {"matchLabels": labels_map(l)},
         })],
         Peer::Namespaces(names) => names
             .iter()
-            .map(|n| json!({"namespaceSelector": {"matchLabels": {ns_label: n}}}))
+            .map(|n| tree!({"namespaceSelector": {"matchLabels": {ns_label: n.as_str()}}}))
             .collect(),
-        Peer::NamespacePods(ns, l) => vec![json!({
-            "namespaceSelector": {"matchLabels": {ns_label: ns}},
+        Peer::NamespacePods(ns, l) => vec![tree!({
+            "namespaceSelector": {"matchLabels": {ns_label: ns.as_str()}},
             "podSelector": {"matchLabels": labels_map(l)},
         })],
-        Peer::AllPods => vec![json!({"namespaceSelector": {}})],
-        Peer::IpBlock(cidr) => vec![json!({"ipBlock": {"cidr": cidr}})],
+        Peer::AllPods => vec![tree!({"namespaceSelector": {}})],
+        Peer::IpBlock(cidr) => vec![tree!({"ipBlock": {"cidr": cidr.as_str()}})],
         Peer::Anywhere => return None,
     })
 }
@@ -89,7 +91,7 @@ fn rule_json(f: &Flow, direction: &str) -> Value {
         let ports: Vec<Value> = f
             .ports
             .iter()
-            .map(|Port(proto, port)| json!({"protocol": proto, "port": port}))
+            .map(|Port(proto, port)| tree!({"protocol": *proto, "port": *port}))
             .collect();
         rule.insert("ports".into(), Value::Array(ports));
     }
@@ -100,7 +102,7 @@ fn policy_json(stack: &Stack, p: &Policy) -> Value {
     let mut spec = serde_json::Map::new();
     spec.insert(
         "podSelector".into(),
-        json!({"matchLabels": labels_map(&p.selector)}),
+        tree!({"matchLabels": labels_map(&p.selector)}),
     );
     let mut types = Vec::new();
     if !p.ingress.is_empty() {
@@ -121,8 +123,8 @@ fn policy_json(stack: &Stack, p: &Policy) -> Value {
         // The default deny: selected, both directions, nothing allowed.
         types = vec!["Ingress", "Egress"];
     }
-    spec.insert("policyTypes".into(), json!(types));
-    json!({
+    spec.insert("policyTypes".into(), tree!(types));
+    tree!({
         "apiVersion": "networking.k8s.io/v1",
         "kind": "NetworkPolicy",
         "metadata": metadata(stack, &p.name),

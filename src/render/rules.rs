@@ -2,7 +2,9 @@
 //! SLOs' rules (`slo.rs`). Named `<release>-vmstack-*`, which no chart default rule
 //! (`<fullname>-<group>`) can take.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
+
+use crate::render::tree::tree;
 
 use super::{Generated, files, health, metadata, slo};
 use crate::intent::scalar::ToJson;
@@ -24,7 +26,7 @@ pub fn slo_rule_name(stack: &Stack) -> String {
 fn vmrule(stack: &Stack, name: &str, groups: Vec<Value>) -> Generated {
     Generated {
         file: files::VMRULE,
-        object: json!({
+        object: tree!({
             "apiVersion": "operator.victoriametrics.com/v1beta1",
             "kind": "VMRule",
             "metadata": metadata(stack, name),
@@ -34,12 +36,16 @@ fn vmrule(stack: &Stack, name: &str, groups: Vec<Value>) -> Generated {
 }
 
 fn pairs(p: &[(String, String)]) -> Value {
-    Value::Object(p.iter().map(|(k, v)| (k.clone(), json!(v))).collect())
+    Value::Object(
+        p.iter()
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect(),
+    )
 }
 
 fn user_group(g: &RuleGroup) -> Value {
     let mut group = Map::new();
-    group.insert("name".into(), json!(g.name));
+    group.insert("name".into(), Value::String(g.name.to_string()));
     if let Some(i) = &g.interval {
         group.insert("interval".into(), i.to_json());
     }
@@ -55,8 +61,8 @@ fn user_group(g: &RuleGroup) -> Value {
                 RuleKind::Alert => "alert",
                 RuleKind::Record => "record",
             };
-            m.insert(key.into(), json!(r.name));
-            m.insert("expr".into(), json!(r.expr));
+            m.insert(key.into(), Value::String(r.name.to_string()));
+            m.insert("expr".into(), Value::String(r.expr.to_string()));
             if let Some(f) = &r.for_ {
                 m.insert("for".into(), f.to_json());
             }
@@ -86,7 +92,7 @@ pub fn render(stack: &Stack, names: &Names) -> Vec<Generated> {
         out.push(vmrule(
             stack,
             &health_rule_name(stack),
-            vec![json!({
+            vec![tree!({
                 "name": format!("{}.health", stack.release),
                 "interval": "30s",
                 "rules": health,

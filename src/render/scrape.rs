@@ -2,7 +2,9 @@
 //! The chart's own exporter scrapes are switched off in the values, so each target is scraped
 //! once.
 
-use serde_json::{Value, json};
+use serde_json::Value;
+
+use crate::render::tree::tree;
 
 use super::{Generated, files, labels_map, metadata};
 use crate::intent::Stack;
@@ -11,7 +13,7 @@ use crate::operator::Names;
 fn scrape(stack: &Stack, kind: &str, name: &str, spec: Value) -> Generated {
     Generated {
         file: files::SCRAPE,
-        object: json!({
+        object: tree!({
             "apiVersion": "operator.victoriametrics.com/v1beta1",
             "kind": kind,
             "metadata": metadata(stack, name),
@@ -28,7 +30,7 @@ pub fn render(stack: &Stack, names: &Names) -> Vec<Generated> {
             stack,
             "VMServiceScrape",
             &names.kube_state_metrics(),
-            json!({
+            tree!({
                 "selector": {"matchLabels": labels_map(&names.subchart_selector("kube-state-metrics"))},
                 // The series describe other objects: keep their namespace/pod labels.
                 "endpoints": [{
@@ -45,7 +47,7 @@ pub fn render(stack: &Stack, names: &Names) -> Vec<Generated> {
             stack,
             "VMServiceScrape",
             &names.node_exporter(),
-            json!({
+            tree!({
                 "selector": {"matchLabels": labels_map(&names.subchart_selector("prometheus-node-exporter"))},
                 "endpoints": [{
                     "port": "metrics",
@@ -60,13 +62,13 @@ pub fn render(stack: &Stack, names: &Names) -> Vec<Generated> {
         ));
     }
     if s.cilium {
-        let ns = json!({"matchNames": [s.cilium_namespace]});
+        let ns = tree!({"matchNames": [s.cilium_namespace.as_str()]});
         out.push(scrape(
             stack,
             "VMPodScrape",
             &format!("{}-cilium-agent", stack.release),
-            json!({
-                "namespaceSelector": ns,
+            tree!({
+                "namespaceSelector": ns.clone(),
                 "selector": {"matchLabels": {"k8s-app": "cilium"}},
                 "podMetricsEndpoints": [{"port": "prometheus"}, {"port": "hubble-metrics"}],
                 "jobLabel": "k8s-app",
@@ -76,7 +78,7 @@ pub fn render(stack: &Stack, names: &Names) -> Vec<Generated> {
             stack,
             "VMPodScrape",
             &format!("{}-cilium-operator", stack.release),
-            json!({
+            tree!({
                 "namespaceSelector": ns,
                 "selector": {"matchLabels": {"io.cilium/app": "operator"}},
                 "podMetricsEndpoints": [{"port": "prometheus"}],

@@ -1,7 +1,9 @@
 //! ExternalSecrets: the one that produces Grafana's admin Secret (keys `admin-user`,
 //! `admin-password`), and the builder of those that hold vmauth credentials (`access.rs`).
 
-use serde_json::{Value, json};
+use serde_json::Value;
+
+use crate::render::tree::tree;
 
 use super::{Generated, files, metadata};
 use crate::intent::scalar::{Text, ToJson};
@@ -14,10 +16,10 @@ pub fn render(stack: &Stack) -> Vec<Generated> {
     let Some(admin) = g.grafana.admin.as_ref().filter(|_| g.grafana.enabled) else {
         return Vec::new();
     };
-    let remote = |property: &crate::intent::scalar::Text| json!({"key": admin.key.to_json(), "property": property.to_json()});
+    let remote = |property: &crate::intent::scalar::Text| tree!({"key": admin.key.to_json(), "property": property.to_json()});
     vec![Generated {
         file: files::EXTERNAL_SECRET,
-        object: json!({
+        object: tree!({
             "apiVersion": "external-secrets.io/v1",
             "kind": "ExternalSecret",
             "metadata": metadata(stack, &admin.secret_name),
@@ -25,7 +27,7 @@ pub fn render(stack: &Stack) -> Vec<Generated> {
                 "refreshInterval": admin.refresh_interval.to_json(),
                 "secretStoreRef": {"kind": admin.store_kind, "name": admin.store.to_json()},
                 "target": {
-                    "name": admin.secret_name,
+                    "name": admin.secret_name.as_str(),
                     "creationPolicy": "Owner",
                     "template": {
                         "type": "Opaque",
@@ -55,9 +57,9 @@ pub(super) fn credential_secret(
     secret_key: &str,
     username: Option<&Text>,
 ) -> Value {
-    let mut target = json!({"name": name, "creationPolicy": "Owner"});
+    let mut target = tree!({"name": name, "creationPolicy": "Owner"});
     if let Some(u) = username {
-        target["template"] = json!({
+        target["template"] = tree!({
             "type": "Opaque",
             // External Secrets' Go template; the username is not a secret.
             "data": {
@@ -66,7 +68,7 @@ pub(super) fn credential_secret(
             },
         });
     }
-    json!({
+    tree!({
         "apiVersion": "external-secrets.io/v1",
         "kind": "ExternalSecret",
         "metadata": metadata(stack, name),

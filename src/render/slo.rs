@@ -4,7 +4,9 @@
 //! Each alert condition needs the burn rate high over a long window (enough budget is gone to
 //! matter) and over a short one (it is still burning, so the alert resets soon after a fix).
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
+
+use crate::render::tree::tree;
 
 use crate::intent::{Slo, SloEvents};
 
@@ -79,9 +81,9 @@ fn error_ratio_expr(events: &SloEvents, window: &str) -> String {
 /// The labels every series and alert of one SLO carries: `slo` and the intent's own.
 fn slo_labels(slo: &Slo) -> Map<String, Value> {
     let mut m = Map::new();
-    m.insert("slo".into(), json!(slo.name));
+    m.insert("slo".into(), Value::String(slo.name.to_string()));
     for (k, v) in &slo.labels {
-        m.insert(k.clone(), json!(v));
+        m.insert(k.clone(), Value::String(v.clone()));
     }
     m
 }
@@ -119,16 +121,16 @@ fn burn_alert(
     what: &str,
 ) -> Value {
     let mut labels = slo_labels(slo);
-    labels.insert("severity".into(), json!(severity));
+    labels.insert("severity".into(), tree!(severity));
     let windows: Vec<String> = conditions
         .iter()
         .map(|c| format!("{}x over {} and {}", number(c.factor), c.long, c.short))
         .collect();
-    json!({
+    tree!({
         "alert": name,
         "expr": burn_expr(slo, conditions),
         "for": for_,
-        "labels": labels,
+        "labels": labels.clone(),
         "annotations": {
             "summary": format!("SLO {} burns its error budget {what}", slo.name),
             "description": format!(
@@ -153,13 +155,13 @@ pub fn group(release: &str, slo: &Slo) -> Value {
     let mut rules = Vec::new();
     let window = slo.window.0.as_str();
     for w in WINDOWS.iter().copied().chain([window]) {
-        rules.push(json!({
+        rules.push(tree!({
             "record": error_ratio_record(w),
             "expr": error_ratio_expr(&slo.events, w),
-            "labels": labels,
+            "labels": labels.clone(),
         }));
     }
-    rules.push(json!({
+    rules.push(tree!({
         "record": BUDGET_REMAINING_RECORD,
         "expr": format!(
             "1 - {}{} / {}",
@@ -167,7 +169,7 @@ pub fn group(release: &str, slo: &Slo) -> Value {
             selector_of(slo),
             number(slo.error_budget())
         ),
-        "labels": labels,
+        "labels": labels.clone(),
     }));
     rules.push(burn_alert(
         slo,
@@ -185,7 +187,7 @@ pub fn group(release: &str, slo: &Slo) -> Value {
         "warning",
         "slowly: open a ticket",
     ));
-    json!({
+    tree!({
         "name": format!("{release}.slo.{}", slo.name),
         "interval": GROUP_INTERVAL,
         "rules": rules,
