@@ -7,23 +7,31 @@ use serde_json::{Map, Value};
 /// with the release winning, anything else is replaced, and a `null` in the release deletes the
 /// default.
 pub fn coalesce(defaults: &Value, release: &Value) -> Value {
-    match (defaults, release) {
-        (Value::Object(d), Value::Object(r)) => {
-            let mut out = d.clone();
+    let mut out = defaults.clone();
+    lay_over(&mut out, release);
+    out
+}
+
+/// [`coalesce`] in place: the release's values over `target`, a copy of the defaults. Merged
+/// where both sides are mappings, so each default is copied once, however deep the release
+/// sets values under it.
+fn lay_over(target: &mut Value, release: &Value) {
+    match (target, release) {
+        (Value::Object(out), Value::Object(r)) => {
             for (k, v) in r {
                 if v.is_null() {
                     out.remove(k);
                     continue;
                 }
-                let merged = match d.get(k) {
-                    Some(dv) => coalesce(dv, v),
-                    None => strip_nulls(v),
-                };
-                out.insert(k.clone(), merged);
+                match out.get_mut(k) {
+                    Some(existing) => lay_over(existing, v),
+                    None => {
+                        out.insert(k.clone(), strip_nulls(v));
+                    }
+                }
             }
-            Value::Object(out)
         }
-        (_, r) => strip_nulls(r),
+        (target, r) => *target = strip_nulls(r),
     }
 }
 
@@ -49,6 +57,8 @@ pub fn coalesce_keys(defaults: &Value, release: &Value, keys: &[&str]) -> Value 
 /// A `null` that has no default to delete is dropped too: Helm never hands templates a null key.
 fn strip_nulls(v: &Value) -> Value {
     match v {
+        // Rebuilding a mapping hashes every key again; a copy does not.
+        Value::Object(m) if !has_null_key(v) => Value::Object(m.clone()),
         Value::Object(m) => Value::Object(
             m.iter()
                 .filter(|(_, v)| !v.is_null())
@@ -56,6 +66,14 @@ fn strip_nulls(v: &Value) -> Value {
                 .collect::<Map<_, _>>(),
         ),
         other => other.clone(),
+    }
+}
+
+/// Whether a mapping at or under `v` (not inside a list) holds a `null`.
+fn has_null_key(v: &Value) -> bool {
+    match v {
+        Value::Object(m) => m.values().any(|v| v.is_null() || has_null_key(v)),
+        _ => false,
     }
 }
 
@@ -132,6 +150,22 @@ mod tests {
             coalesce(&defaults, &release),
             json!({"a": {"b": 1, "c": [3], "f": {}}, "e": {"k": 1}})
         );
+    }
+
+    #[test]
+    fn a_section_without_a_default_loses_its_nulls_but_not_those_in_lists() {
+        let defaults = json!({"a": 1});
+        let release = json!({
+            "n": {"m": {"o": null, "p": 1}, "q": [{"r": null}], "s": {"t": 2, "u": 3}},
+            "v": {"z": 1, "y": 2},
+        });
+        let merged = coalesce(&defaults, &release);
+        assert_eq!(
+            merged,
+            json!({"a": 1, "n": {"m": {"p": 1}, "q": [{"r": null}], "s": {"t": 2, "u": 3}}, "v": {"z": 1, "y": 2}})
+        );
+        let order: Vec<&String> = merged["v"].as_object().unwrap().keys().collect();
+        assert_eq!(order, ["z", "y"]);
     }
 
     #[test]
