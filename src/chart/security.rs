@@ -241,17 +241,14 @@ fn build_workloads(line: ChartLine) -> Vec<Workload> {
 
 /// The workloads the chart runs with these values (the chart's defaults under them).
 pub fn running(line: ChartLine, values: &Value) -> Vec<&'static Workload> {
-    let all = workloads(line);
-    // Only the sections the switches are in.
-    let mut sections: Vec<&str> = all
+    let defaults = super::defaults::tree(line);
+    workloads(line)
         .iter()
-        .flat_map(|w| w.when.iter().filter_map(|p| p.first().copied()))
-        .collect();
-    sections.sort_unstable();
-    sections.dedup();
-    let seen = super::values::coalesce_keys(super::defaults::tree(line), values, &sections);
-    all.iter()
-        .filter(|w| w.when.iter().all(|p| super::values::is_on(&seen, p)))
+        .filter(|w| {
+            w.when
+                .iter()
+                .all(|p| super::values::is_on_coalesced(defaults, values, p))
+        })
         .collect()
 }
 

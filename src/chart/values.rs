@@ -104,6 +104,35 @@ pub fn is_on(values: &Value, path: &[&str]) -> bool {
     truthy(at(values, path))
 }
 
+/// [`is_on`] of [`coalesce`]'s result, read from both sides without building it: the chart's
+/// switches are a few paths into defaults far larger than what they read.
+pub fn is_on_coalesced(defaults: &Value, release: &Value, path: &[&str]) -> bool {
+    fn below<'v>(d: Option<&'v Value>, key: &str) -> Option<&'v Value> {
+        d.and_then(Value::as_object)?.get(key)
+    }
+    let (mut d, mut r) = (Some(defaults), Some(release));
+    for key in path {
+        (d, r) = match r {
+            // A release mapping merges over a default mapping and replaces anything else.
+            Some(Value::Object(rm)) => match rm.get(*key) {
+                Some(Value::Null) => return false,
+                v => (below(d, key), v),
+            },
+            // A release scalar or list replaces the default, and has no keys.
+            Some(_) => return false,
+            None => (below(d, key), None),
+        };
+    }
+    match (d, r) {
+        (d, None) => truthy(d),
+        (Some(Value::Object(dm)), Some(Value::Object(rm))) => {
+            rm.values().any(|v| !v.is_null()) || dm.keys().any(|k| !rm.contains_key(k))
+        }
+        (_, Some(Value::Object(rm))) => rm.values().any(|v| !v.is_null()),
+        (_, r) => truthy(r),
+    }
+}
+
 /// `hasKey`: the key is present (Helm has already removed nulls).
 pub fn has_key(values: &Value, path: &[&str], key: &str) -> bool {
     at(values, path)
@@ -166,6 +195,53 @@ mod tests {
         );
         let order: Vec<&String> = merged["v"].as_object().unwrap().keys().collect();
         assert_eq!(order, ["z", "y"]);
+    }
+
+    fn small_values() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            (0..2).prop_map(Value::from),
+            prop_oneof![Just(""), Just("x")].prop_map(Value::from),
+            Just(json!([])),
+        ];
+        leaf.prop_recursive(3, 24, 3, |inner| {
+            proptest::collection::btree_map(
+                prop_oneof![Just("a"), Just("b"), Just("c")],
+                inner,
+                0..3,
+            )
+            .prop_map(|m| Value::Object(m.into_iter().map(|(k, v)| (k.to_string(), v)).collect()))
+        })
+    }
+
+    proptest::proptest! {
+        /// The switches read without the merge read what the merge holds.
+        #[test]
+        fn a_switch_reads_the_same_without_the_merge(defaults in small_values(), release in small_values()) {
+            let merged = coalesce(&defaults, &release);
+            let keys = ["a", "b", "c"];
+            let mut paths: Vec<Vec<&str>> = vec![vec![]];
+            for len in 1..=3 {
+                let mut next = Vec::new();
+                for p in paths.iter().filter(|p| p.len() == len - 1) {
+                    for k in keys {
+                        let mut q = p.clone();
+                        q.push(k);
+                        next.push(q);
+                    }
+                }
+                paths.extend(next);
+            }
+            for path in &paths {
+                proptest::prop_assert_eq!(
+                    is_on_coalesced(&defaults, &release, path),
+                    is_on(&merged, path),
+                    "{} over {} at {:?}", release, defaults, path
+                );
+            }
+        }
     }
 
     #[test]
