@@ -53,3 +53,4 @@ pub mod settings;
 pub mod settings_index;
 pub mod stdio;
 pub mod terminal;
+mod tree;

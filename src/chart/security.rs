@@ -14,12 +14,13 @@
 
 use std::sync::OnceLock;
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use crate::flux::typed;
 use crate::intent::Agent;
 use crate::intent::chart_line::ChartLine;
 use crate::intent::scalar::ToJson;
+use crate::tree::tree;
 
 /// The user the VictoriaMetrics images and the chart's exporters run as ("nobody").
 pub const NOBODY: u32 = 65534;
@@ -39,7 +40,7 @@ pub struct Workload {
 
 /// A container that runs as no one in particular, with nothing it does not need.
 pub fn container_context() -> Value {
-    json!({
+    tree!({
         "runAsNonRoot": true,
         "privileged": false,
         "allowPrivilegeEscalation": false,
@@ -51,7 +52,7 @@ pub fn container_context() -> Value {
 
 /// A pod of `user`, its volumes owned by the user's group.
 pub fn pod_context(user: u32) -> Value {
-    json!({
+    tree!({
         "runAsNonRoot": true,
         "runAsUser": user,
         "runAsGroup": user,
@@ -64,7 +65,7 @@ pub fn pod_context(user: u32) -> Value {
 /// containers', as the operator's strict security would write them.
 fn operator_context() -> Value {
     let mut sc = pod_context(NOBODY);
-    sc["fsGroupChangePolicy"] = json!("OnRootMismatch");
+    sc["fsGroupChangePolicy"] = tree!("OnRootMismatch");
     for (k, v) in container_context().as_object().into_iter().flatten() {
         sc[k] = v.clone();
     }
@@ -74,23 +75,23 @@ fn operator_context() -> Value {
 /// What every config reloader (and config-init container) the operator adds may use: the
 /// operator requests 10m and 25Mi by default and sets no limit.
 fn config_reloader_resources() -> Value {
-    json!({"requests": {"cpu": "10m", "memory": "25Mi"}, "limits": {"cpu": "200m", "memory": "128Mi"}})
+    tree!({"requests": {"cpu": "10m", "memory": "25Mi"}, "limits": {"cpu": "200m", "memory": "128Mi"}})
 }
 
 /// Grafana's sidecars (dashboards, data sources) share one resources value.
 fn sidecar_resources() -> Value {
-    json!({"requests": {"cpu": "50m", "memory": "64Mi"}, "limits": {"cpu": "500m", "memory": "256Mi"}})
+    tree!({"requests": {"cpu": "50m", "memory": "64Mi"}, "limits": {"cpu": "500m", "memory": "256Mi"}})
 }
 
 fn sync_job_resources() -> Value {
-    json!({"requests": {"cpu": "50m", "memory": "64Mi"}, "limits": {"cpu": "500m", "memory": "256Mi"}})
+    tree!({"requests": {"cpu": "50m", "memory": "64Mi"}, "limits": {"cpu": "500m", "memory": "256Mi"}})
 }
 
 /// An operator-made workload: strict security and the explicit context. The explicit context
 /// also keeps chart 0.91 from injecting its own (user 1000, nothing else) into an Alertmanager
 /// with a volume.
 fn operator_spec(reloader: bool) -> Value {
-    let mut spec = json!({"useStrictSecurity": true, "securityContext": operator_context()});
+    let mut spec = tree!({"useStrictSecurity": true, "securityContext": operator_context()});
     if reloader {
         spec["configReloaderResources"] = config_reloader_resources();
     }
@@ -100,11 +101,11 @@ fn operator_spec(reloader: bool) -> Value {
 /// A writable `/tmp` beside a read-only root filesystem (Grafana and its Python sidecars write
 /// temporary files there).
 fn tmp_mount() -> Value {
-    json!([{"name": "tmp", "mountPath": "/tmp"}])
+    tree!([{"name": "tmp", "mountPath": "/tmp"}])
 }
 
 fn grafana() -> Value {
-    json!({
+    tree!({
         "securityContext": pod_context(GRAFANA_USER),
         "containerSecurityContext": container_context(),
         // It runs as root to change the volume's owner; the pod's fsGroup already gives the
@@ -125,7 +126,7 @@ fn grafana() -> Value {
 }
 
 fn exporter(pod: Value, resources: Value) -> Value {
-    json!({
+    tree!({
         "securityContext": pod,
         "containerSecurityContext": container_context(),
         "resources": resources,
@@ -151,13 +152,13 @@ fn build_workloads(line: ChartLine) -> Vec<Workload> {
     };
     let mut ksm_pod = pod_context(NOBODY);
     // The chart writes the pod context only while this is on.
-    ksm_pod["enabled"] = json!(true);
+    ksm_pod["enabled"] = tree!(true);
     let mut out = vec![
         Workload {
             name: "VMCluster",
             when: vec![vec!["vmcluster", "enabled"]],
             at: vec!["vmcluster", "spec"],
-            safe: json!({"useStrictSecurity": true}),
+            safe: tree!({"useStrictSecurity": true}),
         },
         cr(
             "vmstorage",
@@ -206,7 +207,7 @@ fn build_workloads(line: ChartLine) -> Vec<Workload> {
             name: "Grafana's dashboard download",
             when: vec![vec!["grafana", "enabled"], vec!["grafana", "dashboards"]],
             at: vec!["grafana", "downloadDashboards"],
-            safe: json!({"securityContext": container_context(), "resources": sidecar_resources()}),
+            safe: tree!({"securityContext": container_context(), "resources": sidecar_resources()}),
         },
         Workload {
             name: "kube-state-metrics",
@@ -229,7 +230,7 @@ fn build_workloads(line: ChartLine) -> Vec<Workload> {
             name: "sync Job",
             when: vec![vec!["syncJob", "enabled"]],
             at: vec!["syncJob"],
-            safe: json!({
+            safe: tree!({
                 "podSecurityContext": pod_context(NOBODY),
                 "containerSecurityContext": container_context(),
                 "resources": sync_job_resources(),
@@ -311,6 +312,7 @@ fn lay_under(safe: &Value, values: &mut Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn values_win_and_what_they_lack_is_added() {

@@ -9,7 +9,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::render::tree::tree;
+use crate::tree::tree;
 
 use super::{Generated, files, metadata, secrets};
 use crate::intent::scalar::{Tenant, ToJson};

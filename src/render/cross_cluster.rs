@@ -11,7 +11,7 @@
 
 use serde_json::Value;
 
-use crate::render::tree::tree;
+use crate::tree::tree;
 
 use super::{Generated, files, metadata_in};
 use crate::intent::{

@@ -6,7 +6,7 @@ use super::{Generated, files, labels_map, metadata};
 use crate::intent::scalar::{Setting, ToJson};
 use crate::intent::{Component, Role, Stack};
 use crate::operator::{Component as C, Names};
-use crate::render::tree::tree;
+use crate::tree::tree;
 
 pub fn render(stack: &Stack, names: &Names) -> Vec<Generated> {
     let members: Vec<(C, &Component)> = match &stack.role {

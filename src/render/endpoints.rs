@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::render::tree::tree;
+use crate::tree::tree;
 
 use super::{Generated, files, metadata};
 use crate::intent::{Role, Stack};

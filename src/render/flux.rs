@@ -7,7 +7,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::render::tree::tree;
+use crate::tree::tree;
 
 use super::{Generated, files, metadata_in};
 use crate::flux::pipeline::Strategy;

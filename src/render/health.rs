@@ -10,7 +10,7 @@
 
 use serde_json::Value;
 
-use crate::render::tree::tree;
+use crate::tree::tree;
 
 use crate::intent::chart_line::{ChartGroup, ChartLine};
 use crate::intent::{Global, Stack};

@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::render::tree::tree;
+use crate::tree::tree;
 
 use super::{Generated, deep_merge, files, metadata};
 use crate::flux::typed;

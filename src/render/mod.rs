@@ -18,11 +18,10 @@ mod rules;
 mod scrape;
 mod secrets;
 mod slo;
-mod tree;
 
 use serde_json::{Map, Value};
 
-use crate::render::tree::tree;
+use crate::tree::tree;
 
 use crate::flux::drift::FieldTypes;
 use crate::flux::{envsubst, pipeline, typed};

@@ -6,7 +6,7 @@
 
 use serde_json::Value;
 
-use crate::render::tree::tree;
+use crate::tree::tree;
 
 use super::{Generated, files, labels_map, metadata};
 use crate::intent::scalar::Url;

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::render::tree::tree;
+use crate::tree::tree;
 
 use super::{Generated, files, metadata};
 use crate::intent::scalar::{Text, ToJson};

@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::render::tree::tree;
+use crate::tree::tree;
 
 use crate::intent::{Slo, SloEvents};
 

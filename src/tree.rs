@@ -1,8 +1,8 @@
 //! `tree!`: `serde_json::json!`'s syntax, but values are moved into the tree.
 //!
 //! `json!` serialises every value it interpolates (`to_value(&value)`): a `Value` or `Map`
-//! built earlier is copied node by node and each of its keys hashed again. The renderers
-//! interpolate whole subtrees (labels, specs, chart values), so that copy was a measurable
+//! built earlier is copied node by node and each of its keys hashed again. The renderers (and
+//! the chart's tables of safe values) interpolate whole subtrees, so that copy was a measurable
 //! share of a run. Here a value becomes a node through `Value::from`, which takes ownership:
 //! a `Map` or `String` moves in as it is. The price is that only types `Value` has a `From`
 //! for are accepted; anything else is converted explicitly at the call site.
@@ -14,32 +14,32 @@ macro_rules! tree {
     (@entries $map:ident ()) => {};
     (@entries $map:ident ($($key:tt)+) (: null $(, $($rest:tt)*)?)) => {
         $map.insert(::std::string::String::from($($key)+), ::serde_json::Value::Null);
-        $( $crate::render::tree::tree!(@entries $map () ($($rest)*)); )?
+        $( $crate::tree::tree!(@entries $map () ($($rest)*)); )?
     };
     (@entries $map:ident ($($key:tt)+) (: { $($inner:tt)* } $(, $($rest:tt)*)?)) => {
         $map.insert(
             ::std::string::String::from($($key)+),
-            $crate::render::tree::tree!({ $($inner)* }),
+            $crate::tree::tree!({ $($inner)* }),
         );
-        $( $crate::render::tree::tree!(@entries $map () ($($rest)*)); )?
+        $( $crate::tree::tree!(@entries $map () ($($rest)*)); )?
     };
     (@entries $map:ident ($($key:tt)+) (: [ $($inner:tt)* ] $(, $($rest:tt)*)?)) => {
         $map.insert(
             ::std::string::String::from($($key)+),
-            $crate::render::tree::tree!([ $($inner)* ]),
+            $crate::tree::tree!([ $($inner)* ]),
         );
-        $( $crate::render::tree::tree!(@entries $map () ($($rest)*)); )?
+        $( $crate::tree::tree!(@entries $map () ($($rest)*)); )?
     };
     (@entries $map:ident ($($key:tt)+) (: $value:expr $(, $($rest:tt)*)?)) => {
         $map.insert(
             ::std::string::String::from($($key)+),
             ::serde_json::Value::from($value),
         );
-        $( $crate::render::tree::tree!(@entries $map () ($($rest)*)); )?
+        $( $crate::tree::tree!(@entries $map () ($($rest)*)); )?
     };
     (@entries $map:ident ($($key:tt)*) ()) => {};
     (@entries $map:ident ($($key:tt)*) ($next:tt $($rest:tt)*)) => {
-        $crate::render::tree::tree!(@entries $map ($($key)* $next) ($($rest)*));
+        $crate::tree::tree!(@entries $map ($($key)* $next) ($($rest)*));
     };
 
     // Items of an array, each up to the next `,`. `Vec::push` is called as a path: clippy asks
@@ -47,19 +47,19 @@ macro_rules! tree {
     (@items $items:ident ()) => {};
     (@items $items:ident (null $(, $($rest:tt)*)?)) => {
         ::std::vec::Vec::push(&mut $items, ::serde_json::Value::Null);
-        $( $crate::render::tree::tree!(@items $items ($($rest)*)); )?
+        $( $crate::tree::tree!(@items $items ($($rest)*)); )?
     };
     (@items $items:ident ({ $($inner:tt)* } $(, $($rest:tt)*)?)) => {
-        ::std::vec::Vec::push(&mut $items, $crate::render::tree::tree!({ $($inner)* }));
-        $( $crate::render::tree::tree!(@items $items ($($rest)*)); )?
+        ::std::vec::Vec::push(&mut $items, $crate::tree::tree!({ $($inner)* }));
+        $( $crate::tree::tree!(@items $items ($($rest)*)); )?
     };
     (@items $items:ident ([ $($inner:tt)* ] $(, $($rest:tt)*)?)) => {
-        ::std::vec::Vec::push(&mut $items, $crate::render::tree::tree!([ $($inner)* ]));
-        $( $crate::render::tree::tree!(@items $items ($($rest)*)); )?
+        ::std::vec::Vec::push(&mut $items, $crate::tree::tree!([ $($inner)* ]));
+        $( $crate::tree::tree!(@items $items ($($rest)*)); )?
     };
     (@items $items:ident ($value:expr $(, $($rest:tt)*)?)) => {
         ::std::vec::Vec::push(&mut $items, ::serde_json::Value::from($value));
-        $( $crate::render::tree::tree!(@items $items ($($rest)*)); )?
+        $( $crate::tree::tree!(@items $items ($($rest)*)); )?
     };
 
     (null) => {
@@ -68,13 +68,13 @@ macro_rules! tree {
     ({ $($body:tt)* }) => {{
         #[allow(unused_mut)]
         let mut map = ::serde_json::Map::new();
-        $crate::render::tree::tree!(@entries map () ($($body)*));
+        $crate::tree::tree!(@entries map () ($($body)*));
         ::serde_json::Value::Object(map)
     }};
     ([ $($body:tt)* ]) => {{
         #[allow(unused_mut)]
         let mut items: ::std::vec::Vec<::serde_json::Value> = ::std::vec::Vec::new();
-        $crate::render::tree::tree!(@items items ($($body)*));
+        $crate::tree::tree!(@items items ($($body)*));
         ::serde_json::Value::Array(items)
     }};
     ($value:expr) => {
