@@ -6,6 +6,8 @@
 //! [`take_types`], run once on every generated object, puts the text back and returns the types
 //! by field path, for [`super::drift::type_drift`]. A field that nobody marked is a string.
 
+use std::fmt::Write;
+
 use serde_json::{Map, Value};
 
 use super::drift::{FieldTypes, JsonType};
@@ -56,9 +58,14 @@ fn marked(m: &Map<String, Value>) -> Option<(String, Vec<JsonType>)> {
     Some((text.clone(), types))
 }
 
+/// Whether the mapping holds the marker's key: its few keys compared, not one more hashed.
+fn holds_marker(m: &Map<String, Value>) -> bool {
+    m.keys().any(|k| k == MARKER)
+}
+
 fn take(v: &mut Value, path: &mut String, out: &mut FieldTypes) {
     match v {
-        Value::Object(m) if m.len() == 1 && m.contains_key(MARKER) => {
+        Value::Object(m) if m.len() == 1 && holds_marker(m) => {
             if let Some((text, types)) = marked(m) {
                 for t in types {
                     out.record(path.clone(), t);
@@ -68,7 +75,9 @@ fn take(v: &mut Value, path: &mut String, out: &mut FieldTypes) {
         }
         Value::Object(m) => {
             // A mapping merged over a marker keeps only what the merge brought.
-            m.remove(MARKER);
+            if holds_marker(m) {
+                m.remove(MARKER);
+            }
             for (k, v) in m.iter_mut() {
                 let len = path.len();
                 if !path.is_empty() {
@@ -82,7 +91,7 @@ fn take(v: &mut Value, path: &mut String, out: &mut FieldTypes) {
         Value::Array(a) => {
             for (i, v) in a.iter_mut().enumerate() {
                 let len = path.len();
-                path.push_str(&format!("[{i}]"));
+                let _ = write!(path, "[{i}]");
                 take(v, path, out);
                 path.truncate(len);
             }
