@@ -46,11 +46,19 @@ struct Identity<'a> {
 
 impl<'a> Identity<'a> {
     fn of(o: Object<'a>) -> Self {
+        // The metadata looked up once: every item of a run is asked this, some several times.
+        let metadata = o.0.get("metadata");
+        let in_metadata = |key| {
+            metadata
+                .and_then(|m| m.get(key))
+                .and_then(Value::as_str)
+                .unwrap_or("")
+        };
         Identity {
             group: group(o.api_version()),
             kind: o.kind(),
-            namespace: o.namespace(),
-            name: o.name(),
+            namespace: in_metadata("namespace"),
+            name: in_metadata("name"),
         }
     }
 }
@@ -101,10 +109,14 @@ pub fn is_generated(o: Object<'_>) -> bool {
 
 /// [`is_generated`] for an object read from the file `path`, whatever its annotations say.
 pub fn is_generated_at(o: Object<'_>, path: &str) -> bool {
-    match (o.annotation(OWNER), o.annotation(FINGERPRINT)) {
-        (Some(owner), Some(f)) => digest(owner, Identity::of(o), path) == f,
-        _ => false,
-    }
+    o.annotation(OWNER)
+        .is_some_and(|owner| fingerprint_matches(o, owner, Identity::of(o), path))
+}
+
+/// Whether the object's fingerprint is that of `owner`, `id` and `path`.
+fn fingerprint_matches(o: Object<'_>, owner: &str, id: Identity<'_>, path: &str) -> bool {
+    o.annotation(FINGERPRINT)
+        .is_some_and(|f| digest(owner, id, path) == f)
 }
 
 /// Whether an object is an intent: never pruned, whatever it carries.
@@ -206,8 +218,12 @@ fn judge(
             ),
         ));
     }
+    // Read once: every owned item is asked some of what follows.
+    let id = Identity::of(o);
+    let path = path_of(o);
+    let generated = || fingerprint_matches(o, owner, id, &path);
     if expanded.contains(owner) {
-        if !(is_generated(o) || fresh.written_again(owner, o)) {
+        if !(generated() || fresh.written_again(owner, id, &path)) {
             return Verdict::Keep(note(
                 Code::NotGenerated,
                 Severity::Warning,
@@ -220,7 +236,7 @@ fn judge(
                 ),
             ));
         }
-        if fresh.generates(owner, o) {
+        if fresh.generates(owner, id) {
             return Verdict::Replace(None);
         }
         return Verdict::Replace(note(
@@ -236,7 +252,7 @@ fn judge(
         // Output of an intent that is not expanded in this run.
         return Verdict::Keep(None);
     }
-    if is_generated(o) && fresh.in_place(o) {
+    if generated() && fresh.in_place(id, &path) {
         // The intent was renamed: its output, in place, is generated again.
         return Verdict::Replace(note(
             Code::PrunedOutput,
@@ -308,18 +324,18 @@ impl<'g> Fresh<'g> {
     }
 
     /// The same object generated again for `owner`, in the same file.
-    fn written_again(&self, owner: &str, o: Object<'_>) -> bool {
-        self.placed.contains(&(owner, Identity::of(o), path_of(o)))
+    fn written_again(&self, owner: &str, id: Identity<'_>, path: &str) -> bool {
+        self.placed.contains(&(owner, id, path.to_string()))
     }
 
     /// The same object generated again for `owner`, in whichever file.
-    fn generates(&self, owner: &str, o: Object<'_>) -> bool {
-        self.owned.contains(&(owner, Identity::of(o)))
+    fn generates(&self, owner: &str, id: Identity<'_>) -> bool {
+        self.owned.contains(&(owner, id))
     }
 
     /// The same object generated in the same file, for whichever owner.
-    fn in_place(&self, o: Object<'_>) -> bool {
-        self.at.contains(&(Identity::of(o), path_of(o)))
+    fn in_place(&self, id: Identity<'_>, path: &str) -> bool {
+        self.at.contains(&(id, path.to_string()))
     }
 
     /// An error for each generated object that would stand beside the item `k`, which stays: the

@@ -43,12 +43,13 @@ impl<'a> Object<'a> {
         self.str_at(&["metadata", "namespace"])
     }
 
+    /// The annotations mapping, looked up once for a reader that needs several.
+    pub fn annotations(&self) -> Option<&'a Map<String, Value>> {
+        self.0.get("metadata")?.get("annotations")?.as_object()
+    }
+
     pub fn annotation(&self, key: &str) -> Option<&'a str> {
-        self.0
-            .get("metadata")?
-            .get("annotations")?
-            .get(key)?
-            .as_str()
+        self.annotations()?.get(key)?.as_str()
     }
 
     pub fn is(&self, api_version: &str, kind: &str) -> bool {
@@ -66,12 +67,11 @@ impl<'a> Object<'a> {
 
     /// Where the host read this object from, when it says.
     pub fn file_ref(&self) -> Option<FileRef> {
-        let path = self
-            .annotation(PATH)
-            .or_else(|| self.annotation(LEGACY_PATH))?;
-        let index = self
-            .annotation(INDEX)
-            .or_else(|| self.annotation(LEGACY_INDEX))
+        let annotations = self.annotations()?;
+        let read = |key: &str| annotations.get(key).and_then(Value::as_str);
+        let path = read(PATH).or_else(|| read(LEGACY_PATH))?;
+        let index = read(INDEX)
+            .or_else(|| read(LEGACY_INDEX))
             .and_then(|i| i.parse().ok())
             .unwrap_or(0);
         Some(FileRef {
