@@ -394,6 +394,14 @@ fn needs_escape(c: char) -> bool {
 /// Whether every character may stand as itself in a block scalar: tab and line feed, and the
 /// printable characters except the BOM and NEL/LS/PS (which many tools take for line breaks).
 fn block_content_is_safe(s: &str) -> bool {
+    // Block scalars are long (rules, dashboards) and nearly always printable ASCII: one pass
+    // over the bytes without an early exit, which the compiler vectorises, settles those.
+    let outside_printable_ascii = s.bytes().fold(false, |outside, b| {
+        outside | (b >= 0x7F) | (b < 0x20 && b != b'\n' && b != b'\t')
+    });
+    if !outside_printable_ascii {
+        return true;
+    }
     s.chars().all(|c| match c {
         '\n' | '\t' => true,
         '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{FEFF}' => false,
@@ -781,6 +789,30 @@ mod tests {
         let mut out = String::new();
         write_document(v, &mut out).unwrap();
         out
+    }
+
+    proptest::proptest! {
+        // The byte pass that settles most block scalars at once answers as the character rule:
+        // printable ASCII with at most one character of another kind in it.
+        #[test]
+        fn the_quick_pass_agrees_with_the_character_rule(
+            printable in "[ -~\t\n]{0,30}",
+            other in proptest::option::of(
+                "[\u{0}-\u{1f}\u{7f}-\u{a0}\u{85}\u{2028}\u{2029}\u{feff}\u{fffe}é😀]"
+            ),
+            at in 0..=30usize,
+        ) {
+            let mut s = printable;
+            if let Some(other) = other {
+                s.insert_str(at.min(s.len()), &other);
+            }
+            let by_chars = s.chars().all(|c| match c {
+                '\n' | '\t' => true,
+                '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{FEFF}' => false,
+                c => matches!(c as u32, 0x20..=0x7E | 0xA0..=0xD7FF | 0xE000..=0xFFFD | 0x10000..),
+            });
+            proptest::prop_assert_eq!(block_content_is_safe(&s), by_chars);
+        }
     }
 
     #[test]
