@@ -69,8 +69,12 @@ struct Parser<'a> {
 }
 
 pub fn parse(text: &str, max_depth: usize) -> Result<Vec<Node>, ParseError> {
+    parse_with(Scanner::new(text.as_bytes()), max_depth)
+}
+
+fn parse_with(scanner: Scanner<'_>, max_depth: usize) -> Result<Vec<Node>, ParseError> {
     let mut p = Parser {
-        s: Scanner::new(text.as_bytes()),
+        s: scanner,
         depth: 0,
         max_depth,
         opened: 0,
@@ -296,5 +300,29 @@ impl Parser<'_> {
             op,
             args: vec![],
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        // The scanner skips the runs of a text token in one step; the parse must be the one
+        // Go's rune-by-rune reading gives, errors and their positions included.
+        #[test]
+        fn skipping_runs_parses_as_reading_rune_by_rune(
+            text in r"([a-z}{:=#%/,^ ]|\$|\\|\x00|é|\x{fffd}){0,24}",
+            invalid in proptest::option::of(0..24usize),
+        ) {
+            let mut bytes = text.into_bytes();
+            // A byte that does not start a valid character reads as a rune of its own.
+            if let Some(at) = invalid {
+                bytes.insert(at.min(bytes.len()), 0xC3);
+            }
+            let skipping = parse_with(Scanner::new(&bytes), 8);
+            let rune_by_rune = parse_with(Scanner::rune_by_rune(&bytes), 8);
+            proptest::prop_assert_eq!(skipping, rune_by_rune, "{:?}", bytes);
+        }
     }
 }

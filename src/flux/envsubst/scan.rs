@@ -95,6 +95,9 @@ pub struct Scanner<'a> {
     pub accept: Accept,
     /// Positions of the escape characters deleted from the current token.
     deleted: Vec<usize>,
+    /// Whether a token that takes every rune skips the bytes that cannot end or escape it in
+    /// one step (off only to test that it reads as rune by rune).
+    skip_runs: bool,
 }
 
 impl<'a> Scanner<'a> {
@@ -109,6 +112,16 @@ impl<'a> Scanner<'a> {
             escape_chars: 0,
             accept: Accept::Rune,
             deleted: Vec::new(),
+            skip_runs: true,
+        }
+    }
+
+    /// A scanner that reads every rune on its own, as Go's does.
+    #[cfg(test)]
+    pub fn rune_by_rune(buf: &'a [u8]) -> Self {
+        Scanner {
+            skip_runs: false,
+            ..Scanner::new(buf)
         }
     }
 
@@ -188,6 +201,20 @@ impl<'a> Scanner<'a> {
             return false;
         }
         loop {
+            if self.skip_runs && self.accept == Accept::Rune {
+                // Only `$` (a `${` or `$$`), a backslash (an escape) and NUL (Go's end of
+                // input) can stop or change a token that takes every rune, and each is one
+                // byte that no other rune's encoding holds (an invalid byte is a rune of its
+                // own): every rune before the next of them is taken, so the scan may stand on
+                // it at once. What reading leaves behind (the last rune's start and width) is
+                // set again when it is read.
+                let rest = self.buf.get(self.pos..).unwrap_or_default();
+                let run = rest
+                    .iter()
+                    .position(|&b| matches!(b, b'$' | b'\\' | 0))
+                    .unwrap_or(rest.len());
+                self.pos += run;
+            }
             let r = self.read();
             if r == EOF {
                 self.unread();
