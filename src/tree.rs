@@ -9,77 +9,87 @@
 
 /// Builds a `serde_json::Value` from JSON-like syntax; see the module documentation.
 macro_rules! tree {
-    // Entries of an object: the key's tokens are gathered up to its `:`, then the value
-    // is a nested object, array, `null`, or any expression, up to the next `,`.
-    (@entries $map:ident ()) => {};
-    (@entries $map:ident ($($key:tt)+) (: null $(, $($rest:tt)*)?)) => {
-        $map.insert(::std::string::String::from($($key)+), ::serde_json::Value::Null);
-        $( $crate::tree::tree!(@entries $map () ($($rest)*)); )?
+    // Entries of an object, gathered as `(key, value)` pairs for [`object`]: the key's tokens
+    // up to its `:`, then a nested object, array, `null`, or any expression, up to the next `,`.
+    (@entries [$($done:expr,)*] () ()) => {
+        $crate::tree::object([$($done,)*])
     };
-    (@entries $map:ident ($($key:tt)+) (: { $($inner:tt)* } $(, $($rest:tt)*)?)) => {
-        $map.insert(
+    (@entries [$($done:expr,)*] ($($key:tt)+) (: null $(, $($rest:tt)*)?)) => {
+        $crate::tree::tree!(@entries [$($done,)* (
+            ::std::string::String::from($($key)+),
+            ::serde_json::Value::Null,
+        ),] () ($($($rest)*)?))
+    };
+    (@entries [$($done:expr,)*] ($($key:tt)+) (: { $($inner:tt)* } $(, $($rest:tt)*)?)) => {
+        $crate::tree::tree!(@entries [$($done,)* (
             ::std::string::String::from($($key)+),
             $crate::tree::tree!({ $($inner)* }),
-        );
-        $( $crate::tree::tree!(@entries $map () ($($rest)*)); )?
+        ),] () ($($($rest)*)?))
     };
-    (@entries $map:ident ($($key:tt)+) (: [ $($inner:tt)* ] $(, $($rest:tt)*)?)) => {
-        $map.insert(
+    (@entries [$($done:expr,)*] ($($key:tt)+) (: [ $($inner:tt)* ] $(, $($rest:tt)*)?)) => {
+        $crate::tree::tree!(@entries [$($done,)* (
             ::std::string::String::from($($key)+),
             $crate::tree::tree!([ $($inner)* ]),
-        );
-        $( $crate::tree::tree!(@entries $map () ($($rest)*)); )?
+        ),] () ($($($rest)*)?))
     };
-    (@entries $map:ident ($($key:tt)+) (: $value:expr $(, $($rest:tt)*)?)) => {
-        $map.insert(
+    (@entries [$($done:expr,)*] ($($key:tt)+) (: $value:expr $(, $($rest:tt)*)?)) => {
+        $crate::tree::tree!(@entries [$($done,)* (
             ::std::string::String::from($($key)+),
             ::serde_json::Value::from($value),
-        );
-        $( $crate::tree::tree!(@entries $map () ($($rest)*)); )?
+        ),] () ($($($rest)*)?))
     };
-    (@entries $map:ident ($($key:tt)*) ()) => {};
-    (@entries $map:ident ($($key:tt)*) ($next:tt $($rest:tt)*)) => {
-        $crate::tree::tree!(@entries $map ($($key)* $next) ($($rest)*));
+    (@entries [$($done:expr,)*] ($($key:tt)*) ($next:tt $($rest:tt)*)) => {
+        $crate::tree::tree!(@entries [$($done,)*] ($($key)* $next) ($($rest)*))
     };
 
-    // Items of an array, each up to the next `,`. `Vec::push` is called as a path: clippy asks
-    // for `vec![..]` after a `.push` on a new vector, which a recursive macro cannot expand to.
-    (@items $items:ident ()) => {};
-    (@items $items:ident (null $(, $($rest:tt)*)?)) => {
-        ::std::vec::Vec::push(&mut $items, ::serde_json::Value::Null);
-        $( $crate::tree::tree!(@items $items ($($rest)*)); )?
+    // Items of an array, each up to the next `,`, gathered for one `vec!`.
+    (@items [$($done:expr,)*] ()) => {
+        ::std::vec![$($done),*]
     };
-    (@items $items:ident ({ $($inner:tt)* } $(, $($rest:tt)*)?)) => {
-        ::std::vec::Vec::push(&mut $items, $crate::tree::tree!({ $($inner)* }));
-        $( $crate::tree::tree!(@items $items ($($rest)*)); )?
+    (@items [$($done:expr,)*] (null $(, $($rest:tt)*)?)) => {
+        $crate::tree::tree!(@items [$($done,)* ::serde_json::Value::Null,] ($($($rest)*)?))
     };
-    (@items $items:ident ([ $($inner:tt)* ] $(, $($rest:tt)*)?)) => {
-        ::std::vec::Vec::push(&mut $items, $crate::tree::tree!([ $($inner)* ]));
-        $( $crate::tree::tree!(@items $items ($($rest)*)); )?
+    (@items [$($done:expr,)*] ({ $($inner:tt)* } $(, $($rest:tt)*)?)) => {
+        $crate::tree::tree!(
+            @items [$($done,)* $crate::tree::tree!({ $($inner)* }),] ($($($rest)*)?)
+        )
     };
-    (@items $items:ident ($value:expr $(, $($rest:tt)*)?)) => {
-        ::std::vec::Vec::push(&mut $items, ::serde_json::Value::from($value));
-        $( $crate::tree::tree!(@items $items ($($rest)*)); )?
+    (@items [$($done:expr,)*] ([ $($inner:tt)* ] $(, $($rest:tt)*)?)) => {
+        $crate::tree::tree!(
+            @items [$($done,)* $crate::tree::tree!([ $($inner)* ]),] ($($($rest)*)?)
+        )
+    };
+    (@items [$($done:expr,)*] ($value:expr $(, $($rest:tt)*)?)) => {
+        $crate::tree::tree!(
+            @items [$($done,)* ::serde_json::Value::from($value),] ($($($rest)*)?)
+        )
     };
 
     (null) => {
         ::serde_json::Value::Null
     };
-    ({ $($body:tt)* }) => {{
-        #[allow(unused_mut)]
-        let mut map = ::serde_json::Map::new();
-        $crate::tree::tree!(@entries map () ($($body)*));
-        ::serde_json::Value::Object(map)
-    }};
-    ([ $($body:tt)* ]) => {{
-        #[allow(unused_mut)]
-        let mut items: ::std::vec::Vec<::serde_json::Value> = ::std::vec::Vec::new();
-        $crate::tree::tree!(@items items ($($body)*));
-        ::serde_json::Value::Array(items)
-    }};
+    ({ $($body:tt)* }) => {
+        $crate::tree::tree!(@entries [] () ($($body)*))
+    };
+    ([ $($body:tt)* ]) => {
+        ::serde_json::Value::Array($crate::tree::tree!(@items [] ($($body)*)))
+    };
     ($value:expr) => {
         ::serde_json::Value::from($value)
     };
+}
+
+/// An object of `entries` in their order, a later entry replacing an earlier one of the same
+/// key (as `insert` does), sized once. Every `tree!` object is built here rather than by its
+/// own inline run of inserts: the renderers run once per intent, and their code was a large
+/// share of the lines a seed run first fetches from memory.
+#[inline(never)]
+pub fn object<const N: usize>(entries: [(String, serde_json::Value); N]) -> serde_json::Value {
+    let mut map = serde_json::Map::with_capacity(N);
+    for (key, value) in entries {
+        map.insert(key, value);
+    }
+    serde_json::Value::Object(map)
 }
 
 pub(crate) use tree;
@@ -116,6 +126,14 @@ mod tests {
         let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
         assert_eq!(keys(&built), keys(&expected));
         assert_eq!(keys(&built["alpha"]), ["replicas", "empty", "none"]);
+    }
+
+    #[test]
+    fn a_key_given_twice_keeps_its_place_and_the_last_value() {
+        let built = tree!({ "a": 1, "b": [], "a": { "c": null }, "d": {} });
+        assert_eq!(built, json!({ "a": { "c": null }, "b": [], "d": {} }));
+        let keys: Vec<_> = built.as_object().unwrap().keys().cloned().collect();
+        assert_eq!(keys, ["a", "b", "d"]);
     }
 
     #[test]
