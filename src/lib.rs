@@ -38,6 +38,7 @@ pub mod capacity;
 pub mod chart;
 pub mod cli;
 pub mod code;
+mod decimal;
 pub mod flux;
 pub mod function;
 pub mod intent;

@@ -17,6 +17,7 @@ use std::fmt::Write;
 use serde_json::Value;
 
 use crate::code::Code;
+use crate::decimal::push_decimal;
 use crate::krm::object::{self, Object};
 use crate::krm::{KrmResult, Severity};
 
@@ -80,34 +81,19 @@ fn digest(owner: &str, id: Identity<'_>, path: &str) -> String {
     // Each field with its length first, so no two tuples share one text. Built by hand: the
     // formatting machinery cost more than the hash, and every owned item is checked.
     let fields = [owner, id.group, id.kind, id.namespace, id.name, path];
-    let mut text = Vec::with_capacity(9 + fields.iter().map(|f| f.len() + 8).sum::<usize>());
-    text.extend_from_slice(b"vmstack/1");
+    let mut text = String::with_capacity(9 + fields.iter().map(|f| f.len() + 8).sum::<usize>());
+    text.push_str("vmstack/1");
     for field in fields {
-        text.push(b'|');
-        push_decimal(&mut text, field.len());
-        text.push(b':');
-        text.extend_from_slice(field.as_bytes());
+        text.push('|');
+        push_decimal(&mut text, field.len() as u64, false);
+        text.push(':');
+        text.push_str(field);
     }
-    let hash = fnv1a(&text);
+    let hash = fnv1a(text.as_bytes());
     (0..16)
         .rev()
         .map(|nibble| char::from(b"0123456789abcdef"[(hash >> (4 * nibble) & 0xf) as usize]))
         .collect()
-}
-
-fn push_decimal(out: &mut Vec<u8>, n: usize) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    let mut rest = n;
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&digits[at..]);
 }
 
 /// Writes the fingerprint of a generated object, once it is named, owned and placed.

@@ -15,6 +15,8 @@
 
 use serde_json::{Map, Number, Value};
 
+use crate::decimal::push_decimal;
+
 /// The value cannot be written here; serde-saphyr writes it instead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Declined;
@@ -359,25 +361,6 @@ fn push_hex_escape(out: &mut String, code: u32) {
     };
     for d in (0..digits).rev() {
         out.push(char::from(HEX[((code >> (4 * d)) & 0xF) as usize]));
-    }
-}
-
-fn push_decimal(out: &mut String, mut n: u64, negative: bool) {
-    let mut buf = [0u8; 20];
-    let mut at = buf.len();
-    loop {
-        at -= 1;
-        buf[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    if negative {
-        out.push('-');
-    }
-    for &b in &buf[at..] {
-        out.push(char::from(b));
     }
 }
 
