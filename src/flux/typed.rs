@@ -41,7 +41,7 @@ pub fn any_type(v: &Value) -> Value {
 /// Whether `v` is a templated value's marker (a leaf, whatever mapping it is written as).
 pub fn is_template(v: &Value) -> bool {
     v.as_object()
-        .is_some_and(|m| m.len() == 1 && m.contains_key(MARKER))
+        .is_some_and(|m| m.len() == 1 && holds_marker(m))
 }
 
 fn marked(m: &Map<String, Value>) -> Option<(String, Vec<JsonType>)> {

@@ -63,9 +63,9 @@ struct Frame<'t> {
 }
 
 /// One key of one mapping, as the scan remembers it to find a key given twice: a hash of the
-/// mapping's id and the key, eight bytes at a time (an item holds a few thousand keys, and a
-/// byte at a time cost more than the set itself). Two keys that collide only have the item
-/// decoded, so the hash needs to be quick, not strong.
+/// mapping's id and the key, eight bytes at a time (a seed re-render checks a few thousand
+/// keys, and a byte at a time cost more than the set itself). Two keys that collide only have
+/// the item decoded, so the hash needs to be quick, not strong.
 fn key_of(frame: u64, key: &str) -> u64 {
     const MIX: u64 = 0x9e37_79b9_7f4a_7c15;
     let step = |h: u64, word: u64| (h.rotate_left(23) ^ word).wrapping_mul(MIX);
