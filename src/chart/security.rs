@@ -65,7 +65,7 @@ pub fn pod_context(user: u32) -> Value {
 /// containers', as the operator's strict security would write them.
 fn operator_context() -> Value {
     let mut sc = pod_context(NOBODY);
-    sc["fsGroupChangePolicy"] = tree!("OnRootMismatch");
+    sc["fsGroupChangePolicy"] = Value::from("OnRootMismatch");
     for (k, v) in container_context().as_object().into_iter().flatten() {
         sc[k] = v.clone();
     }
@@ -152,7 +152,7 @@ fn build_workloads(line: ChartLine) -> Vec<Workload> {
     };
     let mut ksm_pod = pod_context(NOBODY);
     // The chart writes the pod context only while this is on.
-    ksm_pod["enabled"] = tree!(true);
+    ksm_pod["enabled"] = Value::Bool(true);
     let mut out = vec![
         Workload {
             name: "VMCluster",

@@ -119,7 +119,7 @@ fn vmuser_object(stack: &Stack, names: &Names, account: &Account) -> Value {
     }
     match (&c.source, &c.kind) {
         (CredentialSource::Generated, _) => {
-            spec.insert("generatePassword".into(), tree!(true));
+            spec.insert("generatePassword".into(), Value::Bool(true));
         }
         (_, kind) => {
             let reference = tree!({"name": account.object_name.as_str(), "key": kind.secret_key()});
@@ -130,7 +130,7 @@ fn vmuser_object(stack: &Stack, names: &Names, account: &Account) -> Value {
             spec.insert(field.into(), reference);
             // The ExternalSecret's Secret is the one copy: the operator would copy the
             // credential into a Secret of its own (vmuser-<name>) otherwise.
-            spec.insert("disable_secret_creation".into(), tree!(true));
+            spec.insert("disable_secret_creation".into(), Value::Bool(true));
         }
     }
     let kind = match account.access {

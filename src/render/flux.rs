@@ -135,7 +135,7 @@ fn post_build(f: &Flux, substituted: bool) -> Option<Value> {
             .map(|s| {
                 let mut v = tree!({"kind": s.kind, "name": s.name.as_str()});
                 if s.optional {
-                    v["optional"] = tree!(true);
+                    v["optional"] = Value::Bool(true);
                 }
                 v
             })

@@ -180,7 +180,7 @@ fn global_values(stack: &Stack, g: &Global, names: &Names) -> Value {
         &setting_text(&g.vmselect.max_points_per_timeseries),
     );
     let mut vmselect = with_args(component_spec(&g.vmselect.component), &select_args);
-    vmselect.insert("cacheMountPath".into(), tree!("/select-cache"));
+    vmselect.insert("cacheMountPath".into(), Value::from("/select-cache"));
     vmselect.insert(
         "storage".into(),
         volume_claim(&g.vmselect.cache_size, storage_class),
