@@ -162,6 +162,19 @@ def kpt_twice(args, work, n):
     return snapshots[0] == snapshots[1], times
 
 
+def cpu_model():
+    """The processor's name: hosts of one machine class differ by more than a factor of two
+    (docs/performance.md, "The figures"), and the name tells which one a run had."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown processor"
+
+
 def fmt_time(s):
     return f"{s * 1e3:8.1f} ms" if s < 10 else f"{s:8.2f} s "
 
@@ -283,8 +296,9 @@ def main():
         for _ in range(20):
             version.run()
 
-        print(f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
-              f"load {os.getloadavg()[0]:.2f}; medians of {args.runs} rounds")
+        machine = (f"{platform.node()} {platform.machine()} ({cpu_model()}), "
+                   f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}")
+        print(f"machine: {machine}; medians of {args.runs} rounds")
         print(f"{'command':58} {'median':>11} {'peak':>12} {'input':>10}")
         for c in cases:
             status = "" if c.statuses == {0} else f"  exit {sorted(c.statuses)}"
@@ -366,6 +380,7 @@ def main():
             say(f"== plot written to {args.plot}")
         if args.json:
             Path(args.json).write_text(json.dumps({
+                "machine": machine,
                 "cases": [{"name": c.name, "median_s": c.median, "peak_bytes": c.peak,
                            "input_bytes": c.size, "times": c.times} for c in cases],
                 "targets": [{"name": n, "measured": v, "bound": b, "pass": ok}
