@@ -6,7 +6,7 @@
 use std::io::Write;
 
 use crate::code::Code;
-use crate::function::{self, Layout, Options};
+use crate::function::{self, Layout};
 use crate::krm::input::{self, InputError};
 use crate::krm::{Item, Limits, ProtocolError, ResourceList};
 
@@ -35,14 +35,7 @@ fn expand(input: Result<Vec<u8>, InputError>, limits: &Limits) -> ResourceList<I
             .map_err(ProtocolError::from)
             .and_then(|bytes| ResourceList::read(bytes, limits));
         match read {
-            Ok(rl) => function::process_items(
-                rl,
-                Options {
-                    layout: Layout::Files,
-                    substitute: false,
-                    as_text: true,
-                },
-            ),
+            Ok(rl) => function::process_items(rl, Layout::Files),
             Err(e) => ResourceList::failed(Code::of_protocol_error(&e).error(&e)),
         }
     })

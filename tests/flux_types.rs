@@ -82,7 +82,6 @@ fn process(items: Vec<Value>, substitute: bool) -> ResourceList {
     let options = Options {
         layout: Layout::Stream,
         substitute,
-        as_text: false,
     };
     function::process(ResourceList::new(items, None), options)
 }

@@ -22,8 +22,7 @@ use proptest::prelude::*;
 use proptest::test_runner::Config;
 use serde_json::{Map, Value, json};
 use vmstack::function::{self, Layout};
-use vmstack::krm::{Limits, ResourceList, object, yaml};
-use vmstack::stdio;
+use vmstack::krm::{ResourceList, object, yaml};
 
 /// `default` cases, unless PROPTEST_CASES says otherwise.
 fn cases(default: u32) -> Config {
@@ -457,27 +456,6 @@ proptest! {
             "a second run on the output changed it"
         );
         prop_assert_eq!(result_lines(&again), result_lines(&first));
-    }
-}
-
-proptest! {
-    #![proptest_config(cases(24))]
-
-    /// The binary keeps each generated object as its text from the moment it is final; a
-    /// library caller keeps it as a value. Both write the same bytes, for a fresh package and
-    /// for its next render (the earlier output among the items, replaced).
-    #[test]
-    fn objects_kept_as_text_write_the_bytes_their_values_write(items in package()) {
-        let limits = Limits::default();
-        let by_value = |text: &str| {
-            let list = ResourceList::read(text.as_bytes().to_vec(), &limits).unwrap();
-            function::process_items(list, Layout::Files).to_yaml()
-        };
-        let text = resource_list_text(items);
-        let first = stdio::resource_list(Ok(text.clone().into_bytes()), &limits);
-        prop_assert_eq!(&first.stdout, &by_value(&text));
-        let again = stdio::resource_list(Ok(first.stdout.clone().into_bytes()), &limits);
-        prop_assert_eq!(&again.stdout, &by_value(&first.stdout));
     }
 }
 

@@ -55,7 +55,6 @@ pub fn expand(prefix: PathBuf, inputs: Inputs, layout: Layout, options: Options)
     let options = function::Options {
         layout,
         substitute: options.substitute,
-        as_text: false,
     };
     let list = function::process(ResourceList::new(items, None), options);
     Expansion {
