@@ -6,7 +6,7 @@
 use std::io::Write;
 
 use crate::code::Code;
-use crate::function::{self, Layout};
+use crate::function::{self, Layout, Options};
 use crate::krm::input::{self, InputError};
 use crate::krm::{Item, Limits, ProtocolError, ResourceList};
 
@@ -35,7 +35,14 @@ fn expand(input: Result<Vec<u8>, InputError>, limits: &Limits) -> ResourceList<I
             .map_err(ProtocolError::from)
             .and_then(|bytes| ResourceList::read(bytes, limits));
         match read {
-            Ok(rl) => function::process_items(rl, Layout::Files),
+            Ok(rl) => function::process_items(
+                rl,
+                Options {
+                    layout: Layout::Files,
+                    substitute: false,
+                    text_from: Some(function::FLEET_INTENTS),
+                },
+            ),
             Err(e) => ResourceList::failed(Code::of_protocol_error(&e).error(&e)),
         }
     })

@@ -82,6 +82,7 @@ fn process(items: Vec<Value>, substitute: bool) -> ResourceList {
     let options = Options {
         layout: Layout::Stream,
         substitute,
+        text_from: None,
     };
     function::process(ResourceList::new(items, None), options)
 }

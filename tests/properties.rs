@@ -21,8 +21,8 @@ use common::validate::shared_validator;
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 use serde_json::{Map, Value, json};
-use vmstack::function::{self, Layout};
-use vmstack::krm::{ResourceList, object, yaml};
+use vmstack::function::{self, Layout, Options};
+use vmstack::krm::{Limits, ResourceList, object, yaml};
 
 /// `default` cases, unless PROPTEST_CASES says otherwise.
 fn cases(default: u32) -> Config {
@@ -456,6 +456,28 @@ proptest! {
             "a second run on the output changed it"
         );
         prop_assert_eq!(result_lines(&again), result_lines(&first));
+    }
+}
+
+proptest! {
+    #![proptest_config(cases(24))]
+
+    /// The binary keeps each generated object of a fleet as its text from the moment it is
+    /// final; a library caller keeps it as a value. Both write the same bytes, for a fresh
+    /// package and for its next render (the earlier output among the items, replaced).
+    #[test]
+    fn objects_kept_as_text_write_the_bytes_their_values_write(items in package()) {
+        let limits = Limits::default();
+        let render = |text: &str, text_from| {
+            let list = ResourceList::read(text.as_bytes().to_vec(), &limits).unwrap();
+            let options = Options { layout: Layout::Files, substitute: false, text_from };
+            function::process_items(list, options).to_yaml()
+        };
+        let text = resource_list_text(items);
+        let first = render(&text, Some(1));
+        prop_assert_eq!(&first, &render(&text, None));
+        let again = render(&first, Some(1));
+        prop_assert_eq!(&again, &render(&first, None));
     }
 }
 

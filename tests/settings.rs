@@ -490,6 +490,7 @@ fn the_kustomization_substitutes_only_where_there_is_something_to_substitute() {
     let options = function::Options {
         layout: Layout::Files,
         substitute: true,
+        text_from: None,
     };
     let out = function::process(ResourceList::new(vec![clustermesh], None), options);
     assert!(problems(&out.results).is_empty(), "{:?}", out.results);
@@ -619,6 +620,7 @@ fn substituting_is_an_option_of_the_run_not_an_edit_of_the_intent() {
     let options = function::Options {
         layout: Layout::Files,
         substitute: true,
+        text_from: None,
     };
     let out = function::process(
         ResourceList::new(vec![intent.clone(), infra_settings()], None),

@@ -55,6 +55,7 @@ pub fn expand(prefix: PathBuf, inputs: Inputs, layout: Layout, options: Options)
     let options = function::Options {
         layout,
         substitute: options.substitute,
+        text_from: None,
     };
     let list = function::process(ResourceList::new(items, None), options);
     Expansion {

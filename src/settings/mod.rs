@@ -171,27 +171,55 @@ pub fn field_value(items: &(impl Items + ?Sized), flux: &Flux, text: &str) -> Op
     }
 }
 
-/// Checks and, where asked (`spec.flux.substitute`, or `substitute_all`), substitutes every
-/// expansion. `stacks` are all the intents of the input that validated, for the endpoint check
-/// and the proposed values.
+/// What the check of every expansion shares, worked out once: `stacks` are all the intents of
+/// the input that validated, for the endpoint check and the proposed values.
+pub struct Checker<'s> {
+    globals: Vec<&'s Stack>,
+    proposals: BTreeMap<String, String>,
+    substitute_all: bool,
+}
+
+impl<'s> Checker<'s> {
+    pub fn new(stacks: &[&'s Stack], substitute_all: bool) -> Self {
+        Checker {
+            globals: stacks
+                .iter()
+                .copied()
+                .filter(|s| matches!(s.role, Role::Global(_)))
+                .collect(),
+            proposals: values::proposed_values(stacks),
+            substitute_all,
+        }
+    }
+
+    /// Checks one expansion and, where asked (`spec.flux.substitute`, or `substitute_all`),
+    /// substitutes it.
+    pub fn check(&self, input: &(impl Items + ?Sized), e: &mut Expansion) -> Vec<KrmResult> {
+        let mut results = Vec::new();
+        check_one(
+            input,
+            e,
+            &self.globals,
+            &self.proposals,
+            self.substitute_all,
+            &mut results,
+        );
+        results
+    }
+}
+
+/// [`Checker::check`] on every expansion, the results in the expansions' order.
 pub fn check_and_substitute(
     input: &(impl Items + Sync + ?Sized),
     expansions: &mut [Expansion],
     stacks: &[&Stack],
     substitute_all: bool,
 ) -> Vec<KrmResult> {
-    let globals: Vec<&Stack> = stacks
-        .iter()
-        .copied()
-        .filter(|s| matches!(s.role, Role::Global(_)))
-        .collect();
-    let proposals = values::proposed_values(stacks);
-    let each = parallel::map_mut(expansions, |e| {
-        let mut results = Vec::new();
-        check_one(input, e, &globals, &proposals, substitute_all, &mut results);
-        results
-    });
-    each.into_iter().flatten().collect()
+    let checker = Checker::new(stacks, substitute_all);
+    parallel::map_mut(expansions, |e| checker.check(input, e))
+        .into_iter()
+        .flatten()
+        .collect()
 }
 
 fn check_one(
