@@ -336,9 +336,13 @@ struct Collector<'t> {
     envelope_slow: bool,
 }
 
+/// The items a list is expected to hold at first: a seed re-render holds about thirty.
+const ITEMS_AHEAD: usize = 64;
+
 impl<'t> Collector<'t> {
     fn new(text: &'t str, piece: Piece, limits: &'t Limits) -> Self {
-        let mut stack = Vec::new();
+        // Room for what an ordinary list needs, so the vectors are not copied as they grow.
+        let mut stack = Vec::with_capacity(16);
         if piece == Piece::Entries {
             // The entries are the value of the root mapping's `items`, whose key is behind us.
             stack.push(Frame {
@@ -353,12 +357,12 @@ impl<'t> Collector<'t> {
             text,
             limits,
             stack,
-            starts: Vec::new(),
-            heads: Vec::new(),
+            starts: Vec::with_capacity(ITEMS_AHEAD),
+            heads: Vec::with_capacity(ITEMS_AHEAD),
             items_end: None,
             items_seen: false,
             items_open: false,
-            item_keys: SeenKeys::default(),
+            item_keys: SeenKeys::with_capacity_and_hasher(256, Default::default()),
             frames: 0,
             documents: 0,
             envelope_slow: false,
