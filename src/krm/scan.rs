@@ -473,7 +473,6 @@ impl<'t> Collector<'t> {
         if value.len() > self.limits.string_bytes {
             return Err(yaml::string_too_long(self.limits).into());
         }
-        let is_string = !plain || certainly_string(&value);
         let Some(parent) = parent_place else {
             return Ok(());
         };
@@ -481,6 +480,8 @@ impl<'t> Collector<'t> {
             // An item that is not an object: the decoder's error names it.
             return Err(Failure::Layout(OtherLayout));
         }
+        // Asked only of the head's nodes: most of an item is elsewhere.
+        let is_string = |value: &str| !plain || certainly_string(value);
         let head = self.heads.last_mut();
         if is_key {
             let wanted = matches!(
@@ -488,11 +489,11 @@ impl<'t> Collector<'t> {
                 Place::Root | Place::Item | Place::Metadata | Place::Annotations
             );
             if wanted {
+                if let Some(h) = head.filter(|_| parent != Place::Root) {
+                    h.uncertain |= tagged || !is_string(&value);
+                }
                 if let Some(f) = self.stack.last_mut() {
                     f.key = Some(value);
-                }
-                if let Some(h) = head.filter(|_| parent != Place::Root) {
-                    h.uncertain |= tagged || !is_string;
                 }
             }
             return Ok(());
@@ -501,6 +502,7 @@ impl<'t> Collector<'t> {
         if !matches!(parent, Place::Item | Place::Metadata | Place::Annotations) {
             return Ok(());
         }
+        let is_string = is_string(&value);
         let value = (is_string && !tagged).then(|| value.into_owned());
         if !is_string || tagged {
             h.uncertain = true;
