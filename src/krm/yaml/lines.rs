@@ -60,15 +60,17 @@ fn find_either(bytes: &[u8], mut from: usize, end: usize, a: u8, b: u8) -> usize
     // The high bit of each zero byte, and none below the first: a borrow only starts at one.
     let zeros = |word: u64| word.wrapping_sub(ONES) & !word & HIGHS;
     let (every_a, every_b) = (ONES * u64::from(a), ONES * u64::from(b));
-    while let Some(chunk) = bytes.get(from..from + 8).filter(|_| from + 8 <= end) {
-        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+    let mut words = bytes[from..end].chunks_exact(8);
+    for word in &mut words {
+        let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
         let hits = zeros(word ^ every_a) | zeros(word ^ every_b);
         if hits != 0 {
             return from + (hits.trailing_zeros() / 8) as usize;
         }
         from += 8;
     }
-    bytes[from..end]
+    words
+        .remainder()
         .iter()
         .position(|c| *c == a || *c == b)
         .map_or(end, |i| from + i)
