@@ -481,7 +481,7 @@ impl<'t> Collector<'t> {
             return Err(Failure::Layout(OtherLayout));
         }
         // Asked only of the head's nodes: most of an item is elsewhere.
-        let is_string = |value: &str| !plain || certainly_string(value);
+        let reads_as_string = |value: &str| !plain || certainly_string(value);
         let head = self.heads.last_mut();
         if is_key {
             let wanted = matches!(
@@ -490,7 +490,7 @@ impl<'t> Collector<'t> {
             );
             if wanted {
                 if let Some(h) = head.filter(|_| parent != Place::Root) {
-                    h.uncertain |= tagged || !is_string(&value);
+                    h.uncertain |= tagged || !reads_as_string(&value);
                 }
                 if let Some(f) = self.stack.last_mut() {
                     f.key = Some(value);
@@ -502,7 +502,7 @@ impl<'t> Collector<'t> {
         if !matches!(parent, Place::Item | Place::Metadata | Place::Annotations) {
             return Ok(());
         }
-        let is_string = is_string(&value);
+        let is_string = reads_as_string(&value);
         let value = (is_string && !tagged).then(|| value.into_owned());
         if !is_string || tagged {
             h.uncertain = true;
